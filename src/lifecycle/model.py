@@ -1,0 +1,631 @@
+"""The workflow vocabulary: organizations, people, roles, phases, tasks, gates,
+handoffs, member journeys, escalation paths, meetings and data exchanges.
+
+These pydantic models are the single definition of the workflow file format.
+They do no I/O: :mod:`lifecycle.loader` turns YAML into them and checks the
+cross-references, and the JSON Schema they generate (``lifecycle schema``) lets
+editors autocomplete and validate workflow files as a facilitator types.
+
+Collections are mappings keyed by id, so a hand-written file reads like the
+facilitator's notes::
+
+    roles:
+      plan-poc: {org: plan, title: Partnership point of contact, held_by: [jlee]}
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+
+__all__ = [
+    "ID_PATTERN",
+    "SECURE_CHANNELS",
+    "Artifact",
+    "Channel",
+    "Consent",
+    "Criterion",
+    "DataExchange",
+    "Due",
+    "EscalationPath",
+    "ExitKind",
+    "Gate",
+    "Handoff",
+    "Journey",
+    "JourneyExit",
+    "JourneyStep",
+    "Meeting",
+    "OrgKind",
+    "Organization",
+    "Person",
+    "Phase",
+    "PhaseKind",
+    "ReadinessItem",
+    "Role",
+    "Stage",
+    "Suppression",
+    "Task",
+    "Workflow",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+"""Ids are lowercase words joined by hyphens or underscores (``plan-poc``)."""
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+
+
+def _as_list(value: Any) -> Any:
+    """Let a facilitator write ``owner: plan-poc`` for a one-item list."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+def _one_or_many(item_schema: dict[str, Any]) -> Any:
+    return WithJsonSchema({"anyOf": [item_schema, {"type": "array", "items": item_schema}]})
+
+
+IdList = Annotated[
+    list[Id], BeforeValidator(_as_list), _one_or_many({"type": "string", "pattern": ID_PATTERN})
+]
+"""A list of ids; a single id may be written without brackets."""
+
+TextList = Annotated[list[Text], BeforeValidator(_as_list), _one_or_many({"type": "string"})]
+
+
+class Item(BaseModel):
+    """Base of every workflow item: unknown fields are errors, not surprises."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    source: str | None = None
+    """Where this item comes from in the seed documents, e.g.
+    ``"000 · Pre-launch activities › Establish effective communication pathways"``."""
+
+    notes: str | None = None
+    """Free-form notes from the facilitator."""
+
+
+class OrgKind(StrEnum):
+    """What kind of organization takes part in the partnership."""
+
+    PAYER = "payer"
+    HEALTH_SYSTEM = "health-system"
+    CCH = "cch"
+    CBO = "cbo"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+
+class Organization(Item):
+    """A party to the partnership: a health plan, a community care hub, a CBO."""
+
+    name: Text
+    """The organization's name as people say it."""
+
+    kind: OrgKind
+    """payer, health-system, cch (community care hub / network lead entity), cbo,
+    government or other."""
+
+    point_of_contact: Id | None = None
+    """The role that is this organization's designated point of contact for the
+    partnership. The seed asks for one point of contact from the health plan."""
+
+    network: Id | None = None
+    """For a CBO in a community care network: the hub (cch) it contracts through."""
+
+
+class Person(Item):
+    """A named individual. People hold roles; an unofficial person holds none."""
+
+    name: Text
+    """The person's name (staff of a partner organization, never a member)."""
+
+    org: Id
+    """The organization the person works for."""
+
+    official: bool = True
+    """False marks an informal "go-to" who is relied on without holding any
+    designated role: a single point of failure the checks look for."""
+
+
+class Role(Item):
+    """A seat in an organization, held by one or more people."""
+
+    org: Id
+    """The organization this role belongs to."""
+
+    title: Text
+    """The role's title, e.g. "Partnership point of contact"."""
+
+    held_by: IdList = Field(default_factory=list)
+    """The people who hold this role today."""
+
+    backup: Id | None = None
+    """The role that covers when nobody in this role is available."""
+
+    decision_authority: bool = False
+    """True when people in this role can make binding decisions for their
+    organization (an escalation path should end at such a role)."""
+
+    description: str | None = None
+    """What this role does in the partnership."""
+
+
+class PhaseKind(StrEnum):
+    """The six phases of a partnership's lifecycle named by the seed."""
+
+    EXPLORATION = "exploration"
+    SHARED_VISION = "shared-vision"
+    SCOPING = "scoping"
+    PRE_LAUNCH = "pre-launch"
+    IMPLEMENTATION = "implementation"
+    RENEWAL = "renewal"
+    OTHER = "other"
+
+
+class Stage(StrEnum):
+    """The five stages of member interaction named by the seed."""
+
+    IDENTIFICATION = "identification"
+    ENGAGEMENT = "engagement"
+    ENROLLMENT = "enrollment"
+    SERVICE_PROVISION = "service-provision"
+    SERVICE_COMPLETION = "service-completion"
+
+
+class ReadinessItem(StrEnum):
+    """The seed's pre-launch readiness items a launch gate should cover."""
+
+    CREDENTIALING = "credentialing"
+    STAFF_TRAINING = "staff-training"
+    DATA_SECURITY_REVIEW = "data-security-review"
+    TECHNOLOGY_ONBOARDING = "technology-onboarding"
+    WORKFLOW_TESTING = "workflow-testing"
+    PRE_PAYMENT_FUNDS = "pre-payment-funds"
+
+
+class Channel(StrEnum):
+    """How work or information passes between roles or organizations."""
+
+    PORTAL = "portal"
+    SECURE_EMAIL = "secure-email"
+    EMAIL = "email"
+    SFTP = "sftp"
+    API = "api"
+    SPREADSHEET = "spreadsheet"
+    ENCRYPTED_SPREADSHEET = "encrypted-spreadsheet"
+    PHONE = "phone"
+    FAX = "fax"
+    MEETING = "meeting"
+    MAIL = "mail"
+    IN_PERSON = "in-person"
+
+
+SECURE_CHANNELS = frozenset(
+    {
+        Channel.PORTAL,
+        Channel.SECURE_EMAIL,
+        Channel.SFTP,
+        Channel.API,
+        Channel.ENCRYPTED_SPREADSHEET,
+        Channel.IN_PERSON,
+    }
+)
+"""Channels fit to carry protected health information (PHI)."""
+
+
+class Consent(StrEnum):
+    """The decision on individual consent or authorization for a data exchange."""
+
+    REQUIRED = "required"
+    AUTHORIZATION = "authorization"
+    NOT_REQUIRED = "not-required"
+
+
+_DUE_RE = re.compile(
+    r"^(?P<n>\d{1,4})\s+(?P<unit>days?|weeks?|months?)\s+"
+    r"(?P<rel>before|after)\s+(?P<anchor>contract start|contract end|launch)$"
+)
+
+
+class Due(BaseModel):
+    """A deadline relative to the contract, parsed from text such as
+    ``"120 days before contract end"``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: int
+    unit: Literal["day", "week", "month"]
+    relation: Literal["before", "after"]
+    anchor: Literal["contract start", "contract end", "launch"]
+
+    @property
+    def days(self) -> int:
+        """The offset in days (a month counts as 30 days), negative before the anchor."""
+        per_unit = {"day": 1, "week": 7, "month": 30}[self.unit]
+        sign = -1 if self.relation == "before" else 1
+        return sign * self.amount * per_unit
+
+    def __str__(self) -> str:
+        plural = "" if self.amount == 1 else "s"
+        return f"{self.amount} {self.unit}{plural} {self.relation} {self.anchor}"
+
+
+def parse_due(text: str) -> Due:
+    """Parse ``"<n> days|weeks|months before|after contract start|contract end|launch"``."""
+    match = _DUE_RE.match(text.strip().lower())
+    if match is None:
+        raise ValueError(
+            f"expected '<n> days|weeks|months before|after contract start|contract end|launch', got {text!r}"
+        )
+    unit = match["unit"].rstrip("s")
+    return Due(
+        amount=int(match["n"]),
+        unit=unit,
+        relation=match["rel"],
+        anchor=match["anchor"],
+    )
+
+
+class Task(Item):
+    """A piece of work in a phase, with RACI roles, order and artifacts."""
+
+    title: Text
+    """What the work is, as a short imperative ("Schedule a site visit")."""
+
+    description: str | None = None
+    """Longer explanation of the work."""
+
+    owner: IdList = Field(default_factory=list)
+    """The accountable role (RACI "A"). Exactly one is expected; a list is
+    accepted so a shared or missing owner shows up as a check finding."""
+
+    responsible: IdList = Field(default_factory=list)
+    """Roles that do the work (RACI "R")."""
+
+    consulted: IdList = Field(default_factory=list)
+    """Roles consulted before or during the work (RACI "C")."""
+
+    informed: IdList = Field(default_factory=list)
+    """Roles kept informed of progress (RACI "I")."""
+
+    after: IdList = Field(default_factory=list)
+    """Tasks (in this or an earlier phase) that must be done before this one starts."""
+
+    produces: IdList = Field(default_factory=list)
+    """Artifacts this task produces."""
+
+    needs: IdList = Field(default_factory=list)
+    """Artifacts this task needs before it can start."""
+
+    stage: Stage | None = None
+    """The stage of member interaction this task serves, when it serves one."""
+
+    readiness: ReadinessItem | None = None
+    """The pre-launch readiness item this task delivers, when it delivers one."""
+
+    due: str | None = None
+    """A deadline relative to the contract, e.g. "120 days before contract end"."""
+
+    @field_validator("due")
+    @classmethod
+    def _due_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_due(value)
+        return value
+
+    @property
+    def deadline(self) -> Due | None:
+        """The parsed :attr:`due` deadline."""
+        return parse_due(self.due) if self.due else None
+
+
+class Criterion(Item):
+    """One readiness criterion of a gate: tasks done, artifacts present, sign-offs."""
+
+    title: Text
+    """What must be true, in the facilitator's words."""
+
+    readiness: ReadinessItem | None = None
+    """The seed's pre-launch readiness item this criterion covers, if any."""
+
+    tasks: IdList = Field(default_factory=list)
+    """Tasks that must be done (or waived)."""
+
+    artifacts: IdList = Field(default_factory=list)
+    """Artifacts that must exist, with evidence."""
+
+    signoff: IdList = Field(default_factory=list)
+    """Roles that must sign off, each by a person who holds the role."""
+
+
+class Gate(Item):
+    """The exit gate of a phase: every criterion must be met before moving on."""
+
+    title: Text
+    """The gate's name, e.g. "Launch readiness"."""
+
+    launch: bool = False
+    """True for the gate before service launch: it should cover every
+    pre-launch readiness item of the seed."""
+
+    criteria: dict[Id, Criterion] = Field(default_factory=dict)
+    """The readiness criteria, keyed by id."""
+
+    not_applicable: dict[ReadinessItem, Text] = Field(default_factory=dict)
+    """Readiness items this launch gate leaves out on purpose, with the reason."""
+
+
+class Phase(Item):
+    """A lifecycle phase: its tasks and the gate that ends it."""
+
+    title: Text
+    """The phase's name, e.g. "Pre-launch activities"."""
+
+    kind: PhaseKind = PhaseKind.OTHER
+    """Which of the seed's six lifecycle phases this is."""
+
+    summary: str | None = None
+    """What the phase is for."""
+
+    tasks: dict[Id, Task] = Field(default_factory=dict)
+    """The phase's tasks, keyed by id (ids are unique across the workflow)."""
+
+    exit_gate: Gate | None = None
+    """The readiness gate that must be met to leave this phase."""
+
+
+class Artifact(Item):
+    """A document or record that tasks produce and need (a scope of work, a
+    data-sharing agreement, a signed contract)."""
+
+    title: Text
+    """The artifact's name."""
+
+    description: str | None = None
+    """What the artifact contains."""
+
+
+class Handoff(Item):
+    """Work or information passing from one role (or person) to another."""
+
+    from_: Id = Field(alias="from")
+    """The role (or person) handing off."""
+
+    to: Id
+    """The role (or person) receiving."""
+
+    channel: Channel | None = None
+    """How it passes: portal, secure-email, sftp, meeting, phone, ..."""
+
+    passes: Text | None = None
+    """What passes, in words ("member referral with member ID")."""
+
+    artifacts: IdList = Field(default_factory=list)
+    """Artifacts that pass with it."""
+
+    from_task: Id | None = None
+    """The task that ends with this handoff."""
+
+    to_task: Id | None = None
+    """The task this handoff feeds."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class ExitKind(StrEnum):
+    """How a member's journey ends."""
+
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    UNREACHABLE = "unreachable"
+    INELIGIBLE = "ineligible"
+    TRANSFERRED = "transferred"
+    OTHER = "other"
+
+
+class JourneyStep(Item):
+    """A step of a member's journey, owned by a role, in one of the five stages."""
+
+    title: Text
+    """What happens to or with the member."""
+
+    stage: Stage
+    """identification, engagement, enrollment, service-provision or service-completion."""
+
+    owner: Id
+    """The role (or person) that carries this step."""
+
+    next: IdList = Field(default_factory=list)
+    """Steps or exits that may follow this one."""
+
+    via: Id | None = None
+    """The handoff that brings the member to this step."""
+
+
+class JourneyExit(Item):
+    """A way a member's journey ends."""
+
+    title: Text
+    """The exit's name ("Member declined")."""
+
+    kind: ExitKind
+    """completed, declined, unreachable, ineligible, transferred or other."""
+
+
+class Journey(Item):
+    """The member-interaction process: steps through the five stages, and exits."""
+
+    title: Text
+    """The journey's name."""
+
+    start: Id
+    """The first step."""
+
+    steps: dict[Id, JourneyStep]
+    """The steps, keyed by id."""
+
+    exits: dict[Id, JourneyExit] = Field(default_factory=dict)
+    """The ways the journey ends, keyed by id."""
+
+
+class EscalationPath(Item):
+    """How a problem is elevated to higher authorities for prompt attention."""
+
+    title: Text
+    """The path's name."""
+
+    trigger: Text
+    """What starts an escalation ("member issue unresolved after 5 business days")."""
+
+    levels: IdList
+    """The roles (or people) to escalate to, in order, lowest first."""
+
+    response_time: (
+        Annotated[str, StringConstraints(pattern=r"^\d{1,4}\s*(hours?|h|business days?|days?|d|weeks?)$")]
+        | None
+    ) = None
+    """How long each level has to respond ("2 business days", "24 hours")."""
+
+
+class Meeting(Item):
+    """A standing meeting: a joint operating committee, case conferencing, ..."""
+
+    title: Text
+    """The meeting's name."""
+
+    kind: Literal["joc", "case-conferencing", "partnership", "leadership", "other"] = "other"
+    """joc (joint operating committee), case-conferencing, partnership,
+    leadership or other."""
+
+    cadence: Literal["weekly", "biweekly", "monthly", "quarterly", "annually", "as-needed"] | None = None
+    """How often it meets."""
+
+    attendees: IdList = Field(default_factory=list)
+    """Roles (or people) expected to attend."""
+
+    chair: Id | None = None
+    """The role that runs the meeting."""
+
+    follow_up_owner: Id | None = None
+    """The role that sends final slides and notes to the core team afterwards."""
+
+    agenda: TextList = Field(default_factory=list)
+    """Standing agenda items."""
+
+
+class DataExchange(Item):
+    """Data passing from one organization to another."""
+
+    from_: Id = Field(alias="from")
+    """The organization sending."""
+
+    to: Id
+    """The organization receiving."""
+
+    elements: TextList = Field(default_factory=list)
+    """The data elements exchanged."""
+
+    frequency: (
+        Literal["real-time", "daily", "weekly", "biweekly", "monthly", "quarterly", "per-event"] | None
+    ) = None
+    """How often the data moves."""
+
+    channel: Channel | None = None
+    """The means by which the data moves."""
+
+    consent: Consent | None = None
+    """Whether individual consent or authorization is required (the decision
+    itself; leaving it out means it has not been made)."""
+
+    phi: bool | None = None
+    """Whether the exchange carries protected health information."""
+
+    purpose: str | None = None
+    """Why the data is exchanged."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Suppression(Item):
+    """A check finding this workflow accepts on purpose, with the reason."""
+
+    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]+[0-9]+$")]
+    """The rule code to suppress, e.g. ``SPF002``."""
+
+    reason: Text
+    """Why the finding is accepted."""
+
+    element: str | None = None
+    """Suppress only findings about this element id (all of them when left out)."""
+
+
+class Workflow(Item):
+    """A partnership workflow: who takes part, what they do in each phase, and how
+    work, escalations and data move between them."""
+
+    format: Literal[1] = 1
+    """The workflow file format version."""
+
+    id: Id
+    """The workflow's id."""
+
+    title: Text
+    """The workflow's name."""
+
+    summary: str | None = None
+    """What the workflow describes."""
+
+    organizations: dict[Id, Organization]
+    """The parties, keyed by id."""
+
+    people: dict[Id, Person] = Field(default_factory=dict)
+    """Named individuals, keyed by id."""
+
+    roles: dict[Id, Role] = Field(default_factory=dict)
+    """Seats in the organizations, keyed by id."""
+
+    artifacts: dict[Id, Artifact] = Field(default_factory=dict)
+    """Documents and records the tasks produce and need, keyed by id."""
+
+    phases: dict[Id, Phase] = Field(default_factory=dict)
+    """The lifecycle phases in order, keyed by id."""
+
+    handoffs: dict[Id, Handoff] = Field(default_factory=dict)
+    """Handoffs between roles, keyed by id."""
+
+    journeys: dict[Id, Journey] = Field(default_factory=dict)
+    """Member-interaction processes, keyed by id."""
+
+    escalations: dict[Id, EscalationPath] = Field(default_factory=dict)
+    """Escalation pathways, keyed by id."""
+
+    meetings: dict[Id, Meeting] = Field(default_factory=dict)
+    """Standing meetings, keyed by id."""
+
+    data_exchanges: dict[Id, DataExchange] = Field(default_factory=dict)
+    """Data exchanges between organizations, keyed by id."""
+
+    ignore: list[Suppression] = Field(default_factory=list)
+    """Check findings accepted on purpose, each with a reason."""
+
+    def tasks(self) -> dict[str, Task]:
+        """Every task of every phase, keyed by id, in lifecycle order."""
+        return {tid: task for phase in self.phases.values() for tid, task in phase.tasks.items()}
+
+    def phase_of(self) -> dict[str, str]:
+        """Map each task id to the id of the phase that holds it."""
+        return {tid: pid for pid, phase in self.phases.items() for tid in phase.tasks}

@@ -1,0 +1,363 @@
+"""Read YAML safely, with the position of every problem.
+
+Plain ``yaml.safe_load`` keeps the last of two duplicate keys without a word,
+expands aliases without bound, and the C parser crashes the interpreter on
+deeply nested input. This module builds Python values straight from the parser's
+event stream, iteratively, so it can refuse all of these with a line and column:
+
+- duplicate keys, merge keys (``<<``) and non-scalar keys;
+- explicit tags other than the plain YAML types (``!!python/object`` and friends);
+- aliases that would expand past a node budget ("billion laughs"), and recursive ones;
+- nesting deeper than :data:`MAX_DEPTH`, files over a size limit, binary data,
+  text that is not UTF-8, and tab characters used for indentation.
+
+:class:`Locator` maps a path of keys and indexes (as pydantic reports them) back to
+the line and column of that node, building its index only when first asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "Locator",
+    "YamlProblem",
+    "decode",
+    "parse",
+]
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+"""Workflow files larger than this are refused before they are read."""
+
+MAX_DEPTH = 64
+"""Workflow files nest about eight levels deep; anything past this is hostile."""
+
+MAX_ALIAS_NODES = 100_000
+"""How many nodes aliases may add in all when they are expanded."""
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_LEADING_TAB = re.compile(r"^( *)\t", re.MULTILINE)
+
+
+@dataclass
+class YamlProblem(Exception):
+    """A problem in YAML text, at a 1-based line and column."""
+
+    code: str
+    message: str
+    line: int = 0
+    column: int = 0
+    hint: str | None = None
+
+
+def decode(data: bytes) -> str:
+    """Decode workflow bytes as UTF-8, refusing binary and other encodings.
+
+    Raises
+    ------
+    YamlProblem
+        ``E108`` for binary data, ``E109`` for text that is not UTF-8.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem("E109", "file is UTF-16, not UTF-8", 1, 1, "save it as UTF-8")
+    if b"\x00" in data:
+        line, column = _position(data, data.index(b"\x00"))
+        raise YamlProblem("E108", "file is binary (it contains NUL bytes), not YAML", line, column)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise YamlProblem(
+            "E109",
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            line,
+            column,
+            "save it as UTF-8",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def parse(text: str, *, max_alias_nodes: int = MAX_ALIAS_NODES) -> Any:
+    """Parse one YAML document into plain Python values (dicts, lists, scalars).
+
+    Returns ``None`` for a document with no content.
+
+    Raises
+    ------
+    YamlProblem
+        For syntax errors and for every unsafe construct listed in the module docs.
+    """
+    tab = _LEADING_TAB.search(text)
+    if tab is not None:
+        line = text.count("\n", 0, tab.start()) + 1
+        raise YamlProblem(
+            "E103",
+            "tab character used for indentation",
+            line,
+            len(tab.group(1)) + 1,
+            "YAML indents with spaces only",
+        )
+    builder = _Builder(max_alias_nodes)
+    try:
+        for event in _events(text):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_problem(exc) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem("E101", f"YAML syntax error: {exc}") from None
+    return builder.result
+
+
+def _events(text: str) -> Iterator[ev.Event]:
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "YAML syntax error: " + ", ".join(parts) if parts else "YAML syntax error"
+    if mark is None:
+        return YamlProblem("E101", message)
+    return YamlProblem("E101", message, mark.line + 1, mark.column + 1)
+
+
+@dataclass
+class _Frame:
+    value: dict[Any, Any] | list[Any]
+    anchor: str | None
+    size: int = 1
+    key: Any = None
+    key_mark: Any = None
+    expecting_key: bool = True
+    key_lines: dict[Any, int] = field(default_factory=dict)
+
+
+class _Builder:
+    """Turns parser events into Python values, enforcing the safety rules."""
+
+    def __init__(self, max_alias_nodes: int) -> None:
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.alias_nodes = 0
+        self.max_alias_nodes = max_alias_nodes
+        self.documents = 0
+        self.result: Any = None
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def feed(self, event: ev.Event) -> None:
+        if isinstance(event, ev.ScalarEvent):
+            self._check_tag(event)
+            self._add(self._scalar(event), 1, event)
+        elif isinstance(event, ev.MappingStartEvent | ev.SequenceStartEvent):
+            self._check_tag(event)
+            if len(self.stack) >= MAX_DEPTH:
+                raise _at(event, "E111", f"nesting deeper than {MAX_DEPTH} levels")
+            if self.stack and self.stack[-1].expecting_key and isinstance(self.stack[-1].value, dict):
+                raise _at(event, "E101", "a mapping key must be a plain value, not a list or mapping")
+            container: dict[Any, Any] | list[Any] = {} if isinstance(event, ev.MappingStartEvent) else []
+            if event.anchor:
+                self.open_anchors.add(event.anchor)
+            self.stack.append(_Frame(container, event.anchor))
+        elif isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
+            frame = self.stack.pop()
+            if frame.anchor:
+                self.open_anchors.discard(frame.anchor)
+            self._add(frame.value, frame.size, None, anchor=frame.anchor)
+        elif isinstance(event, ev.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, ev.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _at(
+                    event, "E101", "more than one YAML document in the file", "keep one workflow per file"
+                )
+
+    def _check_tag(self, event: ev.NodeEvent) -> None:
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!" and tag not in _PLAIN_TAGS:
+            raise _at(
+                event,
+                "E104",
+                f"tag {tag!r} is not allowed",
+                "workflow files use plain YAML values only",
+            )
+
+    def _scalar(self, event: ev.ScalarEvent) -> Any:
+        tag = event.tag if event.tag and event.tag != "!" else None
+        if tag is None:
+            if not event.implicit[0]:
+                return event.value
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR_TAG:
+            return event.value
+        if tag == _MERGE_TAG:
+            raise _at(event, "E104", "merge keys (<<) are not supported", "write the fields out")
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError) as exc:
+            raise _at(event, "E101", f"cannot read scalar {event.value!r}: {exc}") from None
+
+    def _alias(self, event: ev.AliasEvent) -> None:
+        name = event.anchor
+        if name in self.open_anchors:
+            raise _at(event, "E105", f"alias *{name} refers to its own anchor (recursive alias)")
+        if name not in self.anchors:
+            raise _at(event, "E101", f"alias *{name} refers to no anchor defined before it")
+        value, size = self.anchors[name]
+        self.alias_nodes += size
+        if self.alias_nodes > self.max_alias_nodes:
+            raise _at(
+                event,
+                "E105",
+                f"aliases expand to more than {self.max_alias_nodes:,} nodes",
+                "write the repeated parts out, or use fewer aliases",
+            )
+        self._add(value, size, event)
+
+    def _add(self, value: Any, size: int, event: ev.NodeEvent | None, anchor: str | None = None) -> None:
+        if event is not None and getattr(event, "anchor", None) and not isinstance(event, ev.AliasEvent):
+            anchor = event.anchor
+        if anchor:
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.result = value
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        if isinstance(frame.value, list):
+            frame.value.append(value)
+            return
+        if frame.expecting_key:
+            if isinstance(value, dict | list):
+                raise _at(event, "E101", "a mapping key must be a plain value, not a list or mapping")
+            line = _start(event)[0]
+            if value in frame.key_lines:
+                raise _at(
+                    event,
+                    "E102",
+                    f"duplicate key {value!r} (first defined on line {frame.key_lines[value]})",
+                    "each key may appear once in a mapping; merge the two entries",
+                )
+            frame.key_lines[value] = line
+            frame.key = value
+            frame.expecting_key = False
+        else:
+            frame.value[frame.key] = value
+            frame.expecting_key = True
+
+
+def _start(event: ev.Event | None) -> tuple[int, int]:
+    """The 1-based (line, column) where an event starts, (0, 0) when unknown."""
+    mark = event.start_mark if event is not None else None
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+def _at(event: ev.Event | None, code: str, message: str, hint: str | None = None) -> YamlProblem:
+    line, column = _start(event)
+    return YamlProblem(code, message, line, column, hint)
+
+
+Path = tuple[Any, ...]
+
+
+class Locator:
+    """Finds the line and column of a node from its path in the parsed document.
+
+    Paths are tuples of mapping keys and sequence indexes, as in pydantic's
+    error locations: ``("phases", "scoping", "tasks", "define-roles", "owner")``.
+    The index is built on first use, so loading pays nothing for it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._index: dict[Path, tuple[int, int, int, int]] | None = None
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """The 1-based (line, column) of the node at ``path``, or of its key.
+
+        Parts of the path that do not exist are dropped from the end, so a
+        path into a value that is missing or of the wrong shape points at the
+        nearest node that does exist. The empty path is the document's start.
+        """
+        index = self._build() if self._index is None else self._index
+        for length in range(len(path), 0, -1):
+            found = index.get(tuple(path[:length]))
+            if found is not None:
+                if key and length == len(path):
+                    return found[0], found[1]
+                return found[2], found[3]
+        return 1, 1
+
+    def _build(self) -> dict[Path, tuple[int, int, int, int]]:
+        index: dict[Path, tuple[int, int, int, int]] = {}
+        # Each open container: its path, whether it is a mapping, the next
+        # sequence index, the pending key and where that key was.
+        stack: list[list[Any]] = []
+        skip = ev.StreamStartEvent | ev.StreamEndEvent | ev.DocumentStartEvent | ev.DocumentEndEvent
+        try:
+            for event in _events(self._text):
+                if isinstance(event, skip):
+                    continue
+                if isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
+                    stack.pop()
+                    self._after_value(stack)
+                    continue
+                if stack and stack[-1][1] and stack[-1][3] is None:
+                    if isinstance(event, ev.ScalarEvent):  # a mapping key
+                        stack[-1][3] = event.value
+                        stack[-1][4] = _start(event)
+                    continue
+                path: Path = ()
+                if stack:
+                    parent = stack[-1]
+                    here = _start(event)
+                    if parent[1]:
+                        path, at_key = (*parent[0], parent[3]), parent[4]
+                    else:
+                        path, at_key = (*parent[0], parent[2]), here
+                    index[path] = (*at_key, *here)
+                if isinstance(event, ev.MappingStartEvent | ev.SequenceStartEvent):
+                    stack.append([path, isinstance(event, ev.MappingStartEvent), 0, None, None])
+                else:
+                    self._after_value(stack)
+        except yaml.YAMLError:
+            pass
+        self._index = index
+        return index
+
+    @staticmethod
+    def _after_value(stack: list[list[Any]]) -> None:
+        if not stack:
+            return
+        parent = stack[-1]
+        if parent[1]:
+            parent[3] = None
+        else:
+            parent[2] += 1
