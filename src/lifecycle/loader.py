@@ -135,7 +135,7 @@ def loads(text: str, name: str = "<string>") -> Document:
             _cap(
                 [
                     Diagnostic(
-                        document.locate(p.path),
+                        document.locate(p.path, key=p.at_key),
                         p.code,
                         f"{describe(p.path)}: {p.message}",
                         hint=p.hint,

@@ -26,6 +26,8 @@ class ReferenceProblem:
     message: str
     hint: str | None = None
     element: str | None = None
+    at_key: bool = False
+    """Point at the key of ``path`` (for ids defined twice) rather than its value."""
 
 
 class _Resolver:
@@ -43,6 +45,7 @@ class _Resolver:
                             "task ids are unique across the workflow; it is first defined in phase "
                             f"{tasks[tid][1]!r}",
                             tid,
+                            at_key=True,
                         )
                     )
                 else:
@@ -64,6 +67,7 @@ class _Resolver:
                         f"id {pid!r} names both a person and a role",
                         "give the person and the role different ids",
                         pid,
+                        at_key=True,
                     )
                 )
 
@@ -174,6 +178,7 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
                         f"id {xid!r} names both a step and an exit of journey {jid!r}",
                         "give the exit its own id",
                         xid,
+                        at_key=True,
                     )
                 )
         r.expect((*base, "start"), journey.start, (), "start step", extra=journey.steps)
