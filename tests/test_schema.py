@@ -47,3 +47,15 @@ def test_cli_prints_the_schema(runner):
     result = runner.invoke(cli, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.output)["$id"].endswith("workflow-1.json")
+
+
+def test_every_load_error_code_is_documented():
+    import re
+
+    used = set()
+    for source in (ROOT / "src" / "lifecycle").glob("*.py"):
+        used |= set(re.findall(r'"(E[0-9]{3})"', source.read_text(encoding="utf-8")))
+    documented = set(
+        re.findall(r"^\| (E[0-9]{3}) \|", (ROOT / "docs" / "workflow-format.md").read_text(), re.M)
+    )
+    assert used and used == documented
