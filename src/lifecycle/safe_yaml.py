@@ -50,6 +50,7 @@ _PLAIN_TAGS = frozenset(
 )
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_IMPLICIT_STARTS = frozenset(c for c in yaml.resolver.Resolver.yaml_implicit_resolvers if c)
 _LEADING_TAB = re.compile(r"^( *)\t", re.MULTILINE)
 
 
@@ -211,8 +212,11 @@ class _Builder:
     def _scalar(self, event: ev.ScalarEvent) -> Any:
         tag = event.tag if event.tag and event.tag != "!" else None
         if tag is None:
-            if not event.implicit[0]:
-                return event.value
+            value = event.value
+            # Most scalars are text whose first character no implicit type
+            # (int, bool, null, date...) can start with: skip the resolver.
+            if not event.implicit[0] or (value and value[0] not in _IMPLICIT_STARTS):
+                return value
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         if tag == _STR_TAG:
             return event.value
