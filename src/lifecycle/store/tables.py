@@ -1,0 +1,163 @@
+"""The tracking tables, as SQLAlchemy 2.0 typed ORM classes.
+
+No member names or other protected health information live here: a member's
+journey is keyed by an opaque key the partners already share (a referral or
+case number). Every change also lands in :class:`AuditEntry`, which is
+append-only: the ORM refuses to update or delete it and the database has
+triggers that refuse as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Escalation",
+    "EvidenceRecord",
+    "JourneyInstance",
+    "Partnership",
+    "Signoff",
+    "TaskStatus",
+    "utcnow",
+]
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of the tracking tables."""
+
+
+class Partnership(Base):
+    """A partnership tracked through the phases of its workflow."""
+
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    workflow_id: Mapped[str] = mapped_column(String(80))
+    workflow_path: Mapped[str] = mapped_column(Text)
+    workflow_hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the workflow file's bytes when the partnership started (or was rebased)."""
+    parties: Mapped[list[str]] = mapped_column(JSON)
+    contract_start: Mapped[dt.date] = mapped_column(Date)
+    contract_end: Mapped[dt.date] = mapped_column(Date)
+    phase: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """Bumped by every change to the partnership or anything it owns, so two
+    writers working from the same version cannot both commit."""
+
+    tasks: Mapped[list[TaskStatus]] = relationship(back_populates="partnership", cascade="all")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
+
+
+class TaskStatus(Base):
+    """The state of one workflow task in one partnership."""
+
+    __tablename__ = "task_status"
+    __table_args__ = (UniqueConstraint("partnership_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(20), default="todo")
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    partnership: Mapped[Partnership] = relationship(back_populates="tasks")
+
+
+class EvidenceRecord(Base):
+    """Evidence that an artifact exists (a link or a description)."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    artifact_id: Mapped[str] = mapped_column(String(80))
+    evidence: Mapped[str] = mapped_column(Text)
+    task_id: Mapped[str | None] = mapped_column(String(80))
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Signoff(Base):
+    """A gate sign-off: who signed, holding which role, when, with what evidence."""
+
+    __tablename__ = "signoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    gate_id: Mapped[str] = mapped_column(String(80))
+    role_id: Mapped[str] = mapped_column(String(80))
+    person_id: Mapped[str] = mapped_column(String(80))
+    evidence: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JourneyInstance(Base):
+    """One member's way through a journey, keyed by an opaque member key."""
+
+    __tablename__ = "journey_instances"
+    __table_args__ = (UniqueConstraint("partnership_id", "journey_id", "member_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    journey_id: Mapped[str] = mapped_column(String(80))
+    member_key: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Escalation(Base):
+    """An issue raised along an escalation path."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    path_id: Mapped[str] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(200))
+    """What is escalated, as an opaque reference (a ticket number), never PHI."""
+    state: Mapped[str] = mapped_column(String(20))
+    opened_by: Mapped[str] = mapped_column(String(80))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """One change, or one refused attempt: who, when, what, from, to."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    from_state: Mapped[str | None] = mapped_column(String(80))
+    to_state: Mapped[str | None] = mapped_column(String(80))
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+def _append_only(mapper: Mapper[Any], connection: Any, target: AuditEntry) -> None:
+    raise PermissionError("the audit log is append-only")
+
+
+event.listen(AuditEntry, "before_update", _append_only)
+event.listen(AuditEntry, "before_delete", _append_only)

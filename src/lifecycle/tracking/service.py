@@ -1,0 +1,765 @@
+"""The tracking service: partnerships moved through their workflow, audited.
+
+Every change runs in one transaction that also appends to the audit log and
+bumps the partnership's version; when another process committed first, the
+change is re-read and re-applied (optimistic locking), so no write is lost. A
+refused change (a transition that is not allowed, a sign-off by someone who does
+not hold a signing role) changes nothing but is itself logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from lifecycle.machine import (
+    COMPLETED,
+    RESOLVED,
+    LifecycleMachines,
+    SharedMachine,
+    Tracked,
+    TransitionRefused,
+    escalation_state,
+    machines_for,
+)
+from lifecycle.model import EscalationPath, Journey, Workflow
+from lifecycle.store import Store
+from lifecycle.store.tables import (
+    AuditEntry,
+    Escalation,
+    EvidenceRecord,
+    JourneyInstance,
+    Partnership,
+    Signoff,
+    TaskStatus,
+    utcnow,
+)
+from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
+from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, evaluate_gate
+from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
+
+__all__ = ["TASK_ACTIONS", "Change", "Tracker"]
+
+TASK_ACTIONS = ("start", "done", "block", "waive")
+"""The task actions, each a trigger of the task machine."""
+
+SYSTEM_ACTOR = "lifecycle"
+"""The actor recorded for changes lifecycle makes itself."""
+
+_MEMBER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+_RETRIES = 50
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited change: what moved from where to where."""
+
+    subject: str
+    before: str | None
+    after: str | None
+
+
+@dataclass
+class _Context:
+    """What one write needs: the session, the partnership, its workflow."""
+
+    session: Session
+    partnership: Partnership
+    loaded: LoadedWorkflow
+    machines: LifecycleMachines
+    audit: list[AuditEntry]
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.loaded.workflow
+
+    def log(
+        self,
+        actor: str,
+        action: str,
+        subject: str,
+        before: str | None,
+        after: str | None,
+        detail: str | None = None,
+        outcome: str = "ok",
+    ) -> None:
+        self.audit.append(
+            AuditEntry(
+                partnership_id=self.partnership.id,
+                at=utcnow(),
+                actor=actor,
+                action=action,
+                subject=subject,
+                from_state=before,
+                to_state=after,
+                outcome=outcome,
+                detail=detail,
+            )
+        )
+
+
+class _Refusal(Exception):
+    """Carries a refusal out of a transaction so it can be logged after rollback."""
+
+    def __init__(self, error: TransitionRefused, entry: dict[str, str | None]) -> None:
+        self.error = error
+        self.entry = entry
+
+
+class Tracker:
+    """Track partnerships in one database (see :func:`lifecycle.store.open_store`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._workflows: dict[str, LoadedWorkflow] = {}
+
+    # -- partnerships -------------------------------------------------------------
+
+    def start_partnership(
+        self,
+        name: str,
+        workflow_path: str,
+        start: dt.date,
+        end: dt.date,
+        *,
+        actor: str = SYSTEM_ACTOR,
+        phase: str | None = None,
+    ) -> Partnership:
+        """Start tracking a partnership that follows the workflow at ``workflow_path``.
+
+        Every task starts as ``todo``. With ``phase``, tracking begins at that
+        phase: the tasks of earlier phases are recorded as waived ("before
+        tracking began"), so the audit log says so.
+        """
+        loaded = load_workflow(workflow_path)
+        workflow = loaded.workflow
+        if not name.strip():
+            raise TrackingError("a partnership needs a name")
+        if end <= start:
+            raise TrackingError(f"the contract ends ({end}) before it starts ({start})")
+        if not workflow.phases:
+            raise TrackingError(f"workflow {workflow.id!r} has no phases to track")
+        phase = phase or next(iter(workflow.phases))
+        if phase not in workflow.phases:
+            raise UnknownName("phase", phase, workflow.phases, f" in workflow {workflow.id!r}")
+        earlier: set[str] = set()
+        for pid in workflow.phases:
+            if pid == phase:
+                break
+            earlier.update(workflow.phases[pid].tasks)
+        with self.store.transaction() as session:
+            if session.scalar(select(Partnership.id).where(Partnership.name == name)) is not None:
+                raise TrackingError(f"partnership {name!r} already exists")
+            partnership = Partnership(
+                name=name,
+                workflow_id=workflow.id,
+                workflow_path=loaded.path,
+                workflow_hash=loaded.hash,
+                parties=list(workflow.organizations),
+                contract_start=start,
+                contract_end=end,
+                phase=phase,
+                created_at=utcnow(),
+            )
+            session.add(partnership)
+            session.flush()
+            context = _Context(session, partnership, loaded, self._machines(loaded), [])
+            context.log(
+                actor, "partnership.start", name, None, phase, f"workflow {workflow.id} {loaded.path}"
+            )
+            for tid in workflow.tasks():
+                state = "waived" if tid in earlier else "todo"
+                session.add(TaskStatus(partnership_id=partnership.id, task_id=tid, state=state))
+                if state == "waived":
+                    context.log(actor, "task.waive", tid, "todo", "waived", "before tracking began")
+            session.add_all(context.audit)
+        return partnership
+
+    def partnerships(self) -> list[Partnership]:
+        """Every tracked partnership, by name."""
+        with self.store.transaction() as session:
+            return list(session.scalars(select(Partnership).order_by(Partnership.name)))
+
+    def partnership(self, name: str) -> Partnership:
+        """The partnership called ``name``."""
+        with self.store.transaction() as session:
+            return self._find(session, name)
+
+    def workflow_of(self, partnership: Partnership) -> LoadedWorkflow:
+        """The partnership's workflow as its file reads now (see :meth:`changed`)."""
+        return self._load(partnership.workflow_path)
+
+    def changed(self, partnership: Partnership) -> bool:
+        """True when the workflow file changed since the partnership started."""
+        return self.workflow_of(partnership).hash != partnership.workflow_hash
+
+    def progress(self, name: str) -> tuple[Partnership, Progress]:
+        """The partnership and its progress: task states, evidence, sign-offs."""
+        with self.store.transaction() as session:
+            partnership = self._find(session, name)
+            return partnership, self._progress(session, partnership)
+
+    # -- tasks ----------------------------------------------------------------------
+
+    def change_tasks(
+        self,
+        name: str,
+        task_ids: Sequence[str],
+        action: str,
+        *,
+        actor: str,
+        note: str | None = None,
+        evidence: str | None = None,
+    ) -> list[Change]:
+        """Apply ``action`` (start, done, block, waive) to each task, in one
+        transaction: all of them change, or none does.
+
+        ``evidence`` (with ``done``) records that the artifacts the task produces
+        exist, e.g. a link to the signed document.
+        """
+        if action not in TASK_ACTIONS:
+            raise TrackingError(f"unknown task action {action!r} (one of {', '.join(TASK_ACTIONS)})")
+        if evidence is not None and action != "done":
+            raise TrackingError("evidence is recorded when a task is done")
+
+        def apply(context: _Context) -> list[Change]:
+            workflow = context.workflow
+            self._person(workflow, actor)
+            tasks = workflow.tasks()
+            for tid in task_ids:
+                if tid not in tasks:
+                    raise UnknownName("task", tid, tasks, f" in workflow {workflow.id!r}")
+            rows = {
+                row.task_id: row
+                for row in context.session.scalars(
+                    select(TaskStatus).where(TaskStatus.partnership_id == context.partnership.id)
+                )
+            }
+            states = {tid: row.state for tid, row in rows.items()}
+            machine = context.machines.task
+            changes = []
+            for tid in task_ids:
+                row = rows[tid]
+                model = machine.attach(
+                    Tracked(f"task {tid!r}", row.state, _predecessors_guard(tasks[tid].after, states))
+                )
+                try:
+                    before = row.state
+                    after = _fire(machine, model, action, context, actor, f"task.{action}", tid)
+                finally:
+                    machine.detach(model)
+                row.state = states[tid] = after
+                row.note = note
+                row.updated_by = actor
+                row.updated_at = utcnow()
+                context.log(actor, f"task.{action}", tid, before, after, note)
+                if evidence is not None:
+                    for artifact in tasks[tid].produces:
+                        context.session.add(
+                            EvidenceRecord(
+                                partnership_id=context.partnership.id,
+                                artifact_id=artifact,
+                                evidence=evidence,
+                                task_id=tid,
+                                recorded_by=actor,
+                                recorded_at=utcnow(),
+                            )
+                        )
+                        context.log(actor, "artifact.evidence", artifact, None, "present", evidence)
+                changes.append(Change(tid, before, after))
+            return changes
+
+        return self._write(name, apply)
+
+    # -- gates ----------------------------------------------------------------------
+
+    def check_gate(self, name: str, phase: str | None = None) -> GateReport:
+        """The exit gate of ``phase`` (the current phase by default), criterion by criterion."""
+        with self.store.transaction() as session:
+            partnership = self._find(session, name)
+            workflow = self.workflow_of(partnership).workflow
+            phase = self._gate_phase(workflow, partnership, phase)
+            return evaluate_gate(workflow, phase, self._progress(session, partnership))
+
+    def sign_off(
+        self, name: str, phase: str, *, actor: str, evidence: str, role: str | None = None
+    ) -> list[str]:
+        """Sign the exit gate of ``phase`` as ``actor`` for each signing role they
+        hold (or only ``role``); returns the roles signed.
+
+        Raises
+        ------
+        SignoffRefused
+            When ``actor`` holds none of the gate's signing roles (or not
+            ``role``); the refusal is logged.
+        """
+        if not evidence.strip():
+            raise TrackingError("a sign-off needs evidence (a short text or a link)")
+
+        def apply(context: _Context) -> list[str]:
+            workflow = context.workflow
+            self._person(workflow, actor)
+            phase_id = self._gate_phase(workflow, context.partnership, phase)
+            gate = workflow.phases[phase_id].exit_gate
+            signing = sorted({r for c in (gate.criteria.values() if gate else ()) for r in c.signoff})
+            if role is not None and role not in workflow.roles:
+                raise UnknownName("role", role, workflow.roles, f" in workflow {workflow.id!r}")
+            held = [r for r in signing if actor in workflow.roles[r].held_by] if signing else []
+            chosen = [r for r in held if role is None or r == role]
+            if not chosen:
+                wanted = f"role {role!r}" if role else "any signing role"
+                why = f"{actor} does not hold {wanted} of gate {phase_id!r}"
+                refusal = SignoffRefused(
+                    f"sign-off refused: {why}", [f"signing roles: {', '.join(signing) or 'none'}"]
+                )
+                raise _Refusal(
+                    refusal, {"actor": actor, "action": "gate.signoff", "subject": phase_id, "detail": why}
+                )
+            for signed_role in chosen:
+                context.session.add(
+                    Signoff(
+                        partnership_id=context.partnership.id,
+                        gate_id=phase_id,
+                        role_id=signed_role,
+                        person_id=actor,
+                        evidence=evidence,
+                        signed_at=utcnow(),
+                    )
+                )
+                context.log(actor, "gate.signoff", phase_id, None, signed_role, evidence)
+            return chosen
+
+        return self._write(name, apply)
+
+    def advance(self, name: str, *, actor: str) -> Change:
+        """Move the partnership to its next phase, if the current exit gate is met.
+
+        Raises
+        ------
+        TransitionRefused
+            Listing every unmet criterion; the refusal is logged.
+        """
+
+        def apply(context: _Context) -> Change:
+            self._person(context.workflow, actor)
+            partnership = context.partnership
+            before = partnership.phase
+            report: list[GateReport] = []
+
+            def gate_guard(trigger: str, dest: str) -> list[str]:
+                gate = evaluate_gate(context.workflow, before, self._progress(context.session, partnership))
+                report.append(gate)
+                return gate.reasons()
+
+            machine = context.machines.lifecycle
+            model = machine.attach(Tracked(f"partnership {partnership.name!r}", before, gate_guard))
+            try:
+                after = _fire(machine, model, "advance", context, actor, "advance", before)
+            finally:
+                machine.detach(model)
+            partnership.phase = after
+            context.log(actor, "advance", partnership.name, before, after)
+            return Change(partnership.name, before, after)
+
+        return self._write(name, apply)
+
+    # -- member journeys and escalations --------------------------------------------
+
+    def start_journey(self, name: str, journey: str, member_key: str, *, actor: str) -> Change:
+        """Start ``journey`` for the member known by the opaque ``member_key``."""
+        if not _MEMBER_KEY.match(member_key):
+            raise TrackingError(
+                f"member key {member_key!r} is not an opaque key: use a referral or case number "
+                "(letters, digits, . _ : -, up to 64), never a name"
+            )
+
+        def apply(context: _Context) -> Change:
+            self._person(context.workflow, actor)
+            self._journey(context, journey)
+            exists = context.session.scalar(
+                select(JourneyInstance.id).where(
+                    JourneyInstance.partnership_id == context.partnership.id,
+                    JourneyInstance.journey_id == journey,
+                    JourneyInstance.member_key == member_key,
+                )
+            )
+            if exists is not None:
+                raise TrackingError(f"member {member_key} already has journey {journey!r}")
+            start = context.workflow.journeys[journey].start
+            context.session.add(
+                JourneyInstance(
+                    partnership_id=context.partnership.id,
+                    journey_id=journey,
+                    member_key=member_key,
+                    step=start,
+                    started_at=utcnow(),
+                    updated_at=utcnow(),
+                )
+            )
+            context.log(actor, "journey.start", f"{journey}/{member_key}", None, start)
+            return Change(member_key, None, start)
+
+        return self._write(name, apply)
+
+    def move_journey(self, name: str, journey: str, member_key: str, to: str, *, actor: str) -> Change:
+        """Move a member's journey to step or exit ``to``, along a ``next`` link."""
+
+        def apply(context: _Context) -> Change:
+            self._person(context.workflow, actor)
+            machine = self._journey(context, journey)
+            definition = context.workflow.journeys[journey]
+            if to not in definition.steps and to not in definition.exits:
+                known = [*definition.steps, *definition.exits]
+                raise UnknownName("step or exit", to, known, f" in journey {journey!r}")
+            instance = context.session.scalar(
+                select(JourneyInstance).where(
+                    JourneyInstance.partnership_id == context.partnership.id,
+                    JourneyInstance.journey_id == journey,
+                    JourneyInstance.member_key == member_key,
+                )
+            )
+            if instance is None:
+                raise TrackingError(f"member {member_key} has no journey {journey!r} (start it first)")
+            subject = f"{journey}/{member_key}"
+            model = machine.attach(Tracked(f"member {member_key}", instance.step))
+            try:
+                before = instance.step
+                after = _fire(machine, model, f"move:{to}", context, actor, "journey.move", subject)
+            finally:
+                machine.detach(model)
+            instance.step = after
+            instance.updated_at = utcnow()
+            context.log(
+                actor,
+                "journey.move",
+                subject,
+                before,
+                after,
+                _handoff_note(context.workflow, definition, after),
+            )
+            return Change(member_key, before, after)
+
+        return self._write(name, apply)
+
+    def open_escalation(self, name: str, path: str, subject: str, *, actor: str) -> tuple[int, str]:
+        """Raise ``subject`` (an opaque reference) on escalation ``path``; returns
+        the escalation's number and the role or person at its first level."""
+
+        def apply(context: _Context) -> tuple[int, str]:
+            self._person(context.workflow, actor)
+            definition = self._path(context.workflow, path)
+            row = Escalation(
+                partnership_id=context.partnership.id,
+                path_id=path,
+                subject=subject,
+                state=escalation_state(1),
+                opened_by=actor,
+                opened_at=utcnow(),
+                updated_at=utcnow(),
+            )
+            context.session.add(row)
+            context.session.flush()
+            level = definition.levels[0]
+            context.log(
+                actor, "escalation.open", f"{path}#{row.id}", None, row.state, f"{subject} -> {level}"
+            )
+            return row.id, level
+
+        return self._write(name, apply)
+
+    def move_escalation(self, name: str, number: int, action: str, *, actor: str) -> Change:
+        """``escalate`` escalation ``number`` one level up, or ``resolve`` it."""
+
+        def apply(context: _Context) -> Change:
+            self._person(context.workflow, actor)
+            row = context.session.get(Escalation, number)
+            if row is None or row.partnership_id != context.partnership.id:
+                raise TrackingError(f"no escalation #{number} in partnership {context.partnership.name!r}")
+            machine = context.machines.escalations.get(row.path_id)
+            if machine is None:
+                raise UnknownName("escalation path", row.path_id, context.workflow.escalations)
+            subject = f"{row.path_id}#{number}"
+            model = machine.attach(Tracked(f"escalation #{number}", row.state))
+            try:
+                before = row.state
+                after = _fire(machine, model, action, context, actor, f"escalation.{action}", subject)
+            finally:
+                machine.detach(model)
+            row.state = after
+            row.updated_at = utcnow()
+            context.log(actor, f"escalation.{action}", subject, before, after, _level_note(context, row))
+            return Change(subject, before, after)
+
+        return self._write(name, apply)
+
+    def escalations(self, name: str) -> list[Escalation]:
+        """The partnership's escalations, open and resolved."""
+        with self.store.transaction() as session:
+            partnership = self._find(session, name)
+            query = select(Escalation).where(Escalation.partnership_id == partnership.id)
+            return list(session.scalars(query.order_by(Escalation.id)))
+
+    def journeys(self, name: str) -> list[JourneyInstance]:
+        """The partnership's member journeys."""
+        with self.store.transaction() as session:
+            partnership = self._find(session, name)
+            query = select(JourneyInstance).where(JourneyInstance.partnership_id == partnership.id)
+            return list(session.scalars(query.order_by(JourneyInstance.id)))
+
+    # -- audit and rebase -----------------------------------------------------------
+
+    def audit(
+        self,
+        name: str,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        subject: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[AuditEntry]:
+        """The partnership's audit trail, oldest first, filtered by actor, action
+        (a prefix such as ``task`` or ``task.done``), subject and time."""
+        with self.store.transaction() as session:
+            partnership = self._find(session, name)
+            query = select(AuditEntry).where(AuditEntry.partnership_id == partnership.id)
+            if actor:
+                query = query.where(AuditEntry.actor == actor)
+            if action:
+                query = query.where(
+                    (AuditEntry.action == action)
+                    | AuditEntry.action.startswith(action + ".", autoescape=True)
+                )
+            if subject:
+                query = query.where(AuditEntry.subject == subject)
+            if since:
+                query = query.where(AuditEntry.at >= since)
+            return list(session.scalars(query.order_by(AuditEntry.id)))
+
+    def rebase(self, name: str, *, actor: str = SYSTEM_ACTOR, force: bool = False) -> list[str]:
+        """Move the partnership to the workflow file's current version.
+
+        New tasks are added as ``todo``. Refused when a task that has progress
+        (not ``todo``) disappeared, unless ``force``; the current phase must still
+        exist. Returns one line per change made.
+        """
+
+        def apply(context: _Context) -> list[str]:
+            partnership = context.partnership
+            workflow = context.workflow
+            if partnership.phase != COMPLETED and partnership.phase not in workflow.phases:
+                raise TrackingError(
+                    f"cannot rebase {partnership.name!r}: its current phase {partnership.phase!r} "
+                    "is gone from the workflow"
+                )
+            rows = list(
+                context.session.scalars(select(TaskStatus).where(TaskStatus.partnership_id == partnership.id))
+            )
+            tasks = workflow.tasks()
+            gone = [row for row in rows if row.task_id not in tasks]
+            tracked = [f"{row.task_id} ({row.state})" for row in gone if row.state != "todo"]
+            if tracked and not force:
+                raise TrackingError(
+                    f"cannot rebase {partnership.name!r}: tracked tasks disappeared from the workflow: "
+                    f"{', '.join(tracked)} (use --force to drop them; the audit log keeps their history)"
+                )
+            lines = []
+            for row in gone:
+                context.session.delete(row)
+                context.log(actor, "task.remove", row.task_id, row.state, None, "gone from the workflow")
+                lines.append(f"removed task {row.task_id} ({row.state})")
+            present = {row.task_id for row in rows}
+            for tid in tasks:
+                if tid not in present:
+                    context.session.add(TaskStatus(partnership_id=partnership.id, task_id=tid, state="todo"))
+                    context.log(actor, "task.add", tid, None, "todo", "new in the workflow")
+                    lines.append(f"added task {tid}")
+            old = partnership.workflow_hash
+            partnership.workflow_hash = context.loaded.hash
+            partnership.workflow_id = workflow.id
+            detail = "forced" if force and tracked else None
+            context.log(
+                actor, "partnership.rebase", partnership.name, old[:12], context.loaded.hash[:12], detail
+            )
+            return lines
+
+        return self._write(name, apply, rebasing=True)
+
+    # -- internals ------------------------------------------------------------------
+
+    def _write(self, name: str, apply: Callable[[_Context], T], *, rebasing: bool = False) -> T:
+        """Run ``apply`` in a transaction that bumps the partnership's version,
+        retrying from a fresh read when another writer committed first."""
+        for attempt in range(_RETRIES):
+            try:
+                with self.store.transaction() as session:
+                    partnership = self._find(session, name)
+                    loaded = self.workflow_of(partnership)
+                    if loaded.hash != partnership.workflow_hash and not rebasing:
+                        raise WorkflowChanged(
+                            f"the workflow file {partnership.workflow_path} changed since partnership "
+                            f"{name!r} started: run `lifecycle partnership rebase {name}` first"
+                        )
+                    context = _Context(session, partnership, loaded, self._machines(loaded), [])
+                    result = apply(context)
+                    session.add_all(context.audit)
+                    flag_modified(partnership, "phase")
+                return result
+            except StaleDataError:
+                time.sleep(0.001 * (attempt + 1))
+            except _Refusal as refusal:
+                self._log_refusal(name, refusal.entry)
+                raise refusal.error from None
+        raise TrackingError(f"partnership {name!r} is too busy: gave up after {_RETRIES} attempts")
+
+    def _log_refusal(self, name: str, entry: dict[str, str | None]) -> None:
+        with self.store.transaction() as session:
+            partnership = self._find(session, name)
+            session.add(
+                AuditEntry(
+                    partnership_id=partnership.id,
+                    at=utcnow(),
+                    actor=entry["actor"] or SYSTEM_ACTOR,
+                    action=entry["action"] or "",
+                    subject=entry["subject"] or "",
+                    from_state=entry.get("from"),
+                    to_state=entry.get("to"),
+                    outcome="refused",
+                    detail=entry.get("detail"),
+                )
+            )
+
+    def _find(self, session: Session, name: str) -> Partnership:
+        partnership = session.scalar(select(Partnership).where(Partnership.name == name))
+        if partnership is None:
+            names = session.scalars(select(Partnership.name)).all()
+            raise UnknownName("partnership", name, names, f" in {self.store.url}")
+        return partnership
+
+    def _load(self, path: str) -> LoadedWorkflow:
+        loaded = load_workflow(path)
+        return self._workflows.setdefault(loaded.hash, loaded)
+
+    @staticmethod
+    def _machines(loaded: LoadedWorkflow) -> LifecycleMachines:
+        return machines_for(loaded.workflow, loaded.hash)
+
+    @staticmethod
+    def _person(workflow: Workflow, person: str) -> None:
+        if person not in workflow.people:
+            raise UnknownName("person", person, workflow.people, f" in workflow {workflow.id!r}")
+
+    @staticmethod
+    def _gate_phase(workflow: Workflow, partnership: Partnership, phase: str | None) -> str:
+        phase = phase or partnership.phase
+        if phase == COMPLETED:
+            raise TrackingError(f"partnership {partnership.name!r} has completed every phase")
+        if phase not in workflow.phases:
+            raise UnknownName("gate (phase)", phase, workflow.phases, f" in workflow {workflow.id!r}")
+        return phase
+
+    @staticmethod
+    def _journey(context: _Context, journey: str) -> SharedMachine:
+        machine = context.machines.journeys.get(journey)
+        if machine is None:
+            raise UnknownName(
+                "journey", journey, context.workflow.journeys, f" in workflow {context.workflow.id!r}"
+            )
+        return machine
+
+    @staticmethod
+    def _path(workflow: Workflow, path: str) -> EscalationPath:
+        definition = workflow.escalations.get(path)
+        if definition is None or not definition.levels:
+            raise UnknownName("escalation path", path, workflow.escalations, f" in workflow {workflow.id!r}")
+        return definition
+
+    @staticmethod
+    def _progress(session: Session, partnership: Partnership) -> Progress:
+        pid = partnership.id
+        tasks = dict(
+            session.execute(
+                select(TaskStatus.task_id, TaskStatus.state).where(TaskStatus.partnership_id == pid)
+            )
+            .tuples()
+            .all()
+        )
+        evidence: dict[str, list[str]] = {}
+        for artifact, text in session.execute(
+            select(EvidenceRecord.artifact_id, EvidenceRecord.evidence)
+            .where(EvidenceRecord.partnership_id == pid)
+            .order_by(EvidenceRecord.id)
+        ).tuples():
+            evidence.setdefault(artifact, []).append(text)
+        signoffs: dict[str, list[SignoffFact]] = {}
+        for row in session.scalars(select(Signoff).where(Signoff.partnership_id == pid).order_by(Signoff.id)):
+            fact = SignoffFact(
+                row.role_id, row.person_id, row.evidence, row.signed_at.isoformat(timespec="minutes")
+            )
+            signoffs.setdefault(row.gate_id, []).append(fact)
+        return Progress(tasks, evidence, signoffs)
+
+
+def _predecessors_guard(after: Iterable[str], states: dict[str, str]) -> Callable[[str, str], list[str]]:
+    def guard(trigger: str, dest: str) -> list[str]:
+        return [
+            f"predecessor {tid!r} is {states.get(tid, 'todo')}"
+            for tid in after
+            if states.get(tid, "todo") not in ("done", "waived")
+        ]
+
+    return guard
+
+
+def _fire(
+    machine: SharedMachine,
+    model: Tracked,
+    trigger: str,
+    context: _Context,
+    actor: str,
+    action: str,
+    subject: str,
+) -> str:
+    """Fire ``trigger``; a refusal leaves the transaction and is logged."""
+    try:
+        return machine.fire(model, trigger)
+    except TransitionRefused as error:
+        detail = "; ".join(error.reasons) or str(error)
+        raise _Refusal(
+            error,
+            {
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "from": model.state,
+                "to": None,
+                "detail": detail,
+            },
+        ) from None
+
+
+def _handoff_note(workflow: Workflow, journey: Journey, step: str) -> str | None:
+    """Name the handoff that brings the member to ``step``, for the audit log."""
+    target = journey.steps.get(step)
+    if target is None or not target.via or target.via not in workflow.handoffs:
+        return None
+    handoff = workflow.handoffs[target.via]
+    channel = f" via {handoff.channel}" if handoff.channel else ""
+    return f"handoff {target.via}: {handoff.from_} -> {handoff.to}{channel}"
+
+
+def _level_note(context: _Context, row: Escalation) -> str | None:
+    if row.state == RESOLVED:
+        return None
+    levels = context.workflow.escalations[row.path_id].levels
+    return f"now with {levels[int(row.state.rsplit('-', 1)[1]) - 1]}"
