@@ -1,0 +1,78 @@
+"""Text that renders as written: wrapping and escaping for DOT, HTML and Mermaid.
+
+Titles come from workflow files typed in a room, so they may hold quotes, ``<``,
+``>``, ``&``, braces, backslashes, newlines and any letters. Graphviz gives
+backslashes a meaning (``\\n``, ``\\N``, ``\\G``) and the ``graphviz`` package
+treats a value that looks like ``<...>`` as an HTML label, so every label goes
+through :func:`dot_label`, which escapes both and wraps long lines.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+from graphviz import nohtml
+
+__all__ = ["dot_label", "html_text", "mermaid_text", "wrap"]
+
+
+def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` characters.
+
+    The writer's own line breaks are kept; words longer than ``width`` are split.
+    With ``max_lines``, the last kept line ends with an ellipsis when text is cut.
+    """
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        lines[-1] = (last[: width - 1] if len(last) >= width else last) + "…"
+    return lines
+
+
+def _escape_line(line: str) -> str:
+    return line.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def dot_label(lines: str | list[str], *, justify: str = "center") -> str:
+    """A DOT label showing ``lines`` as written, one per line.
+
+    Parameters
+    ----------
+    lines
+        The text (split at its own newlines) or the lines to show.
+    justify
+        ``"center"`` or ``"left"``: how Graphviz aligns each line.
+
+    Returns
+    -------
+    str
+        An escaped label, marked so the ``graphviz`` package never reads it as HTML.
+    """
+    parts = lines.splitlines() if isinstance(lines, str) else lines
+    end = "\\l" if justify == "left" else "\\n"
+    body = end.join(_escape_line(line) for line in parts)
+    # Graphviz centers a label ending in \n on an extra empty line; \l must end the last line.
+    label: str = nohtml(body + end if justify == "left" else body)
+    return label
+
+
+def html_text(text: str) -> str:
+    """``text`` escaped for HTML (and HTML-like Graphviz labels), newlines as ``<br/>``."""
+    return "<br/>".join(html.escape(line, quote=True) for line in text.splitlines())
+
+
+def mermaid_text(text: str) -> str:
+    """``text`` for a quoted Mermaid label: entity codes for the characters Mermaid parses."""
+    out = []
+    for char in text:
+        if char == "\n":
+            out.append("<br/>")
+        elif char in '"#<>&{}[]()|\\`;':
+            out.append(f"#{ord(char)};")
+        else:
+            out.append(char)
+    return "".join(out)

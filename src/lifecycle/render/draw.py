@@ -1,0 +1,279 @@
+"""Turn a placed :class:`~lifecycle.render.spec.LaneMap` into Graphviz DOT.
+
+Every position is fixed (``layout=nop2``: Graphviz keeps the positions and only
+routes the arrows), so ``dot -Tsvg map.dot`` reproduces the map exactly. Lanes
+are clusters whose bounding box is given (``bb``): full-width bands, drawn under
+the cards, with ids ``lane-<role>`` in SVG. Cards are ``task-<id>``,
+``step-<id>`` or ``exit-<id>``; handoff arrows are ``handoff-<id>``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import graphviz
+
+from lifecycle.render import style
+from lifecycle.render.dotsafe import dot_label, wrap
+from lifecycle.render.layout import HEADER_H, LANE_W, ORG_W, Box, Geometry, place
+from lifecycle.render.spec import Finding, LaneMap
+
+__all__ = ["draw_lane_map", "footer_lines", "node_name"]
+
+_LINK_STYLE: dict[str, dict[str, str]] = {
+    "after": {"color": "#8c8c8c", "arrowsize": "0.7", "penwidth": "1.1"},
+    "earlier": {"color": "#c8c8c8", "arrowsize": "0.6", "penwidth": "1", "style": "dashed"},
+    "next": {"color": "#404040", "arrowsize": "0.8", "penwidth": "1.3"},
+    "handoff": {"color": style.HANDOFF, "fontcolor": style.HANDOFF, "penwidth": "2.2", "arrowsize": "0.9"},
+}
+_LEGEND = {
+    "after": "grey arrow: depends on (task starts after)",
+    "earlier": "light dashed arrow: depends on a task of an earlier phase",
+    "handoff": "orange arrow: handoff between roles, labelled with its channel",
+    "next": "dark arrow: the member moves to the next step",
+}
+_FAMILY_WORDS = {"spof": "single point of failure", "gap": "gap", "other": "finding"}
+
+
+def node_name(kind: str, key: str) -> str:
+    """The DOT node name of a card; ``kind.key`` keeps element kinds apart."""
+    return f"{kind}.{key}"
+
+
+def _inches(points: float) -> str:
+    return f"{points / 72:.3f}"
+
+
+def _pos(box: Box) -> str:
+    return f"{box.x:.1f},{box.y:.1f}"
+
+
+def _bb(box: Box) -> str:
+    return ",".join(f"{v:.1f}" for v in box.bb)
+
+
+def _fixed(box: Box) -> dict[str, str]:
+    return {"pos": _pos(box), "width": _inches(box.w), "height": _inches(box.h), "fixedsize": "true"}
+
+
+def footer_lines(lane_map: LaneMap) -> list[str]:
+    """The lines under the map: legend, notes, and the overlay's findings."""
+    kinds = sorted({link.kind for link in lane_map.links})
+    lines = ["Legend: " + "; ".join(_LEGEND[k] for k in kinds) if kinds else "Legend:"]
+    if any(b.gate for b in lane_map.blocks):
+        lines[0] += "; hexagon and dashed line: exit gate"
+    lines.extend(lane_map.notes)
+    if lane_map.findings:
+        lines.append(f"Findings marked on the map ({len(lane_map.findings)}):")
+        for f in lane_map.findings:
+            for i, part in enumerate(
+                wrap(f"{f.code} {_FAMILY_WORDS[f.family]}: {f.element}: {f.message}", 160)
+            ):
+                lines.append(("  - " if i == 0 else "    ") + part)
+    return lines
+
+
+def _marks(findings: list[Finding]) -> dict[str, Finding]:
+    """The most serious finding per element (single points of failure first)."""
+    rank = {"spof": 0, "gap": 1, "other": 2}
+    by_element: dict[str, Finding] = {}
+    for f in sorted(findings, key=lambda f: rank[f.family]):
+        by_element.setdefault(f.element, f)
+    return by_element
+
+
+def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
+    """The DOT graph of ``lane_map`` with every position fixed.
+
+    Parameters
+    ----------
+    lane_map
+        What to draw.
+
+    Returns
+    -------
+    graphviz.Digraph
+        A graph with ``layout=nop2``: render it with ``dot`` or ``neato -n2``.
+    """
+    footer = footer_lines(lane_map)
+    geo = place(lane_map, len(footer))
+    marks = _marks(lane_map.findings)
+    g = graphviz.Digraph("lanemap")
+    g.attr(
+        "graph",
+        layout="nop2",
+        splines="true",
+        outputorder="edgesfirst",
+        bb=f"0,0,{geo.width:.1f},{geo.height:.1f}",
+        fontname=style.FONT,
+        bgcolor="white",
+        pad="0.2",
+    )
+    g.attr("node", fontname=style.FONT, fontsize="10", margin="0.05,0.03")
+    g.attr("edge", fontname=style.FONT, fontsize="9")
+    _draw_lanes(g, lane_map, geo, marks)
+    _draw_headers(g, lane_map, geo)
+    _draw_links(g, lane_map, marks)
+    if geo.footer is not None:
+        g.node(
+            "footer",
+            dot_label(footer, justify="left"),
+            shape="plaintext",
+            fontsize="10",
+            id="footer",
+            **_fixed(geo.footer),
+        )
+    return g
+
+
+def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Finding]) -> None:
+    cards_by_lane = defaultdict(list)
+    for placed in geo.cards.values():
+        cards_by_lane[placed.card.lane].append(placed)
+    org_index: dict[str | None, int] = {}
+    for i, lane in enumerate(lane_map.lanes):
+        head, fill, alternate = style.org_tints(lane.org_kind)
+        shade = org_index.setdefault(lane.org, 0)
+        org_index[lane.org] = shade + 1
+        with g.subgraph(name=f"cluster_lane_{i}") as band:
+            band.attr(
+                bb=_bb(geo.lanes[lane.key]),
+                style="filled",
+                fillcolor=alternate if shade % 2 else fill,
+                color="white",
+                penwidth="2",
+                label="",
+                id=f"lane-{lane.key}",
+                **{"class": f"lane org-{lane.org or 'none'}"},
+            )
+            mark = marks.get(lane.key)
+            title = wrap(lane.title, 20) + (["(not in any role)"] if lane.unofficial else [])
+            if mark is not None:
+                title.append(f"⚠ {mark.code}")
+            band.node(
+                node_name("lanehead", lane.key),
+                dot_label(title),
+                shape="box",
+                style="filled,rounded" + (",dashed" if lane.unofficial else ""),
+                fillcolor=head,
+                color=style.SEVERITY_COLOURS[mark.family] if mark else head,
+                penwidth="3" if mark else "1",
+                id=f"lanehead-{lane.key}",
+                **_fixed(geo.lane_headers[lane.key]),
+            )
+            for placed in cards_by_lane[lane.key]:
+                card = placed.card
+                mark = marks.get(card.key)
+                band.node(
+                    node_name(card.kind, card.key),
+                    dot_label(placed.lines),
+                    shape="box",
+                    style="filled,rounded" if card.kind != "exit" else "filled,rounded,bold",
+                    fillcolor=card.fill,
+                    color=style.SEVERITY_COLOURS[mark.family] if mark else "#505050",
+                    penwidth="3.5" if mark else "1",
+                    id=f"{card.kind}-{card.key}",
+                    tooltip=dot_label(card.tooltip or card.label),
+                    **{"class": card.kind},
+                    **_fixed(placed.box),
+                )
+    for oid, text, box in geo.orgs:
+        head = style.org_tints(next(la.org_kind for la in lane_map.lanes if (la.org or "") == oid))[0]
+        g.node(
+            node_name("org", oid or "none"),
+            dot_label(wrap(text, 14)),
+            shape="box",
+            style="filled",
+            fillcolor=head,
+            color="#707070",
+            fontsize="12",
+            id=f"org-{oid or 'none'}",
+            **_fixed(box),
+        )
+
+
+def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None:
+    title = Box((ORG_W + LANE_W) / 2, geo.height - HEADER_H / 2, ORG_W + LANE_W - 8, HEADER_H - 8)
+    g.node(
+        "title",
+        dot_label(wrap(lane_map.title, 30, max_lines=4)),
+        shape="plaintext",
+        fontsize="12",
+        id="title",
+        **_fixed(title),
+    )
+    for block in lane_map.blocks:
+        box = geo.blocks[block.key]
+        g.node(
+            node_name("block", block.key),
+            dot_label(wrap(block.title, max(12, int(box.w / 7)), max_lines=3)),
+            shape="box",
+            style="filled,rounded",
+            fillcolor="#f0f0f0",
+            color="#909090",
+            fontsize="12",
+            id=f"block-{block.key}",
+            **_fixed(box),
+        )
+        if block.gate is not None:
+            gate = geo.gates[block.key]
+            lines = wrap(block.gate.title, 16, max_lines=2) + wrap(block.gate.detail, 18, max_lines=1)
+            g.node(
+                node_name("gate", block.key),
+                dot_label(lines),
+                shape="hexagon",
+                style="filled",
+                fillcolor="#fee391",
+                color="#cc8800",
+                fontsize="9",
+                id=f"gate-{block.gate.key}",
+                **{"class": "gate"},
+                **_fixed(gate),
+            )
+    top = max((b.bb[3] for b in geo.lanes.values()), default=0.0)
+    bottom = min((b.bb[1] for b in geo.lanes.values()), default=0.0)
+    for i, x in enumerate(geo.boundaries):
+        ends = (node_name("rule", f"{i}.top"), node_name("rule", f"{i}.bottom"))
+        for name, y in zip(ends, (top, bottom), strict=True):
+            g.node(
+                name, "", shape="point", width="0.01", height="0.01", style="invis", pos=f"{x:.1f},{y:.1f}"
+            )
+        third = (top - bottom) / 3
+        points = " ".join(f"{x:.1f},{top - k * third:.1f}" for k in range(4))
+        g.edge(
+            *ends,
+            pos=points,
+            dir="none",
+            style="dashed",
+            color="#cc8800",
+            penwidth="1.5",
+            id=f"boundary-{i}",
+            **{"class": "boundary"},
+        )
+
+
+def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, marks: dict[str, Finding]) -> None:
+    kind_of = {c.key: c.kind for c in lane_map.cards}
+    for link in lane_map.links:
+        if link.tail not in kind_of or link.head not in kind_of:
+            continue
+        attrs = dict(_LINK_STYLE[link.kind])
+        mark = marks.get(link.key)
+        label = link.label
+        if link.alert:
+            attrs.update(color=style.CHANNEL_MISSING, fontcolor=style.CHANNEL_MISSING, style="dashed")
+        if mark is not None:
+            colour = style.SEVERITY_COLOURS[mark.family]
+            attrs.update(color=colour, fontcolor=colour, penwidth="3.5")
+            label = f"⚠ {mark.code} {label or ''}".strip()
+        if label:
+            attrs["label"] = dot_label(wrap(label, 18, max_lines=3))
+        if link.tooltip:
+            attrs["tooltip"] = dot_label(link.tooltip)
+        g.edge(
+            node_name(kind_of[link.tail], link.tail),
+            node_name(kind_of[link.head], link.head),
+            id=f"{link.kind}-{link.key}",
+            **{"class": link.kind},
+            **attrs,
+        )

@@ -1,0 +1,222 @@
+"""Place a :class:`~lifecycle.render.spec.LaneMap` on a grid: lanes are true bands.
+
+Graphviz clusters are "the smallest box around their nodes", and one cluster per
+lane stops scaling near 500 tasks (see DESIGN.md). So positions are computed
+here instead: each block's columns come from the longest path through its links
+(networkx, on the condensation so loops cannot break it), each lane's height
+from the most cards that share one of its cells, and every lane is a band from
+the left edge of the map to the right edge. Graphviz then only routes the
+arrows around the cards (``neato -n2``), which costs about as much as flat
+``dot``.
+
+Coordinates are Graphviz points (1/72 inch) with y growing upwards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+from lifecycle.render.dotsafe import wrap
+from lifecycle.render.spec import Card, LaneMap
+
+__all__ = ["Box", "Geometry", "Placed", "place"]
+
+ORG_W = 100.0
+LANE_W = 136.0
+CARD_W = 144.0
+CARD_WRAP = 24
+CARD_MAX_LINES = 6
+COL_GAP = 96.0
+GATE_GAP = 132.0
+HEADER_H = 70.0
+LANE_PAD = 12.0
+ROW_GAP = 18.0
+LINE_H = 12.5
+TEXT_PAD = 10.0
+RIGHT_MARGIN = 24.0
+FOOTER_LINE_H = 13.0
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle by its centre and size."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def bb(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top)."""
+        return (self.x - self.w / 2, self.y - self.h / 2, self.x + self.w / 2, self.y + self.h / 2)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A card with its wrapped lines and its box."""
+
+    card: Card
+    lines: list[str]
+    box: Box
+
+
+@dataclass
+class Geometry:
+    """Where everything goes."""
+
+    width: float
+    height: float
+    cards: dict[str, Placed]
+    lanes: dict[str, Box]
+    """Each lane's band (full map width)."""
+
+    orgs: list[tuple[str, str, Box]]
+    """(org id or "", header text, header box) per run of lanes of one organization."""
+
+    lane_headers: dict[str, Box]
+    blocks: dict[str, Box]
+    """Each block's header box."""
+
+    gates: dict[str, Box]
+    """Each block's gate box, keyed by block key."""
+
+    boundaries: list[float]
+    """x of every vertical line between blocks."""
+
+    footer: Box | None
+
+
+def card_lines(card: Card) -> list[str]:
+    """The wrapped lines of a card's label."""
+    return wrap(card.label, CARD_WRAP, max_lines=CARD_MAX_LINES)
+
+
+def _columns(lane_map: LaneMap) -> dict[str, int]:
+    """Column of each card within its block: longest path over the block's links."""
+    block_of = {c.key: c.block for c in lane_map.cards}
+    column: dict[str, int] = {}
+    for block in lane_map.blocks:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(c.key for c in lane_map.cards if c.block == block.key)
+        graph.add_edges_from(
+            (link.tail, link.head)
+            for link in lane_map.links
+            if block_of.get(link.tail) == block.key and block_of.get(link.head) == block.key
+        )
+        dag = nx.condensation(graph)
+        depth: dict[int, int] = {}
+        for node in nx.topological_sort(dag):
+            depth[node] = max((depth[p] + 1 for p in dag.predecessors(node)), default=0)
+        for node, members in dag.nodes(data="members"):
+            for key in members:
+                column[key] = depth[node]
+    return column
+
+
+def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
+    """Compute the geometry of ``lane_map``.
+
+    Parameters
+    ----------
+    lane_map
+        The lanes, blocks, cards and links to place.
+    footer_lines
+        How many text lines the footer under the lanes holds (0 for none).
+
+    Returns
+    -------
+    Geometry
+        Boxes for every card, lane band, header and gate.
+    """
+    column = _columns(lane_map)
+    ncols = {
+        b.key: 1 + max((column[c.key] for c in lane_map.cards if c.block == b.key), default=0)
+        for b in lane_map.blocks
+    }
+    lines = {c.key: card_lines(c) for c in lane_map.cards}
+    card_h = {k: len(v) * LINE_H + 2 * TEXT_PAD for k, v in lines.items()}
+    row_h = max(card_h.values(), default=2 * TEXT_PAD + LINE_H) + ROW_GAP
+
+    # Cards sharing a cell stack vertically, in the order the map lists them.
+    cells: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    for c in lane_map.cards:
+        cells[(c.lane, c.block, column[c.key])].append(c.key)
+    rows = {lane.key: 1 for lane in lane_map.lanes}
+    for (lane_key, _, _), keys in cells.items():
+        rows[lane_key] = max(rows.get(lane_key, 1), len(keys))
+
+    # x: org column, lane header column, then the blocks with a gap for each gate.
+    block_x: dict[str, float] = {}
+    x = ORG_W + LANE_W
+    boundaries: list[float] = []
+    col_w = CARD_W + COL_GAP
+    for block in lane_map.blocks:
+        block_x[block.key] = x
+        x += ncols[block.key] * col_w
+        if block.gate is not None:
+            boundaries.append(x + GATE_GAP / 2)
+            x += GATE_GAP
+        else:
+            boundaries.append(x)
+    width = x + RIGHT_MARGIN
+    if boundaries and lane_map.blocks[-1].gate is None:
+        boundaries.pop()
+
+    footer_h = footer_lines * FOOTER_LINE_H + 2 * TEXT_PAD if footer_lines else 0.0
+    lanes_h = sum(rows[lane.key] * row_h + 2 * LANE_PAD for lane in lane_map.lanes)
+    height = HEADER_H + lanes_h + footer_h
+
+    lane_box: dict[str, Box] = {}
+    top = height - HEADER_H
+    for lane in lane_map.lanes:
+        h = rows[lane.key] * row_h + 2 * LANE_PAD
+        lane_box[lane.key] = Box(width / 2, top - h / 2, width, h)
+        top -= h
+
+    by_key = {c.key: c for c in lane_map.cards}
+    placed: dict[str, Placed] = {}
+    for (lane_key, block_key, col), keys in cells.items():
+        band = lane_box[lane_key]
+        # Centre a short stack in a tall lane so arrows stay level where they can.
+        first = band.y + (len(keys) - 1) * row_h / 2
+        cx = block_x[block_key] + col * col_w + col_w / 2
+        for i, key in enumerate(keys):
+            placed[key] = Placed(by_key[key], lines[key], Box(cx, first - i * row_h, CARD_W, card_h[key]))
+
+    orgs: list[tuple[str, str, Box]] = []
+    run: list[str] = []
+    for i, lane in enumerate(lane_map.lanes):
+        run.append(lane.key)
+        last = i + 1 == len(lane_map.lanes)
+        if last or lane_map.lanes[i + 1].org != lane.org:
+            top_y = lane_box[run[0]].bb[3]
+            bottom_y = lane_box[run[-1]].bb[1]
+            text = f"{lane.org_title}\n({lane.org_kind})" if lane.org else lane.org_title
+            orgs.append(
+                (
+                    lane.org or "",
+                    text,
+                    Box(ORG_W / 2, (top_y + bottom_y) / 2, ORG_W - 8, top_y - bottom_y - 8),
+                )
+            )
+            run = []
+
+    lane_headers = {
+        key: Box(ORG_W + LANE_W / 2, band.y, LANE_W - 8, band.h - 8) for key, band in lane_box.items()
+    }
+    header_y = height - HEADER_H / 2
+    blocks: dict[str, Box] = {}
+    gates: dict[str, Box] = {}
+    for block in lane_map.blocks:
+        w = ncols[block.key] * col_w
+        blocks[block.key] = Box(block_x[block.key] + w / 2, header_y, w - 12, HEADER_H - 16)
+        if block.gate is not None:
+            gates[block.key] = Box(
+                block_x[block.key] + w + GATE_GAP / 2, header_y, GATE_GAP - 8, HEADER_H - 20
+            )
+    footer = Box(width / 2, footer_h / 2 - 4, width - 16, footer_h - 16) if footer_h else None
+    return Geometry(width, height, placed, lane_box, orgs, lane_headers, blocks, gates, boundaries, footer)

@@ -1,0 +1,93 @@
+"""What a lane map shows, before any geometry: lanes, column blocks, cards, links.
+
+The swimlane map (blocks are phases, cards are tasks) and the journey map (blocks
+are the five stages, cards are steps and exits) are both described as a
+:class:`LaneMap`; :mod:`lifecycle.render.layout` places it and
+:mod:`lifecycle.render.draw` turns it into Graphviz DOT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lifecycle.render.lanes import Lane
+
+__all__ = ["Block", "Card", "Finding", "GateMark", "LaneMap", "Link"]
+
+LinkKind = Literal["after", "earlier", "handoff", "next"]
+
+
+@dataclass(frozen=True)
+class GateMark:
+    """An exit gate drawn at the right edge of its block."""
+
+    key: str
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A group of columns: a phase of the swimlane map, a stage of the journey map."""
+
+    key: str
+    title: str
+    gate: GateMark | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """One box on the map: a task, a journey step or a journey exit."""
+
+    key: str
+    """The element id (task, step or exit id)."""
+
+    label: str
+    lane: str
+    block: str
+    kind: Literal["task", "step", "exit", "start"] = "task"
+    tooltip: str | None = None
+    fill: str = "white"
+
+
+@dataclass(frozen=True)
+class Link:
+    """An arrow between two cards."""
+
+    tail: str
+    head: str
+    kind: LinkKind
+    key: str
+    """A unique id for the arrow (a handoff id for handoffs)."""
+
+    label: str | None = None
+    tooltip: str | None = None
+    alert: bool = False
+    """Drawn in the alert colour (a handoff with no channel)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check finding to mark on the map (see :mod:`lifecycle.render.overlay`)."""
+
+    code: str
+    family: Literal["spof", "gap", "other"]
+    message: str
+    element: str
+
+
+@dataclass
+class LaneMap:
+    """Everything one lane map shows."""
+
+    title: str
+    lanes: list[Lane]
+    blocks: list[Block]
+    cards: list[Card]
+    links: list[Link] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Lines printed under the map (e.g. handoffs that name no tasks)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    """Overlay findings; their elements are marked and they are listed in the legend."""
