@@ -27,12 +27,30 @@ __all__ = ["cli", "main"]
 COMMANDS: dict[str, str] = {
     "validate": "lifecycle.cli.validate:validate",
     "schema": "lifecycle.cli.schema:schema",
+    "partnership": "lifecycle.cli.track:partnership",
+    "task": "lifecycle.cli.track:task",
+    "gate": "lifecycle.cli.track:gate",
+    "advance": "lifecycle.cli.track:advance",
+    "db": "lifecycle.cli.track:db",
+    "status": "lifecycle.cli.track_status:status",
+    "log": "lifecycle.cli.track_status:log",
+    "journey": "lifecycle.cli.track_members:journey",
+    "escalate": "lifecycle.cli.track_members:escalate",
 }
 
 # Short help for the command list, so `--help` imports no command module.
 SUMMARIES: dict[str, str] = {
     "validate": "Validate workflow files and summarize them.",
     "schema": "Print the JSON Schema of the workflow file format.",
+    "partnership": "Start, list and rebase tracked partnerships.",
+    "task": "Start, finish, block or waive a partnership's tasks.",
+    "gate": "Check a readiness gate, or sign it off.",
+    "advance": "Move a partnership to its next phase when the exit gate is met.",
+    "db": "Create or upgrade the tracking database.",
+    "status": "Show a partnership: phase, tasks, gates, blockers, deadlines.",
+    "log": "Show or export (CSV) a partnership's audit trail.",
+    "journey": "Move members through a journey by an opaque member key.",
+    "escalate": "Open, escalate and resolve issues on an escalation path.",
 }
 
 

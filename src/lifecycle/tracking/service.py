@@ -32,7 +32,7 @@ from lifecycle.machine import (
     machines_for,
 )
 from lifecycle.model import EscalationPath, Journey, Workflow
-from lifecycle.store import Store
+from lifecycle.store import Store, database_url, open_store
 from lifecycle.store.tables import (
     AuditEntry,
     Escalation,
@@ -123,6 +123,16 @@ class Tracker:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._workflows: dict[str, LoadedWorkflow] = {}
+
+    @classmethod
+    def open(cls, db: str | None = None, *, workflow: str | None = None, create: bool = False) -> Tracker:
+        """Open the tracker on ``db`` (a URL or file), else ``$LIFECYCLE_DB``, else
+        ``lifecycle.db`` beside ``workflow`` (or in the current folder)."""
+        return cls(open_store(database_url(db, workflow=workflow), create=create))
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.close()
 
     # -- partnerships -------------------------------------------------------------
 

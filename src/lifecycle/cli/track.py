@@ -1,0 +1,183 @@
+"""``lifecycle partnership|task|gate|advance|db``: track partnerships through
+their phases, tasks and readiness gates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+
+import click
+
+from lifecycle.cli.track_options import actor_option, db_option, open_tracker, workflow_option
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group()
+def partnership() -> None:
+    """Start, list and rebase tracked partnerships."""
+
+
+@partnership.command("start")
+@click.argument("name")
+@click.option(
+    "--workflow", required=True, type=click.Path(dir_okay=False), help="The workflow file it follows."
+)
+@click.option("--start", "start", required=True, type=_DATE, help="Contract start date (YYYY-MM-DD).")
+@click.option("--end", "end", required=True, type=_DATE, help="Contract end date (YYYY-MM-DD).")
+@click.option("--phase", help="Begin tracking at this phase; earlier tasks are recorded as waived.")
+@click.option("--as", "actor", metavar="PERSON", help="Who starts it [default: your login name].")
+@db_option
+def partnership_start(
+    name: str,
+    workflow: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    phase: str | None,
+    actor: str | None,
+    db: str | None,
+) -> None:
+    """Start tracking partnership NAME; creates the database on first use."""
+    tracker = open_tracker(db, workflow, create=True)
+    started = tracker.start_partnership(
+        name, workflow, start.date(), end.date(), actor=actor or getpass.getuser(), phase=phase
+    )
+    click.echo(
+        f"started {started.name}: {started.workflow_id}, phase {started.phase}, in {tracker.store.url}"
+    )
+
+
+@partnership.command("list")
+@db_option
+@workflow_option
+def partnership_list(db: str | None, workflow: str | None) -> None:
+    """List the tracked partnerships."""
+    tracker = open_tracker(db, workflow)
+    for row in tracker.partnerships():
+        changed = " (workflow changed: rebase)" if tracker.changed(row) else ""
+        click.echo(
+            f"{row.name}\t{row.workflow_id}\t{row.phase}\t{row.contract_start}..{row.contract_end}{changed}"
+        )
+
+
+@partnership.command("rebase")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Drop tracked tasks that disappeared (logged).")
+@click.option("--as", "actor", metavar="PERSON", help="Who rebases [default: your login name].")
+@db_option
+@workflow_option
+def partnership_rebase(
+    name: str, force: bool, actor: str | None, db: str | None, workflow: str | None
+) -> None:
+    """Move partnership NAME to the current version of its workflow file."""
+    tracker = open_tracker(db, workflow)
+    for line in tracker.rebase(name, actor=actor or getpass.getuser(), force=force):
+        click.echo(line)
+    click.echo(f"rebased {name}")
+
+
+@click.group()
+def task() -> None:
+    """Start, finish, block or waive tasks."""
+
+
+def _task_command(action: str, help_text: str) -> click.Command:
+    @click.argument("name")
+    @click.argument("tasks", nargs=-1, required=True)
+    @actor_option
+    @click.option("--note", help="A note kept with the change.")
+    @db_option
+    @workflow_option
+    def command(
+        name: str,
+        tasks: tuple[str, ...],
+        actor: str,
+        note: str | None,
+        db: str | None,
+        workflow: str | None,
+        **extra: str | None,
+    ) -> None:
+        tracker = open_tracker(db, workflow)
+        evidence = extra.get("evidence")
+        for change in tracker.change_tasks(name, tasks, action, actor=actor, note=note, evidence=evidence):
+            click.echo(f"{change.subject}: {change.before} -> {change.after}")
+
+    command.__doc__ = help_text
+    if action == "done":
+        command = click.option("--evidence", help="Evidence (text or link) for the artifacts it produces.")(
+            command
+        )
+    return task.command(action)(command)
+
+
+_task_command("start", "Start TASKS of partnership NAME (their predecessors must be done or waived).")
+_task_command("done", "Mark TASKS of partnership NAME done.")
+_task_command("block", "Mark TASKS of partnership NAME blocked (say why with --note).")
+_task_command("waive", "Waive TASKS of partnership NAME (say why with --note).")
+
+
+@click.group()
+def gate() -> None:
+    """Check readiness gates and sign them off."""
+
+
+@gate.command("check")
+@click.argument("name")
+@click.argument("gate_id", metavar="[GATE]", required=False)
+@db_option
+@workflow_option
+def gate_check(name: str, gate_id: str | None, db: str | None, workflow: str | None) -> None:
+    """Check the exit gate of phase GATE (the current phase by default).
+
+    Exits 0 only when every criterion is met; lists every unmet one.
+    """
+    from lifecycle.cli.track_views import print_gate
+
+    report = open_tracker(db, workflow).check_gate(name, gate_id)
+    print_gate(report)
+    if not report.met:
+        raise click.exceptions.Exit(1)
+
+
+@gate.command("signoff")
+@click.argument("name")
+@click.argument("gate_id", metavar="GATE")
+@actor_option
+@click.option("--evidence", required=True, help="What the sign-off rests on (text or link).")
+@click.option("--role", help="Sign for this role only [default: every signing role PERSON holds].")
+@db_option
+@workflow_option
+def gate_signoff(
+    name: str, gate_id: str, actor: str, evidence: str, role: str | None, db: str | None, workflow: str | None
+) -> None:
+    """Sign off the exit gate of phase GATE; only holders of its signing roles may."""
+    roles = open_tracker(db, workflow).sign_off(name, gate_id, actor=actor, evidence=evidence, role=role)
+    click.echo(f"{actor} signed {gate_id} as {', '.join(roles)}")
+
+
+@click.command()
+@click.argument("name")
+@actor_option
+@db_option
+@workflow_option
+def advance(name: str, actor: str, db: str | None, workflow: str | None) -> None:
+    """Move partnership NAME to its next phase, if the exit gate is met."""
+    change = open_tracker(db, workflow).advance(name, actor=actor)
+    click.echo(f"{name}: {change.before} -> {change.after}")
+
+
+@click.group()
+def db() -> None:
+    """Manage the tracking database."""
+
+
+@db.command("upgrade")
+@db_option
+@workflow_option
+def db_upgrade(db: str | None, workflow: str | None) -> None:
+    """Create the database or bring it to the latest schema."""
+    from lifecycle.store import database_url, upgrade
+
+    url = database_url(db, workflow=workflow)
+    revision = upgrade(url)
+    click.echo(f"database at schema revision {revision}")

@@ -1,0 +1,101 @@
+"""``lifecycle journey`` and ``lifecycle escalate``: member journeys and escalations."""
+
+from __future__ import annotations
+
+import click
+
+from lifecycle.cli.track_options import actor_option, db_option, open_tracker, workflow_option
+
+
+@click.group()
+def journey() -> None:
+    """Move members through a journey, keyed by an opaque member key (never a name)."""
+
+
+@journey.command("start")
+@click.argument("name")
+@click.argument("journey_id", metavar="JOURNEY")
+@click.argument("member_key")
+@actor_option
+@db_option
+@workflow_option
+def journey_start(
+    name: str, journey_id: str, member_key: str, actor: str, db: str | None, workflow: str | None
+) -> None:
+    """Start JOURNEY of partnership NAME for the member MEMBER_KEY (a referral or case number)."""
+    change = open_tracker(db, workflow).start_journey(name, journey_id, member_key, actor=actor)
+    click.echo(f"{member_key}: started at {change.after}")
+
+
+@journey.command("move")
+@click.argument("name")
+@click.argument("journey_id", metavar="JOURNEY")
+@click.argument("member_key")
+@click.argument("to", metavar="STEP")
+@actor_option
+@db_option
+@workflow_option
+def journey_move(
+    name: str, journey_id: str, member_key: str, to: str, actor: str, db: str | None, workflow: str | None
+) -> None:
+    """Move member MEMBER_KEY to STEP (a step or exit that follows the current step)."""
+    change = open_tracker(db, workflow).move_journey(name, journey_id, member_key, to, actor=actor)
+    click.echo(f"{member_key}: {change.before} -> {change.after}")
+
+
+@journey.command("list")
+@click.argument("name")
+@db_option
+@workflow_option
+def journey_list(name: str, db: str | None, workflow: str | None) -> None:
+    """List the member journeys of partnership NAME."""
+    for row in open_tracker(db, workflow).journeys(name):
+        click.echo(f"{row.journey_id}\t{row.member_key}\t{row.step}\t{row.updated_at:%Y-%m-%d %H:%M}")
+
+
+@click.group()
+def escalate() -> None:
+    """Raise an issue on an escalation path, move it up a level, resolve it."""
+
+
+@escalate.command("open")
+@click.argument("name")
+@click.argument("path")
+@click.argument("subject")
+@actor_option
+@db_option
+@workflow_option
+def escalate_open(
+    name: str, path: str, subject: str, actor: str, db: str | None, workflow: str | None
+) -> None:
+    """Raise SUBJECT (an opaque reference, e.g. a ticket number) on escalation PATH."""
+    number, level = open_tracker(db, workflow).open_escalation(name, path, subject, actor=actor)
+    click.echo(f"escalation #{number} opened on {path}: with {level}")
+
+
+def _move(command_name: str, action: str, help_text: str) -> None:
+    @click.argument("name")
+    @click.argument("number", type=int)
+    @actor_option
+    @db_option
+    @workflow_option
+    def command(name: str, number: int, actor: str, db: str | None, workflow: str | None) -> None:
+        change = open_tracker(db, workflow).move_escalation(name, number, action, actor=actor)
+        click.echo(f"escalation {change.subject}: {change.before} -> {change.after}")
+
+    command.__doc__ = help_text
+    escalate.command(command_name)(command)
+
+
+_move("up", "escalate", "Escalate escalation NUMBER of partnership NAME to the next level.")
+_move("resolve", "resolve", "Resolve escalation NUMBER of partnership NAME.")
+
+
+@escalate.command("list")
+@click.argument("name")
+@db_option
+@workflow_option
+def escalate_list(name: str, db: str | None, workflow: str | None) -> None:
+    """List the escalations of partnership NAME."""
+    for row in open_tracker(db, workflow).escalations(name):
+        click.echo(f"#{row.id}\t{row.path_id}\t{row.subject}\t{row.state}\t{row.opened_by}")

@@ -1,0 +1,44 @@
+"""Options the tracking commands share, and opening the tracker they name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from lifecycle.tracking import Tracker
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(function: F) -> F:
+    """``--db URL`` (or a SQLite file path); ``$LIFECYCLE_DB`` when left out."""
+    return click.option(
+        "--db",
+        metavar="URL",
+        help="Database URL or SQLite file [default: $LIFECYCLE_DB, else lifecycle.db "
+        "beside --workflow or in the current folder].",
+    )(function)
+
+
+def workflow_option(function: F) -> F:
+    """``--workflow FILE``: where the default database lives."""
+    return click.option(
+        "--workflow", metavar="FILE", help="A workflow file; the default database is lifecycle.db beside it."
+    )(function)
+
+
+def actor_option(function: F) -> F:
+    """``--as PERSON``: the person making the change (a person id of the workflow)."""
+    return click.option("--as", "actor", required=True, metavar="PERSON", help="Who makes the change.")(
+        function
+    )
+
+
+def open_tracker(db: str | None, workflow: str | None = None, *, create: bool = False) -> Tracker:
+    """Open the tracker the options name (see :meth:`Tracker.open`)."""
+    from lifecycle.tracking import Tracker
+
+    return Tracker.open(db, workflow=workflow, create=create)

@@ -1,0 +1,59 @@
+"""``lifecycle status`` and ``lifecycle log``: a partnership's state and its audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from lifecycle.cli.track_options import db_option, open_tracker, workflow_option
+
+
+@click.command()
+@click.argument("name")
+@db_option
+@workflow_option
+def status(name: str, db: str | None, workflow: str | None) -> None:
+    """Show partnership NAME: phase, tasks, gates with evidence, blockers, deadlines."""
+    from lifecycle.cli.track_views import print_status
+    from lifecycle.tracking.status import partnership_status
+
+    print_status(partnership_status(open_tracker(db, workflow), name))
+
+
+@click.command()
+@click.argument("name")
+@click.option("--actor", metavar="PERSON", help="Only changes made by PERSON.")
+@click.option("--action", help="Only this action or family (task, task.done, gate.signoff, advance, ...).")
+@click.option("--subject", help="Only changes to this task, gate, journey or escalation.")
+@click.option("--since", type=click.DateTime(), help="Only changes at or after this date/time (UTC).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+@db_option
+@workflow_option
+def log(
+    name: str,
+    actor: str | None,
+    action: str | None,
+    subject: str | None,
+    since: dt.datetime | None,
+    fmt: str,
+    db: str | None,
+    workflow: str | None,
+) -> None:
+    """Print the audit trail of partnership NAME: who, when, what, from, to."""
+    from lifecycle.tracking.audit import AUDIT_COLUMNS, audit_csv, audit_rows
+
+    since_utc = since.replace(tzinfo=dt.UTC) if since else None
+    entries = open_tracker(db, workflow).audit(
+        name, actor=actor, action=action, subject=subject, since=since_utc
+    )
+    if fmt == "csv":
+        click.echo(audit_csv(entries), nl=False)
+        return
+    for row in audit_rows(entries):
+        values = dict(zip(AUDIT_COLUMNS, row, strict=True))
+        moved = f"{values['from'] or '-'} -> {values['to'] or '-'}"
+        refused = " REFUSED" if values["outcome"] != "ok" else ""
+        detail = f"  ({values['detail']})" if values["detail"] else ""
+        what = f"{values['action']}{refused}  {values['subject']}  {moved}{detail}"
+        click.echo(f"{values['at']}  {values['actor']}  {what}")

@@ -1,0 +1,40 @@
+"""The audit trail as rows and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from lifecycle.store.tables import AuditEntry
+
+__all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_rows"]
+
+AUDIT_COLUMNS = ("at", "actor", "action", "subject", "from", "to", "outcome", "detail")
+"""The columns of an exported audit trail."""
+
+
+def audit_rows(entries: Iterable[AuditEntry]) -> list[tuple[str, ...]]:
+    """Each entry as a row of text, in :data:`AUDIT_COLUMNS` order."""
+    return [
+        (
+            entry.at.isoformat(timespec="seconds"),
+            entry.actor,
+            entry.action,
+            entry.subject,
+            entry.from_state or "",
+            entry.to_state or "",
+            entry.outcome,
+            entry.detail or "",
+        )
+        for entry in entries
+    ]
+
+
+def audit_csv(entries: Iterable[AuditEntry]) -> str:
+    """The audit trail as CSV text with a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(AUDIT_COLUMNS)
+    writer.writerows(audit_rows(entries))
+    return buffer.getvalue()
