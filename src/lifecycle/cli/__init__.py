@@ -36,6 +36,9 @@ COMMANDS: dict[str, str] = {
     "log": "lifecycle.cli.track_status:log",
     "journey": "lifecycle.cli.track_members:journey",
     "escalate": "lifecycle.cli.track_members:escalate",
+    "check": "lifecycle.cli.check:check",
+    "whatif": "lifecycle.cli.check:whatif",
+    "rules": "lifecycle.cli.check:rules",
 }
 
 # Short help for the command list, so `--help` imports no command module.

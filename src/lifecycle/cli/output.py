@@ -20,3 +20,20 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], *, err: bool = False) -
         head = click.style(f"{d.severity} {d.code}", fg=_COLOURS[d.severity], bold=True)
         hint = click.style(f" ({d.hint})", dim=True) if d.hint else ""
         click.echo(f"{click.style(str(d.location), bold=True)}: {head}: {d.message}{hint}", err=err)
+
+
+_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+_PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "notes"}
+
+
+def print_grouped(diagnostics: Iterable[Diagnostic]) -> None:
+    """Print diagnostics grouped by severity, errors first, each group under a
+    heading and in file order; lines as :func:`print_diagnostics` prints them."""
+    groups: dict[Severity, list[Diagnostic]] = {s: [] for s in _ORDER}
+    for d in diagnostics:
+        groups[d.severity].append(d)
+    for severity in _ORDER:
+        found = sorted(groups[severity], key=lambda d: (d.location, d.code))
+        if found:
+            click.echo(click.style(f"{len(found)} {_PLURAL[severity]}", fg=_COLOURS[severity], bold=True))
+            print_diagnostics(found)

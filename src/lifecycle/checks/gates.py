@@ -1,0 +1,124 @@
+"""Gates: readiness criteria that cannot be met, and launch gates that skip the
+seed's pre-launch readiness items.
+
+The seed: "Any new partnership requires certain onboarding activities before
+services can begin."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lifecycle.checks.facts import Facts
+from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.diagnostics import Severity
+from lifecycle.model import ReadinessItem
+
+__all__ = ["RULES"]
+
+
+def _criteria(facts: Facts) -> Iterator[tuple[str, str, tuple[object, ...]]]:
+    for pid, phase in facts.workflow.phases.items():
+        if phase.exit_gate is not None:
+            for cid in phase.exit_gate.criteria:
+                yield pid, cid, ("phases", pid, "exit_gate", "criteria", cid)
+
+
+def unsatisfiable_criterion(facts: Facts) -> Iterator[Finding]:
+    for pid, cid, path in _criteria(facts):
+        gate = facts.workflow.phases[pid].exit_gate
+        assert gate is not None
+        criterion = gate.criteria[cid]
+        where = f"criterion {cid!r} of the exit gate of {pid!r}"
+        if not (criterion.tasks or criterion.artifacts or criterion.signoff):
+            yield Finding(
+                path,
+                f"{where} names no task, artifact or sign-off, so nothing can show it is met",
+                cid,
+                "list the tasks, artifacts or sign-offs that show it is met",
+            )
+        for index, artifact in enumerate(criterion.artifacts):
+            if artifact not in facts.producers:
+                yield Finding(
+                    (*path, "artifacts", index),
+                    f"{where} needs artifact {artifact!r}, which no task produces",
+                    cid,
+                    "add a task that produces it (produces:)",
+                )
+        rank = facts.phase_rank[pid]
+        for index, tid in enumerate(criterion.tasks):
+            later = facts.phase_of.get(tid)
+            if later is not None and facts.phase_rank[later] > rank:
+                yield Finding(
+                    (*path, "tasks", index),
+                    f"{where} needs task {tid!r}, which belongs to the later phase {later!r}",
+                    cid,
+                    "move the task into this phase or an earlier one",
+                )
+
+
+def signoff_role_unheld(facts: Facts) -> Iterator[Finding]:
+    for pid, cid, path in _criteria(facts):
+        gate = facts.workflow.phases[pid].exit_gate
+        assert gate is not None
+        for index, role in enumerate(gate.criteria[cid].signoff):
+            if not facts.carriers(role):
+                yield Finding(
+                    (*path, "signoff", index),
+                    f"criterion {cid!r} of the exit gate of {pid!r} needs sign-off by {role!r}, "
+                    "which nobody holds",
+                    role,
+                )
+
+
+def launch_gate_missing_readiness(facts: Facts) -> Iterator[Finding]:
+    for pid, phase in facts.workflow.phases.items():
+        gate = phase.exit_gate
+        if gate is None or not gate.launch:
+            continue
+        covered: set[ReadinessItem] = set(gate.not_applicable)
+        for criterion in gate.criteria.values():
+            if criterion.readiness is not None:
+                covered.add(criterion.readiness)
+            for tid in criterion.tasks:
+                task = facts.tasks.get(tid)
+                if task is not None and task.readiness is not None:
+                    covered.add(task.readiness)
+        missing = [item.value for item in ReadinessItem if item not in covered]
+        if missing:
+            yield Finding(
+                ("phases", pid, "exit_gate"),
+                f"launch gate of {pid!r} does not cover the readiness items " + ", ".join(missing),
+                pid,
+            )
+
+
+RULES = (
+    Rule(
+        "GATE001",
+        "unsatisfiable-criterion",
+        Family.GATES,
+        Severity.ERROR,
+        "A gate criterion can never be shown to be met.",
+        "list tasks, artifacts or sign-offs that exist before the gate",
+        unsatisfiable_criterion,
+    ),
+    Rule(
+        "GATE002",
+        "signoff-role-unheld",
+        Family.GATES,
+        Severity.ERROR,
+        "A gate needs a sign-off from a role nobody holds.",
+        "name who holds the role (held_by), or give it a backup role that someone holds",
+        signoff_role_unheld,
+    ),
+    Rule(
+        "GATE003",
+        "launch-gate-missing-readiness",
+        Family.GATES,
+        Severity.ERROR,
+        "A launch gate leaves out pre-launch readiness items without saying why.",
+        "add a criterion with readiness: <item>, or say why under not_applicable:",
+        launch_gate_missing_readiness,
+    ),
+)

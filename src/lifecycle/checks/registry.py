@@ -1,0 +1,111 @@
+"""The rule record and the catalogue of every rule, by code.
+
+A rule is one small function that reads the workflow (through :class:`Facts`)
+and yields :class:`Finding` values: where, what, about which element. The
+registry gives each finding the rule's code, severity and fix hint, and turns
+it into a :class:`~lifecycle.diagnostics.Diagnostic` at the element's line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from lifecycle.diagnostics import LifecycleError, Severity
+
+if TYPE_CHECKING:
+    from lifecycle.checks.facts import Facts
+
+__all__ = ["Family", "Finding", "Rule", "UnknownRuleError", "all_rules", "resolve"]
+
+
+class Family(StrEnum):
+    """The rule families, each with its code prefix."""
+
+    GAPS = "gaps"
+    SPOF = "single points of failure"
+    GATES = "gates"
+    DATA = "data and communication"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found: the path of the element in the file, a message
+    naming it, and the element's id."""
+
+    path: tuple[Any, ...]
+    message: str
+    element: str | None = None
+    hint: str | None = None
+    """A hint for this finding; the rule's own hint when left out."""
+
+
+CheckFunction = Callable[["Facts"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A coded check: stable code, short name, family, default severity,
+    one-line summary, fix hint and the function that finds the problems."""
+
+    code: str
+    name: str
+    family: Family
+    severity: Severity
+    summary: str
+    hint: str
+    check: CheckFunction
+
+    def run(self, facts: Facts) -> Iterator[Finding]:
+        """The findings of this rule on one workflow."""
+        yield from self.check(facts)
+
+
+class UnknownRuleError(LifecycleError):
+    """A rule code or prefix named on the command line or in a call matches no rule."""
+
+
+@functools.cache
+def all_rules() -> dict[str, Rule]:
+    """Every rule, keyed by code, in catalogue order."""
+    from lifecycle.checks.data import RULES as DATA
+    from lifecycle.checks.gaps import RULES as GAPS
+    from lifecycle.checks.gates import RULES as GATES
+    from lifecycle.checks.spof import RULES as SPOF
+
+    table: dict[str, Rule] = {}
+    for family in (GAPS, SPOF, GATES, DATA):
+        for rule in family:
+            if rule.code in table:
+                raise AssertionError(f"rule code {rule.code} is registered twice")
+            table[rule.code] = rule
+    return table
+
+
+def resolve(codes: Iterable[str]) -> set[str]:
+    """The rule codes named by ``codes``: full codes (``GAP001``), families'
+    prefixes (``GAP``) or rule names (``task-without-owner``).
+
+    Raises
+    ------
+    UnknownRuleError
+        For a code that matches no rule, with a did-you-mean.
+    """
+    table = all_rules()
+    chosen: set[str] = set()
+    for raw in codes:
+        code = raw.strip()
+        if not code:
+            continue
+        by_name = [c for c, r in table.items() if r.name == code]
+        matched = by_name or [c for c in table if c.startswith(code.upper())]
+        if not matched:
+            close = difflib.get_close_matches(code.upper(), list(table), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else " (see `lifecycle rules`)"
+            raise UnknownRuleError(f"unknown rule {code!r}{hint}")
+        chosen.update(matched)
+    return chosen

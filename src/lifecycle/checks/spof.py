@@ -1,0 +1,204 @@
+"""Single points of failure: the partnership stops when one person leaves.
+
+The seed: "Escalation pathways should be formalized early in the relationship,
+and safeguards should be implemented to account for staff turnover."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lifecycle.checks.facts import Facts
+from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.diagnostics import Severity
+from lifecycle.graph import cut_points
+
+__all__ = ["RULES", "critical_roles"]
+
+
+def critical_roles(facts: Facts) -> dict[str, str]:
+    """The roles the partnership cannot run without, each with the first reason:
+    an organization's point of contact, a level of an escalation path, an end of
+    a handoff between organizations, the owner of a member's journey step, or a
+    sign-off role or task owner a gate depends on."""
+    workflow = facts.workflow
+    roles = workflow.roles
+    found: dict[str, str] = {}
+
+    def mark(actor: str, why: str) -> None:
+        if actor in roles:
+            found.setdefault(actor, why)
+
+    for oid, org in workflow.organizations.items():
+        if org.point_of_contact is not None:
+            mark(org.point_of_contact, f"point of contact of {oid!r}")
+    for eid, path in workflow.escalations.items():
+        for actor in path.levels:
+            mark(actor, f"a level of escalation path {eid!r}")
+    for hid, handoff in workflow.handoffs.items():
+        if facts.crosses(handoff.from_, handoff.to):
+            mark(handoff.from_, f"an end of cross-organization handoff {hid!r}")
+            mark(handoff.to, f"an end of cross-organization handoff {hid!r}")
+    for jid, journey in workflow.journeys.items():
+        for step in journey.steps.values():
+            mark(step.owner, f"owner of a step of journey {jid!r}")
+    for pid, phase in workflow.phases.items():
+        if phase.exit_gate is None:
+            continue
+        for criterion in phase.exit_gate.criteria.values():
+            for role in criterion.signoff:
+                mark(role, f"a sign-off of the exit gate of {pid!r}")
+            for tid in criterion.tasks:
+                task = facts.tasks.get(tid)
+                for role in task.owner if task is not None else ():
+                    mark(role, f"owner of gate task {tid!r}")
+    return found
+
+
+def single_holder_critical_role(facts: Facts) -> Iterator[Finding]:
+    for rid, why in critical_roles(facts).items():
+        holders = facts.carriers(rid)
+        if len(holders) == 1:
+            (person,) = holders
+            yield Finding(
+                ("roles", rid),
+                f"role {rid!r} ({why}) rests on one person, {person!r}, with no backup",
+                rid,
+            )
+
+
+def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
+    workflow = facts.workflow
+    for eid, path in workflow.escalations.items():
+        for index, actor in enumerate(path.levels):
+            if facts.is_unofficial(actor):
+                yield Finding(
+                    ("escalations", eid, "levels", index),
+                    f"escalation path {eid!r} depends on {actor!r}, an unofficial go-to person "
+                    f"(level {index + 1})",
+                    eid,
+                )
+    for hid, handoff in workflow.handoffs.items():
+        if not facts.crosses(handoff.from_, handoff.to):
+            continue
+        for end, actor in (("from", handoff.from_), ("to", handoff.to)):
+            if facts.is_unofficial(actor):
+                yield Finding(
+                    ("handoffs", hid, end),
+                    f"cross-organization handoff {hid!r} depends on {actor!r}, an unofficial go-to person",
+                    hid,
+                )
+
+
+def organization_cut_point(facts: Facts) -> Iterator[Finding]:
+    workflow = facts.workflow
+    orgs = [("org", oid) for oid in workflow.organizations]
+    for node, (one, other) in cut_points(facts.people_graph, orgs).items():
+        assert isinstance(node, tuple)
+        kind, name = node
+        if kind == "person":
+            path: tuple[object, ...] = ("people", name)
+            subject, hint = f"person {name!r}", "give each of their roles a backup role held by someone else"
+        elif kind == "role":
+            path, subject = ("roles", name), f"role {name!r}"
+            hint = "give the role a backup role, or add a second route between the organizations"
+        else:
+            continue
+        assert isinstance(one, tuple) and isinstance(other, tuple)
+        yield Finding(
+            path,
+            f"{subject} is the only link between organizations {one[1]!r} and {other[1]!r}",
+            name,
+            hint,
+        )
+
+
+def escalation_without_decision_maker(facts: Facts) -> Iterator[Finding]:
+    for eid, path in facts.workflow.escalations.items():
+        last = path.levels[-1] if path.levels else None
+        if last is not None and not facts.decides(last):
+            yield Finding(
+                ("escalations", eid, "levels", len(path.levels) - 1),
+                f"escalation path {eid!r} ends at {last!r}, who holds no decision authority",
+                eid,
+            )
+
+
+def shallow_escalation(facts: Facts) -> Iterator[Finding]:
+    for eid, path in facts.workflow.escalations.items():
+        if len(path.levels) == 1:
+            yield Finding(
+                ("escalations", eid, "levels"),
+                f"escalation path {eid!r} has one level ({path.levels[0]!r}): nothing to escalate to",
+                eid,
+            )
+
+
+def too_many_seats(facts: Facts) -> Iterator[Finding]:
+    limit = facts.settings.max_seats
+    for pid, seats in facts.seats.items():
+        if len(seats) > limit and pid in facts.workflow.people:
+            yield Finding(
+                ("people", pid),
+                f"person {pid!r} holds {len(seats)} roles (more than {limit}): "
+                + ", ".join(repr(s) for s in seats),
+                pid,
+            )
+
+
+RULES = (
+    Rule(
+        "SPF001",
+        "single-holder-critical-role",
+        Family.SPOF,
+        Severity.WARNING,
+        "A role the partnership depends on is held by one person, with no backup.",
+        "name a second holder, or a backup: role that someone else holds",
+        single_holder_critical_role,
+    ),
+    Rule(
+        "SPF002",
+        "unofficial-dependency",
+        Family.SPOF,
+        Severity.ERROR,
+        "An escalation path or cross-organization handoff depends on an unofficial go-to person.",
+        "give the person's part to a designated role (with a backup) and escalate to the role",
+        unofficial_dependency,
+    ),
+    Rule(
+        "SPF003",
+        "organization-cut-point",
+        Family.SPOF,
+        Severity.WARNING,
+        "One person or role is the only link between two organizations.",
+        "add a backup role, or a second route between the organizations",
+        organization_cut_point,
+    ),
+    Rule(
+        "SPF004",
+        "escalation-without-decision-maker",
+        Family.SPOF,
+        Severity.WARNING,
+        "An escalation path's last level holds no decision authority.",
+        "end the path at a role with decision_authority: true",
+        escalation_without_decision_maker,
+    ),
+    Rule(
+        "SPF005",
+        "shallow-escalation",
+        Family.SPOF,
+        Severity.WARNING,
+        "An escalation path has only one level.",
+        "add a higher level to escalate to when the first cannot resolve it",
+        shallow_escalation,
+    ),
+    Rule(
+        "SPF006",
+        "too-many-seats",
+        Family.SPOF,
+        Severity.WARNING,
+        "One person holds more roles than the threshold (--max-seats, default 4).",
+        "spread the roles over more people, or give them backups",
+        too_many_seats,
+    ),
+)
