@@ -54,6 +54,9 @@ SUMMARIES: dict[str, str] = {
     "log": "Show or export (CSV) a partnership's audit trail.",
     "journey": "Move members through a journey by an opaque member key.",
     "escalate": "Open, escalate and resolve issues on an escalation path.",
+    "check": "Check workflows for gaps, single points of failure and gate problems.",
+    "whatif": "Show what breaks when people leave or roles fall vacant.",
+    "rules": "List the check rules: code, severity, summary.",
 }
 
 
