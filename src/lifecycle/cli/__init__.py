@@ -39,6 +39,8 @@ COMMANDS: dict[str, str] = {
     "check": "lifecycle.cli.check:check",
     "whatif": "lifecycle.cli.check:whatif",
     "rules": "lifecycle.cli.check:rules",
+    "render": "lifecycle.cli.render:render",
+    "raci": "lifecycle.cli.render:raci",
 }
 
 # Short help for the command list, so `--help` imports no command module.
@@ -57,6 +59,8 @@ SUMMARIES: dict[str, str] = {
     "check": "Check workflows for gaps, single points of failure and gate problems.",
     "whatif": "Show what breaks when people leave or roles fall vacant.",
     "rules": "List the check rules: code, severity, summary.",
+    "render": "Draw swimlane, journey and lifecycle maps (SVG, PNG, PDF, DOT, Mermaid).",
+    "raci": "Write the RACI matrix (tasks by roles) as Markdown, CSV, XLSX or HTML.",
 }
 
 

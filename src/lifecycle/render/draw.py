@@ -232,7 +232,7 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
             )
     top = max((b.bb[3] for b in geo.lanes.values()), default=0.0)
     bottom = min((b.bb[1] for b in geo.lanes.values()), default=0.0)
-    for i, x in enumerate(geo.boundaries):
+    for i, (x, gated) in enumerate(geo.boundaries):
         ends = (node_name("rule", f"{i}.top"), node_name("rule", f"{i}.bottom"))
         for name, y in zip(ends, (top, bottom), strict=True):
             g.node(
@@ -245,7 +245,7 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
             pos=points,
             dir="none",
             style="dashed",
-            color="#cc8800",
+            color="#cc8800" if gated else "#b0b0b0",
             penwidth="1.5",
             id=f"boundary-{i}",
             **{"class": "boundary"},
@@ -258,7 +258,7 @@ def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, marks: dict[str, Finding
         if link.tail not in kind_of or link.head not in kind_of:
             continue
         attrs = dict(_LINK_STYLE[link.kind])
-        mark = marks.get(link.key)
+        mark = marks.get(link.element or link.key)
         label = link.label
         if link.alert:
             attrs.update(color=style.CHANNEL_MISSING, fontcolor=style.CHANNEL_MISSING, style="dashed")

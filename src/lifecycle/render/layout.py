@@ -84,8 +84,8 @@ class Geometry:
     gates: dict[str, Box]
     """Each block's gate box, keyed by block key."""
 
-    boundaries: list[float]
-    """x of every vertical line between blocks."""
+    boundaries: list[tuple[float, bool]]
+    """x of every vertical line between blocks, and whether a gate stands on it."""
 
     footer: Box | None
 
@@ -152,16 +152,16 @@ def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
     # x: org column, lane header column, then the blocks with a gap for each gate.
     block_x: dict[str, float] = {}
     x = ORG_W + LANE_W
-    boundaries: list[float] = []
+    boundaries: list[tuple[float, bool]] = []
     col_w = CARD_W + COL_GAP
     for block in lane_map.blocks:
         block_x[block.key] = x
         x += ncols[block.key] * col_w
         if block.gate is not None:
-            boundaries.append(x + GATE_GAP / 2)
+            boundaries.append((x + GATE_GAP / 2, True))
             x += GATE_GAP
         else:
-            boundaries.append(x)
+            boundaries.append((x, False))
     width = x + RIGHT_MARGIN
     if boundaries and lane_map.blocks[-1].gate is None:
         boundaries.pop()

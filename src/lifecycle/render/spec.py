@@ -66,6 +66,9 @@ class Link:
     alert: bool = False
     """Drawn in the alert colour (a handoff with no channel)."""
 
+    element: str | None = None
+    """The workflow element the arrow stands for (a handoff id), when not ``key``."""
+
 
 @dataclass(frozen=True)
 class Finding:

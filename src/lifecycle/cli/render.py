@@ -1,0 +1,115 @@
+"""``lifecycle render`` and ``lifecycle raci``: draw maps and RACI tables of a workflow."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+_MAP_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
+
+
+def _progress(message: str) -> None:
+    click.echo(f"lifecycle: {message} ...", err=True)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--phase", "phases", multiple=True, metavar="ID", help="Map only this phase (repeatable).")
+@click.option("--journey", metavar="ID", help="Draw the journey map of this member journey.")
+@click.option("--overview", is_flag=True, help="Draw the lifecycle overview (phases and gates).")
+@click.option("--all", "everything", is_flag=True, help="Write every map of FILE into the folder -o names.")
+@click.option("--overlay/--no-overlay", default=False, help="Mark check findings on the map.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_MAP_FORMATS),
+    default=None,
+    help="Output format (default: from the -o suffix, else svg).",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(), help="The file (or folder, with --all) to write."
+)
+def render(
+    file: str,
+    phases: tuple[str, ...],
+    journey: str | None,
+    overview: bool,
+    everything: bool,
+    overlay: bool,
+    fmt: str | None,
+    output: str,
+) -> None:
+    """Draw a swimlane map of FILE (every phase, or each --phase), a --journey
+    map or the lifecycle --overview, as SVG, PNG, PDF, DOT or Mermaid.
+
+    With --all, write every map (SVG, PNG and DOT), the Mermaid swimlane and the
+    RACI table into the folder -o names. Progress goes to stderr on a terminal.
+    """
+    from lifecycle.loader import load
+    from lifecycle.render.gallery import write_gallery
+    from lifecycle.render.maps import build_map
+    from lifecycle.render.output import write_map
+
+    chosen = sum([bool(phases), journey is not None, overview, everything])
+    if chosen > 1:
+        raise click.UsageError("choose one of --phase, --journey, --overview and --all")
+    progress = _progress if sys.stderr.isatty() else None
+    document = load(file)
+    if everything:
+        written = write_gallery(document, output, progress)
+        click.echo(f"wrote {len(written)} files to {output}")
+        return
+    if fmt is None:
+        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        fmt = {"mmd": "mermaid", "gv": "dot"}.get(suffix, suffix if suffix in _MAP_FORMATS else "svg")
+    if progress:
+        progress(f"laying out {file}")
+    figure = build_map(document, phases=phases, journey=journey, overview=overview, overlay=overlay)
+    write_map(figure, fmt, output, progress)
+    click.echo(f"wrote {output}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "csv", "xlsx", "html")),
+    default=None,
+    help="Output format (default: from the -o suffix, else md).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default="-",
+    show_default=True,
+    help="The file to write ('-' prints text formats).",
+)
+def raci(file: str, fmt: str | None, output: str) -> None:
+    """Write the RACI matrix of FILE (tasks by roles) as Markdown, CSV, XLSX or HTML."""
+    from lifecycle.loader import load
+    from lifecycle.render.output import write_atomic
+    from lifecycle.render.raci import raci_matrix
+    from lifecycle.render.raci_export import raci_csv, raci_html, raci_markdown, raci_xlsx
+
+    if fmt is None:
+        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        fmt = {"markdown": "md", "htm": "html"}.get(
+            suffix, suffix if suffix in ("md", "csv", "xlsx", "html") else "md"
+        )
+    matrix = raci_matrix(load(file).workflow)
+    if fmt == "xlsx":
+        if output == "-":
+            raise click.UsageError("XLSX is a binary format: name a file with -o")
+        data = raci_xlsx(matrix)
+    else:
+        writer = {"md": raci_markdown, "csv": raci_csv, "html": raci_html}[fmt]
+        text = writer(matrix)
+        if output == "-":
+            click.echo(text, nl=False)
+            return
+        data = text.encode("utf-8")
+    write_atomic(output, data)
+    click.echo(f"wrote {output}")

@@ -1,0 +1,108 @@
+"""Build any map of a loaded workflow, by name: the library's entry point for rendering.
+
+>>> from lifecycle.loader import load
+>>> from lifecycle.render.maps import build_map
+>>> figure = build_map(load("workflows/payer-cbo-partnership.yaml"))  # doctest: +SKIP
+>>> svg = figure.graph.pipe(format="svg")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import graphviz
+
+from lifecycle.diagnostics import LifecycleError
+from lifecycle.loader import Document
+from lifecycle.render.draw import draw_lane_map
+from lifecycle.render.journey import journey_map
+from lifecycle.render.mermaid import lane_map_mermaid
+from lifecycle.render.overlay import Family, overlay_findings
+from lifecycle.render.overview import overview_graph, overview_mermaid
+from lifecycle.render.spec import LaneMap
+from lifecycle.render.swimlane import swimlane_map
+
+__all__ = ["ChecksUnavailable", "Figure", "build_map", "rule_family"]
+
+
+class ChecksUnavailable(LifecycleError):
+    """The findings overlay was asked for but the checks are not installed."""
+
+
+@dataclass
+class Figure:
+    """A map ready to write: its Graphviz graph and its Mermaid text."""
+
+    graph: graphviz.Digraph
+    mermaid: str
+    lane_map: LaneMap | None
+    """The lanes and cards (None for the lifecycle overview)."""
+
+
+def rule_family(code: str) -> Family:
+    """The overlay family of a check rule code (single point of failure, gap or other)."""
+    from lifecycle.checks.registry import Family as RuleFamily
+    from lifecycle.checks.registry import all_rules
+
+    rule = all_rules().get(code)
+    if rule is None:
+        return "other"
+    if rule.family is RuleFamily.SPOF:
+        return "spof"
+    return "gap" if rule.family in (RuleFamily.GAPS, RuleFamily.DATA) else "other"
+
+
+def _checked(document: Document, lane_map: LaneMap) -> LaneMap:
+    try:
+        from lifecycle.checks import check
+    except ImportError as exc:
+        raise ChecksUnavailable(
+            f"the findings overlay needs lifecycle.checks, which is unavailable: {exc}"
+        ) from None
+    return overlay_findings(lane_map, check(document), document.workflow, rule_family)
+
+
+def build_map(
+    document: Document,
+    *,
+    phases: Sequence[str] | None = None,
+    journey: str | None = None,
+    overview: bool = False,
+    overlay: bool = False,
+) -> Figure:
+    """Build one map of ``document``: a swimlane map (the default), a journey map
+    or the lifecycle overview.
+
+    Parameters
+    ----------
+    document
+        A loaded workflow.
+    phases
+        For the swimlane map: the phases to show (all when empty).
+    journey
+        Build the journey map of this journey instead.
+    overview
+        Build the lifecycle overview instead.
+    overlay
+        Mark the check findings on a swimlane or journey map.
+
+    Returns
+    -------
+    Figure
+        The graph (render it with ``graph.pipe(format=...)``) and Mermaid text.
+
+    Raises
+    ------
+    UnknownElement
+        When a phase or the journey is not in the workflow.
+    ChecksUnavailable
+        When ``overlay`` is asked for and the checks cannot be imported.
+    """
+    workflow = document.workflow
+    if overview:
+        return Figure(overview_graph(workflow), overview_mermaid(workflow), None)
+    lane_map = journey_map(workflow, journey) if journey else swimlane_map(workflow, phases)
+    if overlay:
+        lane_map = _checked(document, lane_map)
+    return Figure(draw_lane_map(lane_map), lane_map_mermaid(lane_map), lane_map)

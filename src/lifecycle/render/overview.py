@@ -1,0 +1,126 @@
+"""The lifecycle overview: phases and their exit gates as a state diagram.
+
+It is drawn from the lifecycle state machine (:func:`lifecycle.machine.lifecycle_machine`),
+so the picture shows exactly the states and transitions tracking enforces: each
+phase advances to the next through its exit gate, and the last to completion.
+"""
+
+from __future__ import annotations
+
+import graphviz
+
+from lifecycle.machine import COMPLETED, lifecycle_machine
+from lifecycle.model import Workflow
+from lifecycle.render import style
+from lifecycle.render.dotsafe import dot_label, mermaid_text, wrap
+
+__all__ = ["overview_graph", "overview_mermaid"]
+
+
+def _transitions(workflow: Workflow) -> list[tuple[str, str, str]]:
+    """(source, trigger, destination) of every transition of the lifecycle machine."""
+    machine = lifecycle_machine(workflow).machine
+    found = [
+        (source, name, t.dest)
+        for name, event in machine.events.items()
+        if not name.startswith("to_")
+        for source, moves in event.transitions.items()
+        for t in moves
+        if t.dest is not None
+    ]
+    order = {state: i for i, state in enumerate(machine.states)}
+    return sorted(found, key=lambda f: (order[f[0]], order[f[2]], f[1]))
+
+
+def overview_graph(workflow: Workflow) -> graphviz.Digraph:
+    """The lifecycle overview of ``workflow`` as a Graphviz graph (laid out by ``dot``).
+
+    Parameters
+    ----------
+    workflow
+        The workflow whose phases and gates to draw.
+
+    Returns
+    -------
+    graphviz.Digraph
+        Phases as rounded boxes (with their task counts), gates as hexagons on the
+        transitions between them, and the final "completed" state.
+    """
+    g = graphviz.Digraph("overview")
+    g.attr(
+        "graph",
+        rankdir="LR",
+        fontname=style.FONT,
+        labelloc="t",
+        fontsize="14",
+        nodesep="0.4",
+        label=dot_label(wrap(workflow.title, 80)),
+        pad="0.2",
+    )
+    g.attr("node", fontname=style.FONT, fontsize="11")
+    g.attr("edge", fontname=style.FONT, fontsize="9", color="#505050")
+    g.node("start", "", shape="circle", style="filled", fillcolor="black", width="0.2", id="start")
+    states = list(workflow.phases)
+    if states:
+        g.edge("start", f"phase.{states[0]}")
+    for pid, phase in workflow.phases.items():
+        n = len(phase.tasks)
+        lines = [*wrap(phase.title, 22), f"{n} task{'' if n == 1 else 's'}"]
+        g.node(
+            f"phase.{pid}",
+            dot_label(lines),
+            shape="box",
+            style="filled,rounded",
+            fillcolor="#f0f0f0",
+            id=f"phase-{pid}",
+            **{"class": "phase"},
+        )
+    g.node(
+        f"phase.{COMPLETED}",
+        "Completed",
+        shape="doublecircle",
+        style="filled",
+        fillcolor="#d9f0d3",
+        id="phase-completed",
+        fontsize="10",
+    )
+    for source, trigger, dest in _transitions(workflow):
+        gate = workflow.phases[source].exit_gate if source in workflow.phases else None
+        if gate is None:
+            g.edge(f"phase.{source}", f"phase.{dest}", label=dot_label(trigger), id=f"move-{source}")
+            continue
+        n = len(gate.criteria)
+        name = f"gate.{source}"
+        lines = [*wrap(gate.title, 18), f"{n} criteri{'on' if n == 1 else 'a'}"]
+        if gate.launch:
+            lines.append("(launch gate)")
+        g.node(
+            name,
+            dot_label(lines),
+            shape="hexagon",
+            style="filled",
+            fillcolor="#fee391",
+            color="#cc8800",
+            fontsize="9",
+            id=f"gate-{source}",
+            **{"class": "gate"},
+        )
+        g.edge(f"phase.{source}", name, label=dot_label(trigger), id=f"move-{source}")
+        g.edge(name, f"phase.{dest}")
+    return g
+
+
+def overview_mermaid(workflow: Workflow) -> str:
+    """The lifecycle overview as a Mermaid ``stateDiagram-v2``."""
+    ids = {pid: f"p{i}" for i, pid in enumerate(workflow.phases)}
+    ids[COMPLETED] = "completed"
+    out = ["stateDiagram-v2", "  direction LR"]
+    out += [f'  state "{mermaid_text(p.title)}" as {ids[pid]}' for pid, p in workflow.phases.items()]
+    if workflow.phases:
+        out.append(f"  [*] --> {ids[next(iter(workflow.phases))]}")
+    for source, trigger, dest in _transitions(workflow):
+        gate = workflow.phases[source].exit_gate if source in workflow.phases else None
+        label = f"{trigger}: {gate.title}" if gate else trigger
+        out.append(f"  {ids[source]} --> {ids[dest]}: {mermaid_text(label)}")
+    out.append("  completed --> [*]")
+    return "\n".join(out) + "\n"
