@@ -126,7 +126,7 @@ def upgrade(url: str) -> str:
 def _parse(url: str) -> URL:
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise DatabaseError(f"invalid database URL {url!r} (expected e.g. sqlite:///lifecycle.db)") from None
     if parsed.drivername == "postgresql":
         # psycopg 3 is the driver lifecycle ships with; SQLAlchemy's default is psycopg2.

@@ -697,19 +697,16 @@ class Tracker:
     @staticmethod
     def _progress(session: Session, partnership: Partnership) -> Progress:
         pid = partnership.id
-        tasks = dict(
-            session.execute(
-                select(TaskStatus.task_id, TaskStatus.state).where(TaskStatus.partnership_id == pid)
-            )
-            .tuples()
-            .all()
+        task_rows = session.execute(
+            select(TaskStatus.task_id, TaskStatus.state).where(TaskStatus.partnership_id == pid)
         )
+        tasks = {task_id: state for task_id, state in task_rows}
         evidence: dict[str, list[str]] = {}
         for artifact, text in session.execute(
             select(EvidenceRecord.artifact_id, EvidenceRecord.evidence)
             .where(EvidenceRecord.partnership_id == pid)
             .order_by(EvidenceRecord.id)
-        ).tuples():
+        ):
             evidence.setdefault(artifact, []).append(text)
         signoffs: dict[str, list[SignoffFact]] = {}
         for row in session.scalars(select(Signoff).where(Signoff.partnership_id == pid).order_by(Signoff.id)):
