@@ -87,7 +87,7 @@ def all_rules() -> dict[str, Rule]:
 
 
 def resolve(codes: Iterable[str]) -> set[str]:
-    """The rule codes named by ``codes``: full codes (``GAP001``), families'
+    """The rule codes named by ``codes``: full codes (``GAP001``), family
     prefixes (``GAP``) or rule names (``task-without-owner``).
 
     Raises
@@ -102,7 +102,11 @@ def resolve(codes: Iterable[str]) -> set[str]:
         if not code:
             continue
         by_name = [c for c, r in table.items() if r.name == code]
-        matched = by_name or [c for c in table if c.startswith(code.upper())]
+        upper = code.upper()
+        # Letters alone name a family (GAP); anything else must be a whole code,
+        # so a typo like GAP01 is not read as GAP010 and GAP011.
+        family = upper.isalpha() and [c for c in table if c.rstrip("0123456789") == upper]
+        matched = by_name or family or [c for c in table if c == upper]
         if not matched:
             close = difflib.get_close_matches(code.upper(), list(table), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else " (see `lifecycle rules`)"
