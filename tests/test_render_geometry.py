@@ -4,6 +4,7 @@ its lane's band, and every handoff arrow joins its two tasks."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -64,7 +65,7 @@ def test_lanes_are_full_width_disjoint_bands_ordered_by_organization(drawn) -> N
     for key, (x0, _, x1, _) in lanes.items():
         assert (x0, x1) == (left, right), f"lane {key} does not span the map's width"
     ordered = sorted(lanes.items(), key=lambda item: item[1][1])
-    for (upper, a), (lower, b) in zip(ordered, ordered[1:], strict=False):
+    for (upper, a), (lower, b) in itertools.pairwise(ordered):
         assert a[3] <= b[1], f"lanes {upper} and {lower} overlap"
     org_of = {
         **{r: role.org for r, role in workflow.roles.items()},

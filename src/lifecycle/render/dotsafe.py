@@ -34,7 +34,7 @@ def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
 
 
 def _escape_line(line: str) -> str:
-    return line.replace("\\", "\\\\").replace('"', '\\"')
+    return line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
 
 
 def dot_label(lines: str | list[str], *, justify: str = "center") -> str:
