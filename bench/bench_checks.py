@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import generate  # noqa: E402
-from lifecycle.checks import run_checks  # noqa: E402
-from lifecycle.loader import load  # noqa: E402
-from lifecycle.resilience import resilience  # noqa: E402
+import yaml
+from bench.generate import generate
 
-import yaml  # noqa: E402
+from lifecycle.checks import run_checks
+from lifecycle.loader import load
+from lifecycle.resilience import resilience
 
 
 def best(repeat: int, action: Callable[[], object]) -> float:
@@ -127,7 +127,8 @@ def main() -> None:
         factor = last[1] / first[1]
         print(
             f"\n{factor:.0f}x the tasks: check took {last[6] / first[6]:.1f}x, "
-            f"the whole command {last[10] / first[10]:.1f}x (clean) and {last[11] / first[11]:.1f}x (with findings)"
+            f"the whole command {last[10] / first[10]:.1f}x (clean) "
+            f"and {last[11] / first[11]:.1f}x (with findings)"
         )
 
 

@@ -35,7 +35,9 @@ def test_check_prints_one_line_per_finding_grouped_by_severity():
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "2 errors"
-    assert lines[1].startswith(f"{EXAMPLE}:61:5: error SPF002: cross-organization handoff 'stuck-authorization'")
+    assert lines[1].startswith(
+        f"{EXAMPLE}:61:5: error SPF002: cross-organization handoff 'stuck-authorization'"
+    )
     assert lines[3] == "3 warnings"
     assert lines[-1] == "1 file checked: 2 errors, 3 warnings"
     assert "\x1b[" not in result.stdout  # no colour in a pipe
@@ -46,7 +48,9 @@ def test_fail_on_decides_the_exit_code(write, fail_on, status):
     path = write(NO_CONTACT)  # one warning (GAP009), no errors
     result = run("check", str(path), "--fail-on", fail_on)
     assert result.returncode == status
-    assert f"{path}:4:3: warning GAP009: organization 'plan' has no designated point of contact" in result.stdout
+    assert (
+        f"{path}:4:3: warning GAP009: organization 'plan' has no designated point of contact" in result.stdout
+    )
 
 
 def test_suppressions_are_honoured_and_reported(write):

@@ -101,9 +101,13 @@ def test_max_seats_threshold_is_configurable():
 
 
 def test_suppression_silences_and_is_reported():
-    text = BASE.replace("  cbo: {name: CBO, kind: cbo, point_of_contact: cbo-manager}\n", "  cbo: {name: CBO, kind: cbo}\n")
+    text = BASE.replace(
+        "  cbo: {name: CBO, kind: cbo, point_of_contact: cbo-manager}\n", "  cbo: {name: CBO, kind: cbo}\n"
+    )
     assert codes(text, select=["GAP009"]) == ["GAP009"]
-    accepted = text + "ignore:\n  - {rule: GAP009, reason: The CBO names its contact at kickoff, element: cbo}\n"
+    accepted = (
+        text + "ignore:\n  - {rule: GAP009, reason: The CBO names its contact at kickoff, element: cbo}\n"
+    )
     report = run_checks(loads(accepted, "w.yaml"), select=["GAP009"])
     assert report.findings == []
     assert report.suppressed == 1
@@ -111,7 +115,9 @@ def test_suppression_silences_and_is_reported():
 
 
 def test_suppression_for_another_element_does_not_apply():
-    text = BASE.replace("  cbo: {name: CBO, kind: cbo, point_of_contact: cbo-manager}\n", "  cbo: {name: CBO, kind: cbo}\n")
+    text = BASE.replace(
+        "  cbo: {name: CBO, kind: cbo, point_of_contact: cbo-manager}\n", "  cbo: {name: CBO, kind: cbo}\n"
+    )
     other = text + "ignore:\n  - {rule: GAP009, reason: Not this one, element: plan}\n"
     report = run_checks(loads(other, "w.yaml"), select=["GAP009"])
     assert [d.code for d in report.findings] == ["GAP009"]
