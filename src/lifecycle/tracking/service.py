@@ -24,9 +24,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from lifecycle.machine import (
     COMPLETED,
     RESOLVED,
+    Guard,
     LifecycleMachines,
     SharedMachine,
-    Tracked,
     TransitionRefused,
     escalation_state,
     machines_for,
@@ -250,25 +250,28 @@ class Tracker:
             for tid in task_ids:
                 if tid not in tasks:
                     raise UnknownName("task", tid, tasks, f" in workflow {workflow.id!r}")
+            pid = context.partnership.id
+            # Plain (id, state) pairs for the guards; ORM rows only for the tasks that change.
+            states = dict(
+                context.session.execute(
+                    select(TaskStatus.task_id, TaskStatus.state).where(TaskStatus.partnership_id == pid)
+                ).all()
+            )
             rows = {
                 row.task_id: row
                 for row in context.session.scalars(
-                    select(TaskStatus).where(TaskStatus.partnership_id == context.partnership.id)
+                    select(TaskStatus).where(
+                        TaskStatus.partnership_id == pid, TaskStatus.task_id.in_(task_ids)
+                    )
                 )
             }
-            states = {tid: row.state for tid, row in rows.items()}
             machine = context.machines.task
             changes = []
             for tid in task_ids:
                 row = rows[tid]
-                model = machine.attach(
-                    Tracked(f"task {tid!r}", row.state, _predecessors_guard(tasks[tid].after, states))
-                )
-                try:
-                    before = row.state
-                    after = _fire(machine, model, action, context, actor, f"task.{action}", tid)
-                finally:
-                    machine.detach(model)
+                before = row.state
+                guard = _predecessors_guard(tasks[tid].after, states)
+                after = _move(machine, f"task {tid!r}", before, action, guard, actor, f"task.{action}", tid)
                 row.state = states[tid] = after
                 row.note = note
                 row.updated_by = actor
@@ -372,12 +375,10 @@ class Tracker:
                 report.append(gate)
                 return gate.reasons()
 
-            machine = context.machines.lifecycle
-            model = machine.attach(Tracked(f"partnership {partnership.name!r}", before, gate_guard))
-            try:
-                after = _fire(machine, model, "advance", context, actor, "advance", before)
-            finally:
-                machine.detach(model)
+            label = f"partnership {partnership.name!r}"
+            after = _move(
+                context.machines.lifecycle, label, before, "advance", gate_guard, actor, "advance", before
+            )
             partnership.phase = after
             context.log(actor, "advance", partnership.name, before, after)
             return Change(partnership.name, before, after)
@@ -442,12 +443,10 @@ class Tracker:
             if instance is None:
                 raise TrackingError(f"member {member_key} has no journey {journey!r} (start it first)")
             subject = f"{journey}/{member_key}"
-            model = machine.attach(Tracked(f"member {member_key}", instance.step))
-            try:
-                before = instance.step
-                after = _fire(machine, model, f"move:{to}", context, actor, "journey.move", subject)
-            finally:
-                machine.detach(model)
+            before = instance.step
+            after = _move(
+                machine, f"member {member_key}", before, f"move:{to}", None, actor, "journey.move", subject
+            )
             instance.step = after
             instance.updated_at = utcnow()
             context.log(
@@ -500,12 +499,10 @@ class Tracker:
             if machine is None:
                 raise UnknownName("escalation path", row.path_id, context.workflow.escalations)
             subject = f"{row.path_id}#{number}"
-            model = machine.attach(Tracked(f"escalation #{number}", row.state))
-            try:
-                before = row.state
-                after = _fire(machine, model, action, context, actor, f"escalation.{action}", subject)
-            finally:
-                machine.detach(model)
+            before = row.state
+            after = _move(
+                machine, f"escalation #{number}", before, action, None, actor, f"escalation.{action}", subject
+            )
             row.state = after
             row.updated_at = utcnow()
             context.log(actor, f"escalation.{action}", subject, before, after, _level_note(context, row))
@@ -717,7 +714,7 @@ class Tracker:
         return Progress(tasks, evidence, signoffs)
 
 
-def _predecessors_guard(after: Iterable[str], states: dict[str, str]) -> Callable[[str, str], list[str]]:
+def _predecessors_guard(after: Iterable[str], states: dict[str, str]) -> Guard:
     def guard(trigger: str, dest: str) -> list[str]:
         return [
             f"predecessor {tid!r} is {states.get(tid, 'todo')}"
@@ -728,31 +725,30 @@ def _predecessors_guard(after: Iterable[str], states: dict[str, str]) -> Callabl
     return guard
 
 
-def _fire(
+def _move(
     machine: SharedMachine,
-    model: Tracked,
+    label: str,
+    state: str,
     trigger: str,
-    context: _Context,
+    guard: Guard | None,
     actor: str,
     action: str,
     subject: str,
 ) -> str:
     """Fire ``trigger``; a refusal leaves the transaction and is logged."""
     try:
-        return machine.fire(model, trigger)
+        return machine.move(label, state, trigger, guard)
     except TransitionRefused as error:
         detail = "; ".join(error.reasons) or str(error)
-        raise _Refusal(
-            error,
-            {
-                "actor": actor,
-                "action": action,
-                "subject": subject,
-                "from": model.state,
-                "to": None,
-                "detail": detail,
-            },
-        ) from None
+        entry = {
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "from": state,
+            "to": None,
+            "detail": detail,
+        }
+        raise _Refusal(error, entry) from None
 
 
 def _handoff_note(workflow: Workflow, journey: Journey, step: str) -> str | None:

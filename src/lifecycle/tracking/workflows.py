@@ -22,8 +22,14 @@ class LoadedWorkflow:
     hash: str
 
 
+_PARSED: dict[tuple[str, str], LoadedWorkflow] = {}
+
+
 def load_workflow(path: str | Path) -> LoadedWorkflow:
     """Load the workflow file at ``path`` (absolute in the result) and hash it.
+
+    The file is read every time, so a change is seen at once; it is parsed only
+    when its content is new to this process.
 
     Raises
     ------
@@ -36,5 +42,9 @@ def load_workflow(path: str | Path) -> LoadedWorkflow:
         data = resolved.read_bytes()
     except OSError as exc:
         raise TrackingError(f"cannot read workflow file {path}: {exc.strerror}") from None
-    workflow = load(resolved).workflow
-    return LoadedWorkflow(str(resolved), workflow, hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    key = (str(resolved), digest)
+    cached = _PARSED.get(key)
+    if cached is None:
+        cached = _PARSED[key] = LoadedWorkflow(str(resolved), load(resolved).workflow, digest)
+    return cached
