@@ -66,9 +66,12 @@ def task_graph(workflow: Workflow) -> nx.DiGraph:
     for rank, (pid, phase) in enumerate(workflow.phases.items()):
         for tid in phase.tasks:
             graph.add_node(tid, phase=pid, rank=rank)
-    for phase in workflow.phases.values():
-        for tid, task in phase.tasks.items():
-            graph.add_edges_from((before, tid) for before in task.after)
+    graph.add_edges_from(
+        (before, tid)
+        for phase in workflow.phases.values()
+        for tid, task in phase.tasks.items()
+        for before in task.after
+    )
     return graph
 
 
