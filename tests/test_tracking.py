@@ -223,6 +223,16 @@ def test_starting_at_a_later_phase_waives_earlier_tasks(db_url: str, workflow: P
     assert progress.tasks["sign-contract"] == "waived"
     assert progress.tasks["train-staff"] == "todo"
     assert tracker.partnership("late").phase == "pre-launch"
+    assert tracker.check_gate("late", "scoping").reasons() == [
+        "signed: artifact 'contract' has no evidence",
+        "signed: no sign-off by role 'plan-poc' (held by jlee)",
+    ]
+    tracker.record_evidence("late", "contract", "contract 2025-88, signed before tracking", actor="jlee")
+    with pytest.raises(UnknownName, match="unknown artifact 'contrct'"):
+        tracker.record_evidence("late", "contrct", "x", actor="jlee")
+    assert tracker.check_gate("late", "scoping").reasons() == [
+        "signed: no sign-off by role 'plan-poc' (held by jlee)"
+    ]
 
 
 def test_rebase_after_the_workflow_changed(db_url: str, workflow: Path) -> None:

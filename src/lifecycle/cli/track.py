@@ -155,6 +155,21 @@ def gate_signoff(
     click.echo(f"{actor} signed {gate_id} as {', '.join(roles)}")
 
 
+@gate.command("evidence")
+@click.argument("name")
+@click.argument("artifact")
+@actor_option
+@click.option("--evidence", required=True, help="Where the artifact is, or what shows it exists.")
+@db_option
+@workflow_option
+def gate_evidence(
+    name: str, artifact: str, actor: str, evidence: str, db: str | None, workflow: str | None
+) -> None:
+    """Record evidence that ARTIFACT exists (without finishing the task that makes it)."""
+    open_tracker(db, workflow).record_evidence(name, artifact, evidence, actor=actor)
+    click.echo(f"evidence recorded for {artifact}")
+
+
 @click.command()
 @click.argument("name")
 @actor_option

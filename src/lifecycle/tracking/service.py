@@ -297,6 +297,30 @@ class Tracker:
 
     # -- gates ----------------------------------------------------------------------
 
+    def record_evidence(self, name: str, artifact: str, evidence: str, *, actor: str) -> None:
+        """Record evidence that ``artifact`` exists without finishing a task, e.g.
+        a document made before tracking began."""
+        if not evidence.strip():
+            raise TrackingError("evidence must not be empty (a short text or a link)")
+
+        def apply(context: _Context) -> None:
+            workflow = context.workflow
+            self._person(workflow, actor)
+            if artifact not in workflow.artifacts:
+                raise UnknownName("artifact", artifact, workflow.artifacts, f" in workflow {workflow.id!r}")
+            context.session.add(
+                EvidenceRecord(
+                    partnership_id=context.partnership.id,
+                    artifact_id=artifact,
+                    evidence=evidence,
+                    recorded_by=actor,
+                    recorded_at=utcnow(),
+                )
+            )
+            context.log(actor, "artifact.evidence", artifact, None, "present", evidence)
+
+        self._write(name, apply)
+
     def check_gate(self, name: str, phase: str | None = None) -> GateReport:
         """The exit gate of ``phase`` (the current phase by default), criterion by criterion."""
         with self.store.transaction() as session:
