@@ -14,8 +14,9 @@ from collections import defaultdict
 import graphviz
 
 from lifecycle.render import style
-from lifecycle.render.dotsafe import dot_label, wrap
-from lifecycle.render.layout import HEADER_H, LANE_W, ORG_W, Box, Geometry, place
+from lifecycle.render.dotsafe import dot_label, html_text, wrap
+from lifecycle.render.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
+from lifecycle.render.route import route_links
 from lifecycle.render.spec import Finding, LaneMap
 
 __all__ = ["draw_lane_map", "footer_lines", "node_name"]
@@ -32,6 +33,7 @@ _LEGEND = {
     "handoff": "orange arrow: handoff between roles, labelled with its channel",
     "next": "dark arrow: the member moves to the next step",
 }
+_PLATE = '<table border="0" cellborder="0" cellpadding="1" bgcolor="white"><tr><td>{}</td></tr></table>'
 _FAMILY_WORDS = {"spof": "single point of failure", "gap": "gap", "other": "finding"}
 
 
@@ -113,7 +115,7 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
     g.attr("edge", fontname=style.FONT, fontsize="9")
     _draw_lanes(g, lane_map, geo, marks)
     _draw_headers(g, lane_map, geo)
-    _draw_links(g, lane_map, marks)
+    _draw_links(g, lane_map, geo, marks)
     if geo.footer is not None:
         g.node(
             "footer",
@@ -181,12 +183,12 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
         head = style.org_tints(next(la.org_kind for la in lane_map.lanes if (la.org or "") == oid))[0]
         g.node(
             node_name("org", oid or "none"),
-            dot_label(wrap(text, 14)),
+            dot_label(wrap(text, ORG_WRAP)),
             shape="box",
             style="filled",
             fillcolor=head,
             color="#707070",
-            fontsize="12",
+            fontsize="11",
             id=f"org-{oid or 'none'}",
             **_fixed(box),
         )
@@ -217,7 +219,7 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
         )
         if block.gate is not None:
             gate = geo.gates[block.key]
-            lines = wrap(block.gate.title, 16, max_lines=2) + wrap(block.gate.detail, 18, max_lines=1)
+            lines = wrap(block.gate.title, 20, max_lines=2) + wrap(block.gate.detail, 20, max_lines=1)
             g.node(
                 node_name("gate", block.key),
                 dot_label(lines),
@@ -252,12 +254,16 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
         )
 
 
-def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, marks: dict[str, Finding]) -> None:
+def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Finding]) -> None:
     kind_of = {c.key: c.kind for c in lane_map.cards}
+    routes = route_links(geo, lane_map.links, {c.key: c.lane for c in lane_map.cards})
     for link in lane_map.links:
-        if link.tail not in kind_of or link.head not in kind_of:
+        if link.key not in routes:
             continue
+        route = routes[link.key]
         attrs = dict(_LINK_STYLE[link.kind])
+        attrs["pos"] = route.pos
+        attrs["lp"] = f"{route.label_at[0]:.1f},{route.label_at[1]:.1f}"
         mark = marks.get(link.element or link.key)
         label = link.label
         if link.alert:
@@ -267,7 +273,10 @@ def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, marks: dict[str, Finding
             attrs.update(color=colour, fontcolor=colour, penwidth="3.5")
             label = f"⚠ {mark.code} {label or ''}".strip()
         if label:
-            attrs["label"] = dot_label(wrap(label, 18, max_lines=3))
+            # A white plate behind the text: the label sits on its arrow and stays readable.
+            text = "<br/>".join(html_text(line) for line in wrap(label, 18, max_lines=3))
+            attrs["label"] = f"<{_PLATE.format(text)}>"
+
         if link.tooltip:
             attrs["tooltip"] = dot_label(link.tooltip)
         g.edge(

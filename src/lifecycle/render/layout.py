@@ -31,13 +31,15 @@ CARD_WRAP = 24
 CARD_MAX_LINES = 6
 COL_GAP = 96.0
 GATE_GAP = 132.0
-HEADER_H = 70.0
+HEADER_H = 84.0
 LANE_PAD = 12.0
 ROW_GAP = 18.0
 LINE_H = 12.5
 TEXT_PAD = 10.0
 RIGHT_MARGIN = 24.0
 FOOTER_LINE_H = 13.0
+ORG_WRAP = 12
+ORG_LINE_H = 15.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,17 @@ def _columns(lane_map: LaneMap) -> dict[str, int]:
     return column
 
 
+def _org_runs(lane_map: LaneMap) -> list[tuple[list[str], str]]:
+    """The lane keys of each run of one organization's lanes, with the org header text."""
+    runs: list[tuple[list[str], str]] = []
+    for i, lane in enumerate(lane_map.lanes):
+        if i == 0 or lane_map.lanes[i - 1].org != lane.org:
+            text = f"{lane.org_title}\n({lane.org_kind})" if lane.org else lane.org_title
+            runs.append(([], text))
+        runs[-1][0].append(lane.key)
+    return runs
+
+
 def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
     """Compute the geometry of ``lane_map``.
 
@@ -167,13 +180,20 @@ def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
         boundaries.pop()
 
     footer_h = footer_lines * FOOTER_LINE_H + 2 * TEXT_PAD if footer_lines else 0.0
-    lanes_h = sum(rows[lane.key] * row_h + 2 * LANE_PAD for lane in lane_map.lanes)
+    lane_h = {lane.key: rows[lane.key] * row_h + 2 * LANE_PAD for lane in lane_map.lanes}
+    # An organization with few lanes still needs room for its name in the left column.
+    for members, text in _org_runs(lane_map):
+        need = len(wrap(text, ORG_WRAP)) * ORG_LINE_H + 24
+        have = sum(lane_h[key] for key in members)
+        for key in members:
+            lane_h[key] += max(0.0, need - have) / len(members)
+    lanes_h = sum(lane_h.values())
     height = HEADER_H + lanes_h + footer_h
 
     lane_box: dict[str, Box] = {}
     top = height - HEADER_H
     for lane in lane_map.lanes:
-        h = rows[lane.key] * row_h + 2 * LANE_PAD
+        h = lane_h[lane.key]
         lane_box[lane.key] = Box(width / 2, top - h / 2, width, h)
         top -= h
 
@@ -188,14 +208,12 @@ def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
             placed[key] = Placed(by_key[key], lines[key], Box(cx, first - i * row_h, CARD_W, card_h[key]))
 
     orgs: list[tuple[str, str, Box]] = []
-    run: list[str] = []
-    for i, lane in enumerate(lane_map.lanes):
-        run.append(lane.key)
-        last = i + 1 == len(lane_map.lanes)
-        if last or lane_map.lanes[i + 1].org != lane.org:
+    lane_by_key = {la.key: la for la in lane_map.lanes}
+    for run, text in _org_runs(lane_map):
+        if run:
+            lane = lane_by_key[run[0]]
             top_y = lane_box[run[0]].bb[3]
             bottom_y = lane_box[run[-1]].bb[1]
-            text = f"{lane.org_title}\n({lane.org_kind})" if lane.org else lane.org_title
             orgs.append(
                 (
                     lane.org or "",
@@ -203,7 +221,6 @@ def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
                     Box(ORG_W / 2, (top_y + bottom_y) / 2, ORG_W - 8, top_y - bottom_y - 8),
                 )
             )
-            run = []
 
     lane_headers = {
         key: Box(ORG_W + LANE_W / 2, band.y, LANE_W - 8, band.h - 8) for key, band in lane_box.items()

@@ -1,0 +1,138 @@
+"""Route the arrows of a lane map along the free corridors of its grid.
+
+Graphviz's obstacle-avoiding router (``splines=true`` under ``neato -n2``) took
+32 s on a 200-task map here, against 0.2 s for laying out the same graph with
+flat ``dot``. The grid leaves two kinds of corridor free of cards, so arrows are
+routed orthogonally there instead, in linear time:
+
+- the gap beside every column (vertical segments);
+- a street just inside the top or bottom edge of every lane (horizontal segments).
+
+An arrow leaves its tail card on the right, drops or climbs in the gap after the
+tail's column to the street of the head's lane, runs along it to the gap before
+the head's column, and enters the head card from the left. Arrows sharing a
+corridor get separate tracks, and arrows sharing a card side spread along it, so
+a bundle stays readable. Cards next to each other in one row are joined by a
+straight arrow.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lifecycle.render.layout import CARD_W, COL_GAP, Box, Geometry
+from lifecycle.render.spec import Link
+
+__all__ = ["Route", "route_links"]
+
+TRACK = 4.0
+"""Distance between parallel arrows in one corridor (points)."""
+
+STREET_INSET = 10.0
+"""How far inside its lane's edge a street runs; cards keep at least 21 points clear."""
+
+ARROW = 9.0
+"""Length of the arrowhead Graphviz draws after the spline's last point."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One arrow's path in Graphviz ``pos`` syntax, and where its label goes."""
+
+    pos: str
+    label_at: tuple[float, float]
+
+
+def _tracks(index: int, spacing: float, limit: int) -> float:
+    """Offsets 0, +1, -1, +2, -2 ... tracks, wrapping after ``limit`` tracks."""
+    k = index % limit
+    step = (k + 1) // 2
+    return step * spacing * (1 if k % 2 else -1)
+
+
+def _spread(count: int, index: int, height: float) -> float:
+    """Where the ``index``-th of ``count`` arrows meets a card side of ``height``."""
+    if count <= 1:
+        return 0.0
+    usable = min(height - 12.0, 8.0 * (count - 1))
+    return usable / 2 - index * usable / (count - 1)
+
+
+def _spline(points: Sequence[tuple[float, float]], end: tuple[float, float]) -> str:
+    """Straight segments through ``points`` as a cubic B-spline ending in an arrow at ``end``."""
+    cubic = [points[0]]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        cubic += [
+            (x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3),
+            (x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3),
+            (x1, y1),
+        ]
+    body = " ".join(f"{x:.1f},{y:.1f}" for x, y in cubic)
+    return f"e,{end[0]:.1f},{end[1]:.1f} {body}"
+
+
+def _clear_row(geo: Geometry, y: float, x0: float, x1: float) -> bool:
+    return not any(p.box.bb[1] < y < p.box.bb[3] and x0 < p.box.x < x1 for p in geo.cards.values())
+
+
+def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -> dict[str, Route]:
+    """Route every link whose cards are placed.
+
+    Parameters
+    ----------
+    geo
+        The placed map.
+    links
+        The arrows, in drawing order (which also fixes their tracks).
+    lane_of
+        The lane key of each card.
+
+    Returns
+    -------
+    dict of str to Route
+        By link key.
+    """
+    drawn = [link for link in links if link.tail in geo.cards and link.head in geo.cards]
+    outgoing: dict[str, list[str]] = defaultdict(list)
+    incoming: dict[str, list[str]] = defaultdict(list)
+    for link in drawn:
+        outgoing[link.tail].append(link.key)
+        incoming[link.head].append(link.key)
+    gap_use: dict[int, int] = defaultdict(int)
+    street_use: dict[int, int] = defaultdict(int)
+    half_gap = (CARD_W + COL_GAP) / 2
+    routes: dict[str, Route] = {}
+    for link in drawn:
+        a: Box = geo.cards[link.tail].box
+        b: Box = geo.cards[link.head].box
+        ya = a.y + _spread(len(outgoing[link.tail]), outgoing[link.tail].index(link.key), a.h)
+        yb = b.y + _spread(len(incoming[link.head]), incoming[link.head].index(link.key), b.h)
+        start = (a.bb[2], ya)
+        end = (b.bb[0], yb)
+        tip = (end[0] - ARROW, yb)
+        if abs(a.y - b.y) < 1 and a.x < b.x and _clear_row(geo, a.y, a.x, b.x):
+            routes[link.key] = Route(_spline([start, tip], end), ((start[0] + end[0]) / 2, (ya + yb) / 2))
+            continue
+        gx1 = a.x + half_gap
+        gx2 = b.x - half_gap
+        gx1 += _tracks(gap_use[round(gx1)], TRACK, 11)
+        gap_use[round(a.x + half_gap)] += 1
+        if abs(gx1 - (b.x - half_gap)) < half_gap / 2 and a.x < b.x:
+            # Adjacent columns: one vertical run in the gap between them.
+            points = [start, (gx1, ya), (gx1, yb), tip]
+            routes[link.key] = Route(_spline(points, end), (gx1, (ya + yb) / 2))
+            continue
+        gx2 += _tracks(gap_use[round(gx2)], TRACK, 11)
+        gap_use[round(b.x - half_gap)] += 1
+        band = geo.lanes[lane_of[link.head]]
+        above = a.y > b.y or lane_of[link.tail] == lane_of[link.head]
+        edge = band.bb[3] - STREET_INSET if above else band.bb[1] + STREET_INSET
+        key = round(edge)
+        ys = edge + (-1 if above else 1) * abs(_tracks(street_use[key], 2.0, 5))
+        street_use[key] += 1
+        points = [start, (gx1, ya), (gx1, ys), (gx2, ys), (gx2, yb), tip]
+        routes[link.key] = Route(_spline(points, end), ((gx1 + gx2) / 2, ys))
+    return routes
