@@ -67,7 +67,7 @@ def test_overlay_marks_findings_with_a_legend() -> None:
     svg = draw_lane_map(marked).pipe(format="svg").decode()
     assert "⚠ SPF001" in svg and "⚠ GAP001" in svg
     assert "#b2182b" in svg and "#e08214" in svg
-    assert "Findings marked on the map (2)" in svg and "1 more finding about elements not on this map" in svg
+    assert "Findings marked on the map (2)" in svg and "Findings about elements not on this map (1)" in svg
 
 
 def test_overlay_option_runs_the_checks(tmp_path: Path) -> None:

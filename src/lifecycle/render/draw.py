@@ -60,10 +60,12 @@ def _fixed(box: Box) -> dict[str, str]:
 
 def footer_lines(lane_map: LaneMap) -> list[str]:
     """The lines under the map: legend, notes, and the overlay's findings."""
-    kinds = sorted({link.kind for link in lane_map.links})
-    lines = ["Legend: " + "; ".join(_LEGEND[k] for k in kinds) if kinds else "Legend:"]
+    legend = [_LEGEND[k] for k in sorted({link.kind for link in lane_map.links})]
     if any(b.gate for b in lane_map.blocks):
-        lines[0] += "; hexagon and dashed line: exit gate"
+        legend.append("hexagon and dashed line: exit gate")
+    if lane_map.findings:
+        legend.append("red border: single point of failure; orange: gap; purple: other finding")
+    lines = ["Legend: " + "; ".join(legend)] if legend else []
     lines.extend(lane_map.notes)
     if lane_map.findings:
         lines.append(f"Findings marked on the map ({len(lane_map.findings)}):")
@@ -98,7 +100,7 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
         A graph with ``layout=nop2``: render it with ``dot`` or ``neato -n2``.
     """
     footer = footer_lines(lane_map)
-    geo = place(lane_map, len(footer))
+    geo = place(lane_map, footer)
     marks = _marks(lane_map.findings)
     g = graphviz.Digraph("lanemap")
     g.attr(

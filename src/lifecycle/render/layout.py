@@ -15,6 +15,7 @@ Coordinates are Graphviz points (1/72 inch) with y growing upwards.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -130,15 +131,15 @@ def _org_runs(lane_map: LaneMap) -> list[tuple[list[str], str]]:
     return runs
 
 
-def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
+def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     """Compute the geometry of ``lane_map``.
 
     Parameters
     ----------
     lane_map
         The lanes, blocks, cards and links to place.
-    footer_lines
-        How many text lines the footer under the lanes holds (0 for none).
+    footer
+        The text lines of the footer under the lanes (none: no footer).
 
     Returns
     -------
@@ -175,11 +176,12 @@ def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
             x += GATE_GAP
         else:
             boundaries.append((x, False))
-    width = x + RIGHT_MARGIN
+    # The footer's longest line may be wider than the lanes (about 0.6 em per character).
+    width = max(x + RIGHT_MARGIN, max((len(line) for line in footer), default=0) * 6.0 + 32)
     if boundaries and lane_map.blocks[-1].gate is None:
         boundaries.pop()
 
-    footer_h = footer_lines * FOOTER_LINE_H + 2 * TEXT_PAD if footer_lines else 0.0
+    footer_h = len(footer) * FOOTER_LINE_H + 2 * TEXT_PAD if footer else 0.0
     lane_h = {lane.key: rows[lane.key] * row_h + 2 * LANE_PAD for lane in lane_map.lanes}
     # An organization with few lanes still needs room for its name in the left column.
     for members, text in _org_runs(lane_map):
@@ -235,5 +237,7 @@ def place(lane_map: LaneMap, footer_lines: int = 0) -> Geometry:
             gates[block.key] = Box(
                 block_x[block.key] + w + GATE_GAP / 2, header_y, GATE_GAP - 8, HEADER_H - 20
             )
-    footer = Box(width / 2, footer_h / 2 - 4, width - 16, footer_h - 16) if footer_h else None
-    return Geometry(width, height, placed, lane_box, orgs, lane_headers, blocks, gates, boundaries, footer)
+    footer_box = Box(width / 2, footer_h / 2 - 4, width - 16, footer_h - 16) if footer_h else None
+    return Geometry(
+        width, height, placed, lane_box, orgs, lane_headers, blocks, gates, boundaries, footer_box
+    )

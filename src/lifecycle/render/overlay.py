@@ -47,7 +47,7 @@ def overlay_findings(
         The map to mark.
     diagnostics
         Check findings (:func:`lifecycle.checks.check`); those about no element on
-        the map are counted in the legend but not drawn.
+        the map are listed under it.
     workflow
         The workflow the map shows (to find the roles a person holds).
     family_of
@@ -60,11 +60,11 @@ def overlay_findings(
         the rule codes added to the marked cards.
     """
     findings: list[Finding] = []
-    elsewhere = 0
+    elsewhere: list[str] = []
     for d in diagnostics:
         targets = _targets(workflow, lane_map, d.element) if d.element else []
         if not targets:
-            elsewhere += 1
+            elsewhere.append(f"  - {d.code} {d.element or ''}: {d.message}")
         findings.extend(Finding(d.code, family_of(d.code), d.message, key) for key in targets)
     codes: dict[str, list[str]] = {}
     for f in findings:
@@ -77,7 +77,6 @@ def overlay_findings(
     ]
     notes = list(lane_map.notes)
     if elsewhere:
-        notes.append(
-            f"{elsewhere} more finding{'' if elsewhere == 1 else 's'} about elements not on this map"
-        )
+        notes.append(f"Findings about elements not on this map ({len(elsewhere)}):")
+        notes.extend(elsewhere)
     return replace(lane_map, cards=cards, findings=findings, notes=notes)
