@@ -517,8 +517,9 @@ class Meeting(Item):
     attendees: IdList = Field(default_factory=list)
     """Roles (or people) expected to attend."""
 
-    chair: Id | None = None
-    """The role that runs the meeting."""
+    chair: IdList = Field(default_factory=list)
+    """The role that runs the meeting, or the roles that run it together: the
+    seed values "shared leadership responsibilities from the payer and CBO"."""
 
     follow_up_owner: Id | None = None
     """The role that sends final slides and notes to the core team afterwards."""

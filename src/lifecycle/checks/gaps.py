@@ -226,8 +226,8 @@ def _assignments(facts: Facts) -> Iterator[tuple[str, tuple[object, ...], str]]:
         for index, actor in enumerate(path.levels):
             yield actor, ("escalations", eid, "levels", index), f"is level {index + 1} of escalation {eid!r}"
     for mid, meeting in workflow.meetings.items():
-        if meeting.chair is not None:
-            yield meeting.chair, ("meetings", mid, "chair"), f"chairs meeting {mid!r}"
+        for index, role in enumerate(meeting.chair):
+            yield role, ("meetings", mid, "chair", index), f"chairs meeting {mid!r}"
         if meeting.follow_up_owner is not None:
             yield (
                 meeting.follow_up_owner,
