@@ -54,6 +54,8 @@ def render(
     chosen = sum([bool(phases), journey is not None, overview, everything])
     if chosen > 1:
         raise click.UsageError("choose one of --phase, --journey, --overview and --all")
+    if overlay and (overview or everything):
+        raise click.UsageError("--overlay marks swimlane and journey maps only")
     progress = _progress if sys.stderr.isatty() else None
     document = load(file)
     if everything:

@@ -86,8 +86,10 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
     )
     for source, trigger, dest in _transitions(workflow):
         gate = workflow.phases[source].exit_gate if source in workflow.phases else None
+        # Every lifecycle move is the machine's "advance"; only other triggers earn a label.
+        label = {} if trigger == "advance" else {"label": dot_label(trigger)}
         if gate is None:
-            g.edge(f"phase.{source}", f"phase.{dest}", label=dot_label(trigger), id=f"move-{source}")
+            g.edge(f"phase.{source}", f"phase.{dest}", id=f"move-{source}", **label)
             continue
         n = len(gate.criteria)
         name = f"gate.{source}"
@@ -105,7 +107,7 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
             id=f"gate-{source}",
             **{"class": "gate"},
         )
-        g.edge(f"phase.{source}", name, label=dot_label(trigger), id=f"move-{source}")
+        g.edge(f"phase.{source}", name, id=f"move-{source}", **label)
         g.edge(name, f"phase.{dest}")
     return g
 
