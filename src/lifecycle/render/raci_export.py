@@ -56,8 +56,8 @@ def raci_html(matrix: RaciMatrix) -> str:
 
 def raci_xlsx(matrix: RaciMatrix) -> bytes:
     """An Excel workbook: one sheet, frozen header and task columns, fixed widths."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
