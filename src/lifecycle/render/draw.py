@@ -225,13 +225,8 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
             g.node(
                 node_name("gate", block.key),
                 dot_label(lines),
-                shape="hexagon",
-                style="filled",
-                fillcolor="#fee391",
-                color="#cc8800",
-                fontsize="9",
                 id=f"gate-{block.gate.key}",
-                **{"class": "gate"},
+                **style.GATE_NODE,
                 **_fixed(gate),
             )
     top = max((b.bb[3] for b in geo.lanes.values()), default=0.0)

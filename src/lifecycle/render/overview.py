@@ -99,13 +99,8 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
         g.node(
             name,
             dot_label(lines),
-            shape="hexagon",
-            style="filled",
-            fillcolor="#fee391",
-            color="#cc8800",
-            fontsize="9",
             id=f"gate-{source}",
-            **{"class": "gate"},
+            **style.GATE_NODE,
         )
         g.edge(f"phase.{source}", name, id=f"move-{source}", **label)
         g.edge(name, f"phase.{dest}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "CHANNEL_MISSING",
     "FONT",
+    "GATE_NODE",
     "HANDOFF",
     "ORG_TINTS",
     "SEVERITY_COLOURS",
@@ -29,6 +30,16 @@ HANDOFF = "#d95f02"
 
 CHANNEL_MISSING = "#b2182b"
 """A handoff with no channel is a gap; it is drawn in the alert colour."""
+
+GATE_NODE = {
+    "shape": "hexagon",
+    "style": "filled",
+    "fillcolor": "#fee391",
+    "color": "#cc8800",
+    "fontsize": "9",
+    "class": "gate",
+}
+"""Exit gates look the same on every map: an amber hexagon."""
 
 SEVERITY_COLOURS = {"spof": "#b2182b", "gap": "#e08214", "other": "#6a51a3"}
 """Overlay marks: single points of failure, gaps, and every other finding."""
