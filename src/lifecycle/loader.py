@@ -8,10 +8,7 @@ fields and ids. All problems of a file are reported together, not just the first
 from __future__ import annotations
 
 import difflib
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -20,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from lifecycle import model as model_module
 from lifecycle import safe_yaml
+from lifecycle.collector import collector_paused
 from lifecycle.diagnostics import Diagnostic, LoadError, Location
 from lifecycle.model import Workflow
 from lifecycle.references import check_references
@@ -110,26 +108,8 @@ def loads(text: str, name: str = "<string>") -> Document:
     LoadError
         With one diagnostic per problem, each at its line and column.
     """
-    with _collector_paused():
+    with collector_paused():
         return _loads(text, name)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a workflow is built.
-
-    Loading allocates millions of dicts, lists and models and frees almost
-    none, so every collection is wasted work that grows with the heap: on a
-    100,000-task network it cost about a third of the load time. The values
-    built hold no reference cycles, so nothing is left for the collector.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _loads(text: str, name: str) -> Document:

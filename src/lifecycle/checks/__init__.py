@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from lifecycle.checks.facts import Facts, Settings
 from lifecycle.checks.registry import Finding, Rule, UnknownRuleError, all_rules, resolve
+from lifecycle.collector import collector_paused
 from lifecycle.diagnostics import Diagnostic
 from lifecycle.loader import Document
 from lifecycle.model import Suppression
@@ -109,7 +110,11 @@ def run_checks(
     CheckReport
         The findings at their lines, and what each suppression silenced.
     """
-    rules = selected_rules(select, ignore)
+    with collector_paused():
+        return _run(document, selected_rules(select, ignore), settings)
+
+
+def _run(document: Document, rules: list[Rule], settings: Settings | None) -> CheckReport:
     facts = Facts(document.workflow, settings)
     applied = [AppliedSuppression(i, s) for i, s in enumerate(document.workflow.ignore)]
     by_code: dict[str, list[AppliedSuppression]] = {}
