@@ -50,6 +50,26 @@ def imports() -> dict[str, float]:
     return {"seconds": time.perf_counter() - began}
 
 
+def swimlane_at_scale(tasks: str, roles: str) -> dict[str, float]:
+    """A generated swimlane map (:mod:`bench.bench_render`): our layout and
+    drawing against ``dot -Tsvg`` laying out the same nodes and edges flat."""
+    from bench.bench_render import generate
+
+    from lifecycle.render.draw import draw_lane_map
+    from lifecycle.render.swimlane import swimlane_map
+
+    workflow = generate(int(tasks), int(roles))
+    began = time.perf_counter()
+    graph = draw_lane_map(swimlane_map(workflow))
+    graph.pipe(format="svg", quiet=True)
+    ours = time.perf_counter() - began
+    unpinned = re.sub(r' (pos|bb|lp)="[^"]*"', "", graph.source).replace("layout=nop2", "")
+    flat = re.sub(r"^\s*subgraph cluster_lane_\d+ \{\n|^\t\}\n", "", unpinned, flags=re.M)
+    began = time.perf_counter()
+    subprocess.run(["dot", "-Tsvg"], input=flat.encode(), capture_output=True, check=False)
+    return {"ours": ours, "dot": time.perf_counter() - began}
+
+
 def load_and_check(path: str) -> dict[str, float]:
     """Load and validate ``path``, then run every check rule on it."""
     from lifecycle.checks import run_checks
@@ -74,12 +94,12 @@ def load_stages(path: str) -> dict[str, float]:
     import yaml
 
     from lifecycle import safe_yaml
-    from lifecycle.loader import _collector_paused
+    from lifecycle.collector import collector_paused
     from lifecycle.model import Workflow
     from lifecycle.references import check_references
 
     # As in ``load``: the garbage collector paused throughout.
-    paused = _collector_paused()
+    paused = collector_paused()
     paused.__enter__()
     began = time.perf_counter()
     text = safe_yaml.decode(Path(path).read_bytes())
@@ -306,7 +326,7 @@ def state_machines(tasks: int, partnerships: int, instances: int, runs: int) -> 
     ]
 
 
-def rendering(folder: Path, runs: int) -> list[str]:
+def rendering(folder: Path, runs: int, sizes: list[tuple[int, int]]) -> list[str]:
     lines = [
         "## Rendering against bare `dot`",
         "",
@@ -335,6 +355,22 @@ def rendering(folder: Path, runs: int) -> list[str]:
         lines.append(
             f"| `{workflow.name}` | {ours.spread('seconds', '')} | {same.spread('seconds', '')} "
             f"| {_ratio(ours.median('seconds'), same.median('seconds'))} | {free.spread('seconds', '')} |"
+        )
+    lines += [
+        "",
+        "Generated swimlane maps (`bench/bench_render.py`'s generator), in one process: building the",
+        "map and drawing its SVG with our lane bands, against `dot -Tsvg` laying out the same nodes",
+        "and edges with no lanes at all (the cheapest layout Graphviz offers; lanes as `dot` clusters",
+        "do not finish at these sizes, see DESIGN.md).",
+        "",
+        "| tasks / roles | lifecycle s | `dot` flat s | ratio |",
+        "| --- | --- | --- | --- |",
+    ]
+    for tasks, roles in sizes:
+        scale = run_function("bench.run_all:swimlane_at_scale", str(tasks), str(roles), runs=runs)
+        lines.append(
+            f"| {tasks} / {roles} | {scale.spread('ours', '')} | {scale.spread('dot', '')} "
+            f"| {_ratio(scale.median('ours'), scale.median('dot'))} |"
         )
     lines.append("")
     return lines
@@ -369,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
             state_machines(
                 20 if args.quick else 500, 2 if args.quick else 10, 100 if args.quick else 10_000, runs
             ),
-            rendering(folder, runs),
+            rendering(folder, runs, [(20, 5)] if args.quick else [(200, 30), (400, 40)]),
             conformance(),
         ]
     took = time.perf_counter() - began
