@@ -36,7 +36,7 @@ def test_check_prints_one_line_per_finding_grouped_by_severity():
     lines = result.stdout.splitlines()
     assert lines[0] == "2 errors"
     assert lines[1].startswith(
-        f"{EXAMPLE}:61:5: error SPF002: cross-organization handoff 'stuck-authorization'"
+        f"{EXAMPLE}:62:5: error SPF002: cross-organization handoff 'stuck-authorization'"
     )
     assert lines[3] == "3 warnings"
     assert lines[-1] == "1 file checked: 2 errors, 3 warnings"
@@ -111,7 +111,7 @@ def test_sarif_is_valid_and_keeps_suppressed_results(write):
     assert by_rule["GAP009"]["suppressions"][0]["justification"] == "Contact named at kickoff"
     assert by_rule["E201"]["level"] == "error"
     region = by_rule["SPF002"]["locations"][0]["physicalLocation"]["region"]
-    assert region == {"startLine": 61, "startColumn": 5}
+    assert region == {"startLine": 62, "startColumn": 5}
     assert result.returncode == 1
 
 
