@@ -263,8 +263,8 @@ def scaling(folder: Path, sizes: list[int], runs: int) -> list[str]:
     if too_big:
         lines.append(
             f"- The {', '.join(f'{c:,}' for c in too_big)}-CBO file is over the loader's 16 MB default "
-            "limit (`DEFAULT_MAX_BYTES`); these figures pass `max_bytes` to `load`, and the CLI refuses "
-            "the file (E106)."
+            "limit (`DEFAULT_MAX_BYTES`); these figures pass `max_bytes` to `load`; the CLI reads it "
+            "with `LIFECYCLE_MAX_MB=64` set, and refuses it (E106) without."
         )
     lines.append("")
     middle = folder / f"hub-{sizes[min(1, len(sizes) - 1)]}.yaml"

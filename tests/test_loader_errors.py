@@ -240,3 +240,30 @@ def test_cli_prints_one_line_per_problem_and_no_traceback(tmp_path, content):
     lines = out.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(str(path) + ":")
+
+
+def test_size_limit_can_be_raised_for_big_networks(tmp_path, monkeypatch):
+    path = tmp_path / "network.yaml"
+    path.write_text(VALID + "summary: " + "x" * 2_000_000 + "\n", encoding="utf-8")
+    monkeypatch.setenv("LIFECYCLE_MAX_MB", "1")
+    with pytest.raises(LoadError) as info:
+        load(path)
+    (d,) = info.value.diagnostics
+    assert d.code == "E106" and "over the 1.0 MB limit" in d.message
+    assert d.hint == "for a workflow that big, raise the limit with LIFECYCLE_MAX_MB=<megabytes>"
+    monkeypatch.setenv("LIFECYCLE_MAX_MB", "3")
+    assert load(path).workflow.id == "demo"
+
+
+def test_a_bad_size_limit_setting_is_one_clear_error(tmp_path, monkeypatch):
+    path = tmp_path / "w.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    monkeypatch.setenv("LIFECYCLE_MAX_MB", "lots")
+    result = subprocess.run(
+        [sys.executable, "-m", "lifecycle", "validate", str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert (
+        result.stdout.strip()
+        == "LIFECYCLE_MAX_MB: error E106: must be a positive number of megabytes, not 'lots'"
+    )

@@ -52,7 +52,31 @@ class Document:
         return Location(self.path, line, column)
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+MAX_MB_VARIABLE = "LIFECYCLE_MAX_MB"
+"""Environment variable that raises (or lowers) the file size limit, in megabytes."""
+
+
+def max_file_bytes() -> int:
+    """The file size limit: ``$LIFECYCLE_MAX_MB`` megabytes, else 16 MB.
+
+    Raises
+    ------
+    LoadError
+        When the variable is set but is not a positive number.
+    """
+    setting = os.environ.get(MAX_MB_VARIABLE)
+    if not setting:
+        return DEFAULT_MAX_BYTES
+    try:
+        megabytes = float(setting)
+    except ValueError:
+        megabytes = 0.0
+    if not megabytes > 0:
+        raise _error(MAX_MB_VARIABLE, "E106", f"must be a positive number of megabytes, not {setting!r}")
+    return int(megabytes * 1024 * 1024)
+
+
+def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Document:
     """Load and validate the workflow file at ``path``.
 
     Parameters
@@ -60,7 +84,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     path
         The workflow file (YAML).
     max_bytes
-        Files larger than this are refused before they are read.
+        Files larger than this are refused before they are read; by default
+        :func:`max_file_bytes` (16 MB, or ``$LIFECYCLE_MAX_MB``).
 
     Returns
     -------
@@ -79,10 +104,12 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     ['cbo', 'plan']
     """
     name = os.fspath(path)
+    if max_bytes is None:
+        max_bytes = max_file_bytes()
     try:
         size = os.stat(name).st_size
         if size > max_bytes:
-            raise _error(name, "E106", f"file is {_mb(size)}, over the {_mb(max_bytes)} limit")
+            raise _error(name, "E106", f"file is {_mb(size)}, over the {_mb(max_bytes)} limit", _SIZE_HINT)
         with open(name, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except IsADirectoryError:
@@ -92,7 +119,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     except OSError as exc:
         raise _error(name, "E100", f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
-        raise _error(name, "E106", f"file is over the {_mb(max_bytes)} limit")
+        raise _error(name, "E106", f"file is over the {_mb(max_bytes)} limit", _SIZE_HINT)
     try:
         text = safe_yaml.decode(data)
     except YamlProblem as problem:
@@ -154,8 +181,11 @@ def _loads(text: str, name: str) -> Document:
     return document
 
 
-def _error(name: str, code: str, message: str) -> LoadError:
-    return LoadError([Diagnostic(Location(name), code, message)])
+_SIZE_HINT = f"for a workflow that big, raise the limit with {MAX_MB_VARIABLE}=<megabytes>"
+
+
+def _error(name: str, code: str, message: str, hint: str | None = None) -> LoadError:
+    return LoadError([Diagnostic(Location(name), code, message, hint=hint)])
 
 
 def _from_problem(name: str, problem: YamlProblem) -> Diagnostic:
