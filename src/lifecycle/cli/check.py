@@ -34,9 +34,13 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _print_suppressions(report: CheckReport) -> None:
+def _print_suppressions(report: CheckReport, *, applied_too: bool) -> None:
+    """Print suppressions that matched nothing (always: they are stale) and,
+    with ``applied_too``, each one that silenced findings, with its reason."""
     for applied in report.suppressions:
         s = applied.suppression
+        if applied.count and not applied_too:
+            continue
         where = report.document.locate(("ignore", applied.index), key=True)
         scope = f" for {s.element!r}" if s.element else ""
         if applied.count:
@@ -93,6 +97,11 @@ _max_seats = click.option(
 )
 @_max_seats
 @click.option("--resilience", "show_score", is_flag=True, help="Also print the resilience score (text).")
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="List each ignore: entry that silenced findings, with its reason (text; counted otherwise).",
+)
 def check(
     files: tuple[str, ...],
     select: tuple[str, ...],
@@ -101,11 +110,13 @@ def check(
     fail_on: str,
     max_seats: int,
     show_score: bool,
+    show_suppressed: bool,
 ) -> None:
     """Check workflow FILES for gaps, single points of failure, gate and data problems.
 
     Prints one line per finding (FILE:LINE:COL: severity CODE: message (hint)),
-    grouped by severity, and the findings each file's ignore: entries accept.
+    grouped by severity, and how many findings the files' ignore: entries accept
+    (--show-suppressed lists them; an entry that matches nothing is always shown).
     Exits 1 on invalid files or findings at or above --fail-on.
     """
     from lifecycle.checks import Settings, run_checks, selected_rules
@@ -139,7 +150,7 @@ def check(
         print_diagnostics(invalid)
         print_grouped(findings)
         for report in reports:
-            _print_suppressions(report)
+            _print_suppressions(report, applied_too=show_suppressed)
             if show_score:
                 from lifecycle.resilience import resilience
 
