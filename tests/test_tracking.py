@@ -405,3 +405,19 @@ def test_cli_help_lists_tracking_commands(runner) -> None:
     result = runner.invoke(cli, ["--help"])
     for command in ("partnership", "status", "task", "gate", "advance", "journey", "escalate", "log", "db"):
         assert command in result.output
+
+
+def test_status_lists_deadlines_soonest_first(tmp_path: Path) -> None:
+    # The file lists the later deadline first; status must not.
+    text = SMALL.replace(
+        "      begin-renewal: {title: Begin renewal discussions",
+        "      renew: {title: Sign the renewal, owner: plan-poc, due: 30 days before contract end}\n"
+        "      begin-renewal: {title: Begin renewal discussions",
+    )
+    path = tmp_path / "small.yaml"
+    path.write_text(text, encoding="utf-8")
+    db = ["--workflow", str(path)]
+    started = lifecycle("partnership", "start", "acme", *db, "--start", "2026-01-01", "--end", "2026-12-31")
+    assert started.returncode == 0, started.stderr
+    status = lifecycle("status", "acme", *db).stdout
+    assert status.index("2026-09-02") < status.index("2026-12-01")

@@ -103,6 +103,8 @@ def partnership_status(tracker: Tracker, name: str) -> Status:
         }[due.anchor]
         date = anchor + dt.timedelta(days=due.days) if anchor else None
         deadlines.append(Deadline(tid, str(task.due), date, states.get(tid, "todo")))
+    # Soonest first; deadlines anchored on a launch that has not happened go last.
+    deadlines.sort(key=lambda d: (d.date is None, d.date or dt.date.max))
     current = workflow.phases.get(partnership.phase)
     phase_title = current.title if current else partnership.phase
     if partnership.phase == COMPLETED:
