@@ -89,11 +89,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
         tables, or one whose schema is older than this version (run ``lifecycle
         db upgrade``) or newer.
     """
-    parsed = _parse(url)
-    shown = parsed.render_as_string(hide_password=True)
-    if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_file(parsed, shown, create=create)
-    engine = _engine(parsed)
+    engine, shown = _connectable(url, create=create)
     try:
         with engine.connect() as connection:
             _check_schema(connection, shown, upgrade_old=False)
@@ -109,11 +105,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
 def upgrade(url: str) -> str:
     """Bring the database at ``url`` to the latest schema (creating a SQLite file
     if needed) and return the revision it is at."""
-    parsed = _parse(url)
-    shown = parsed.render_as_string(hide_password=True)
-    if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_file(parsed, shown, create=True)
-    engine = _engine(parsed)
+    engine, shown = _connectable(url, create=True)
     try:
         with engine.connect() as connection:
             return _check_schema(connection, shown, upgrade_old=True)
@@ -121,6 +113,17 @@ def upgrade(url: str) -> str:
         raise DatabaseError(f"cannot use database {shown}: {_reason(exc)}") from None
     finally:
         engine.dispose()
+
+
+def _connectable(url: str, *, create: bool) -> tuple[Engine, str]:
+    """An engine for ``url`` and the URL as shown to users (no password), after
+    refusing a bad URL or a SQLite path that is missing (unless ``create``) or
+    not a database."""
+    parsed = _parse(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_file(parsed, shown, create=create)
+    return _engine(parsed), shown
 
 
 def _parse(url: str) -> URL:
