@@ -11,7 +11,7 @@ import pytest
 from lifecycle.diagnostics import Diagnostic, Location
 from lifecycle.loader import load
 from lifecycle.render.draw import draw_lane_map
-from lifecycle.render.maps import rule_family
+from lifecycle.render.maps import mark_kind
 from lifecycle.render.overlay import overlay_findings
 from lifecycle.render.swimlane import swimlane_map
 
@@ -63,7 +63,7 @@ def test_overlay_marks_findings_with_a_legend() -> None:
         Diagnostic(Location("f"), "GAP001", "task has no owner", element="credential-staff"),
         Diagnostic(Location("f"), "DATA001", "about something else", element="nothing-here"),
     ]
-    marked = overlay_findings(swimlane_map(document.workflow), findings, document.workflow, rule_family)
+    marked = overlay_findings(swimlane_map(document.workflow), findings, document.workflow, mark_kind)
     svg = draw_lane_map(marked).pipe(format="svg").decode()
     assert "⚠ SPF001" in svg and "⚠ GAP001" in svg
     assert "#b2182b" in svg and "#e08214" in svg

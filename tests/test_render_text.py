@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifecycle.loader import loads
-from lifecycle.render.dotsafe import dot_label, mermaid_text
+from lifecycle.render.labels import dot_label, mermaid_text
 from lifecycle.render.maps import build_map
 
 SVG = "{http://www.w3.org/2000/svg}"

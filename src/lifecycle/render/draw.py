@@ -1,4 +1,4 @@
-"""Turn a placed :class:`~lifecycle.render.spec.LaneMap` into Graphviz DOT.
+"""Turn a placed :class:`~lifecycle.render.lane_model.LaneMap` into Graphviz DOT.
 
 Every position is fixed (``layout=nop2``: Graphviz keeps the positions and only
 routes the arrows), so ``dot -Tsvg map.dot`` reproduces the map exactly. Lanes
@@ -14,10 +14,10 @@ from collections import defaultdict
 import graphviz
 
 from lifecycle.render import style
-from lifecycle.render.dotsafe import dot_label, html_text, wrap
+from lifecycle.render.labels import dot_label, html_text, wrap
+from lifecycle.render.lane_model import LaneMap, Mark
 from lifecycle.render.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
 from lifecycle.render.route import route_links
-from lifecycle.render.spec import Finding, LaneMap
 
 __all__ = ["draw_lane_map", "footer_lines", "node_name"]
 
@@ -71,17 +71,17 @@ def footer_lines(lane_map: LaneMap) -> list[str]:
         lines.append(f"Findings marked on the map ({len(lane_map.findings)}):")
         for f in lane_map.findings:
             for i, part in enumerate(
-                wrap(f"{f.code} {_FAMILY_WORDS[f.family]}: {f.element}: {f.message}", 160)
+                wrap(f"{f.code} {_FAMILY_WORDS[f.kind]}: {f.element}: {f.message}", 160)
             ):
                 lines.append(("  - " if i == 0 else "    ") + part)
     return lines
 
 
-def _marks(findings: list[Finding]) -> dict[str, Finding]:
+def _marks(findings: list[Mark]) -> dict[str, Mark]:
     """The most serious finding per element (single points of failure first)."""
     rank = {"spof": 0, "gap": 1, "other": 2}
-    by_element: dict[str, Finding] = {}
-    for f in sorted(findings, key=lambda f: rank[f.family]):
+    by_element: dict[str, Mark] = {}
+    for f in sorted(findings, key=lambda f: rank[f.kind]):
         by_element.setdefault(f.element, f)
     return by_element
 
@@ -130,7 +130,7 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
     return g
 
 
-def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Finding]) -> None:
+def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Mark]) -> None:
     cards_by_lane = defaultdict(list)
     for placed in geo.cards.values():
         cards_by_lane[placed.card.lane].append(placed)
@@ -160,7 +160,7 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
                 shape="box",
                 style="filled,rounded" + (",dashed" if lane.unofficial else ""),
                 fillcolor=head,
-                color=style.SEVERITY_COLOURS[mark.family] if mark else head,
+                color=style.SEVERITY_COLOURS[mark.kind] if mark else head,
                 penwidth="3" if mark else "1",
                 id=f"lanehead-{lane.key}",
                 **_fixed(geo.lane_headers[lane.key]),
@@ -174,7 +174,7 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
                     shape="box",
                     style="filled,rounded" if card.kind != "exit" else "filled,rounded,bold",
                     fillcolor=card.fill,
-                    color=style.SEVERITY_COLOURS[mark.family] if mark else "#505050",
+                    color=style.SEVERITY_COLOURS[mark.kind] if mark else "#505050",
                     penwidth="3.5" if mark else "1",
                     id=f"{card.kind}-{card.key}",
                     tooltip=dot_label(card.tooltip or card.label),
@@ -251,7 +251,7 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
         )
 
 
-def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Finding]) -> None:
+def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Mark]) -> None:
     kind_of = {c.key: c.kind for c in lane_map.cards}
     routes = route_links(geo, lane_map.links, {c.key: c.lane for c in lane_map.cards})
     for link in lane_map.links:
@@ -266,7 +266,7 @@ def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
         if link.alert:
             attrs.update(color=style.CHANNEL_MISSING, fontcolor=style.CHANNEL_MISSING, style="dashed")
         if mark is not None:
-            colour = style.SEVERITY_COLOURS[mark.family]
+            colour = style.SEVERITY_COLOURS[mark.kind]
             attrs.update(color=colour, fontcolor=colour, penwidth="3.5")
             label = f"⚠ {mark.code} {label or ''}".strip()
         if label:

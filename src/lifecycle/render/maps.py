@@ -17,13 +17,13 @@ from lifecycle.diagnostics import LifecycleError
 from lifecycle.loader import Document
 from lifecycle.render.draw import draw_lane_map
 from lifecycle.render.journey import journey_map
+from lifecycle.render.lane_model import LaneMap, MarkKind
 from lifecycle.render.mermaid import lane_map_mermaid
-from lifecycle.render.overlay import Family, overlay_findings
+from lifecycle.render.overlay import overlay_findings
 from lifecycle.render.overview import overview_graph, overview_mermaid
-from lifecycle.render.spec import LaneMap
 from lifecycle.render.swimlane import swimlane_map
 
-__all__ = ["ChecksUnavailable", "Figure", "build_map", "rule_family"]
+__all__ = ["ChecksUnavailable", "Figure", "build_map", "mark_kind"]
 
 
 class ChecksUnavailable(LifecycleError):
@@ -40,8 +40,8 @@ class Figure:
     """The lanes and cards (None for the lifecycle overview)."""
 
 
-def rule_family(code: str) -> Family:
-    """The overlay family of a check rule code (single point of failure, gap or other)."""
+def mark_kind(code: str) -> MarkKind:
+    """The overlay mark kind of a check rule code (single point of failure, gap or other)."""
     from lifecycle.checks.registry import Family as RuleFamily
     from lifecycle.checks.registry import all_rules
 
@@ -60,7 +60,7 @@ def _checked(document: Document, lane_map: LaneMap) -> LaneMap:
         raise ChecksUnavailable(
             f"the findings overlay needs lifecycle.checks, which is unavailable: {exc}"
         ) from None
-    return overlay_findings(lane_map, check(document), document.workflow, rule_family)
+    return overlay_findings(lane_map, check(document), document.workflow, mark_kind)
 
 
 def build_map(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from lifecycle.render.dotsafe import mermaid_text
-from lifecycle.render.spec import LaneMap
+from lifecycle.render.labels import mermaid_text
+from lifecycle.render.lane_model import LaneMap
 
 __all__ = ["lane_map_mermaid"]
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Literal
 
 from lifecycle.diagnostics import Diagnostic
 from lifecycle.model import Workflow
-from lifecycle.render.spec import Finding, LaneMap
+from lifecycle.render.lane_model import LaneMap, Mark, MarkKind
 
-__all__ = ["Family", "overlay_findings"]
-
-Family = Literal["spof", "gap", "other"]
+__all__ = ["overlay_findings"]
 
 
 def _targets(workflow: Workflow, lane_map: LaneMap, element: str) -> list[str]:
@@ -37,7 +34,7 @@ def overlay_findings(
     lane_map: LaneMap,
     diagnostics: Iterable[Diagnostic],
     workflow: Workflow,
-    family_of: Callable[[str], Family],
+    kind_of: Callable[[str], MarkKind],
 ) -> LaneMap:
     """A copy of ``lane_map`` with ``diagnostics`` marked on the elements they are about.
 
@@ -50,22 +47,22 @@ def overlay_findings(
         the map are listed under it.
     workflow
         The workflow the map shows (to find the roles a person holds).
-    family_of
-        The family of a rule code: ``"spof"`` (single point of failure), ``"gap"`` or ``"other"``.
+    kind_of
+        The mark kind of a rule code: ``"spof"`` (single point of failure), ``"gap"`` or ``"other"``.
 
     Returns
     -------
     LaneMap
-        The same map with :attr:`~lifecycle.render.spec.LaneMap.findings` set and
+        The same map with :attr:`~lifecycle.render.lane_model.LaneMap.findings` set and
         the rule codes added to the marked cards.
     """
-    findings: list[Finding] = []
+    findings: list[Mark] = []
     elsewhere: list[str] = []
     for d in diagnostics:
         targets = _targets(workflow, lane_map, d.element) if d.element else []
         if not targets:
             elsewhere.append(f"  - {d.code} {d.element or ''}: {d.message}")
-        findings.extend(Finding(d.code, family_of(d.code), d.message, key) for key in targets)
+        findings.extend(Mark(d.code, kind_of(d.code), d.message, key) for key in targets)
     codes: dict[str, list[str]] = {}
     for f in findings:
         codes.setdefault(f.element, [])

@@ -12,7 +12,7 @@ import graphviz
 from lifecycle.machine import COMPLETED, lifecycle_machine
 from lifecycle.model import Workflow
 from lifecycle.render import style
-from lifecycle.render.dotsafe import dot_label, mermaid_text, wrap
+from lifecycle.render.labels import dot_label, mermaid_text, wrap
 
 __all__ = ["overview_graph", "overview_mermaid"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from lifecycle.render.dotsafe import html_text
+from lifecycle.render.labels import html_text
 from lifecycle.render.raci import RaciMatrix
 
 __all__ = ["RACI_FORMATS", "raci_csv", "raci_html", "raci_markdown", "raci_xlsx"]

@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lifecycle.render.lane_model import Link
 from lifecycle.render.layout import CARD_W, COL_GAP, Box, Geometry
-from lifecycle.render.spec import Link
 
 __all__ = ["Route", "route_links"]
 

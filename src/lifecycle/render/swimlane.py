@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.model import Handoff, Workflow
+from lifecycle.render.lane_model import Block, Card, GateMark, LaneMap, Link
 from lifecycle.render.lanes import UNASSIGNED, lane_of_actor, order_lanes
-from lifecycle.render.spec import Block, Card, GateMark, LaneMap, Link
 
 __all__ = ["UnknownElement", "swimlane_map"]
 

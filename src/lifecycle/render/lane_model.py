@@ -13,9 +13,12 @@ from typing import Literal
 
 from lifecycle.render.lanes import Lane
 
-__all__ = ["Block", "Card", "Finding", "GateMark", "LaneMap", "Link"]
+__all__ = ["Block", "Card", "GateMark", "LaneMap", "Link", "Mark", "MarkKind"]
 
 LinkKind = Literal["after", "earlier", "handoff", "next"]
+
+MarkKind = Literal["spof", "gap", "other"]
+"""How a marked finding is coloured: single point of failure, gap, or other."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,11 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A check finding to mark on the map (see :mod:`lifecycle.render.overlay`)."""
+class Mark:
+    """A check finding marked on the map (see :mod:`lifecycle.render.overlay`)."""
 
     code: str
-    family: Literal["spof", "gap", "other"]
+    kind: MarkKind
     message: str
     element: str
 
@@ -92,5 +95,5 @@ class LaneMap:
     notes: list[str] = field(default_factory=list)
     """Lines printed under the map (e.g. handoffs that name no tasks)."""
 
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Mark] = field(default_factory=list)
     """Overlay findings; their elements are marked and they are listed in the legend."""
