@@ -20,6 +20,29 @@ class Severity(StrEnum):
     WARNING = "warning"
     INFO = "info"
 
+    @property
+    def noun(self) -> str:
+        """What one finding of this severity is called in counts: error, warning, note."""
+        return _LOOKS[self][0]
+
+    @property
+    def colour(self) -> str:
+        """The terminal colour of this severity."""
+        return _LOOKS[self][1]
+
+    @property
+    def sarif_level(self) -> str:
+        """The SARIF 2.1.0 ``level`` of this severity."""
+        return _LOOKS[self][2]
+
+
+# How a severity looks, in one place: (noun, terminal colour, SARIF level).
+_LOOKS = {
+    Severity.ERROR: ("error", "red", "error"),
+    Severity.WARNING: ("warning", "yellow", "warning"),
+    Severity.INFO: ("note", "blue", "note"),
+}
+
 
 @dataclass(frozen=True, order=True)
 class Location:

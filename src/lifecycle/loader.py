@@ -7,7 +7,6 @@ fields and ids. All problems of a file are reported together, not just the first
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from types import UnionType
@@ -22,8 +21,9 @@ from lifecycle.diagnostics import Diagnostic, LoadError, Location
 from lifecycle.model import Workflow
 from lifecycle.references import check_references
 from lifecycle.safe_yaml import DEFAULT_MAX_BYTES, Locator, YamlProblem
+from lifecycle.words import did_you_mean
 
-__all__ = ["Document", "describe", "did_you_mean", "load", "loads"]
+__all__ = ["Document", "describe", "load", "loads"]
 
 MAX_REPORTED = 200
 """Past this many problems in one file, the rest are summarized in one line."""
@@ -249,12 +249,6 @@ def describe(path: tuple[Any, ...]) -> str:
         if path[i] == "exit_gate" and i >= 1:
             return f"exit gate of phase {path[i - 1]!r}"
     return "workflow"
-
-
-def did_you_mean(word: str, candidates: Any) -> str | None:
-    """A ``did you mean 'x'?`` hint when a candidate is close to ``word``."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 def _schema_diagnostics(name: str, exc: ValidationError, data: Any, locator: Locator) -> list[Diagnostic]:

@@ -7,12 +7,12 @@ of the reference with a did-you-mean, not check findings.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from lifecycle.model import Workflow
+from lifecycle.words import did_you_mean
 
 __all__ = ["ReferenceProblem", "check_references"]
 
@@ -102,8 +102,7 @@ class _Resolver:
         extra: Mapping[str, Any] | None,
     ) -> ReferenceProblem:
         candidates = [c for kind in kinds for c in self.kinds[kind]] + list(extra or ())
-        close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else None
+        hint = did_you_mean(value, candidates)
         other = next((k for k, ids in self.kinds.items() if k not in kinds and value in ids), None)
         expected = " or ".join(kinds)
         if not kinds:

@@ -26,7 +26,6 @@ work, not one pass per person.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from lifecycle.checks.facts import Facts
 from lifecycle.diagnostics import Diagnostic, LifecycleError
 from lifecycle.loader import Document
 from lifecycle.model import Workflow
+from lifecycle.words import did_you_mean
 
 __all__ = [
     "Loss",
@@ -187,8 +187,8 @@ def parse_target(workflow: Workflow, text: str) -> tuple[str, str]:
     if pool is None:
         raise WhatIfError(f"--without {text!r}: write person:ID or role:ID")
     if ident not in pool:
-        close = difflib.get_close_matches(ident, list(pool), n=1, cutoff=0.6)
-        hint = f" (did you mean '{kind}:{close[0]}'?)" if close else ""
+        hint = did_you_mean(ident, pool, prefix=f"{kind}:")
+        hint = f" ({hint})" if hint else ""
         raise WhatIfError(f"--without {text!r}: the workflow has no {kind} {ident!r}{hint}")
     return kind, ident
 

@@ -16,6 +16,7 @@ from lifecycle.checks.facts import Facts
 from lifecycle.checks.registry import Family, Finding, Rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import OrgKind
+from lifecycle.words import count
 
 __all__ = ["RULES"]
 
@@ -244,7 +245,7 @@ def work_without_anyone(facts: Facts) -> Iterator[Finding]:
     for actor, assigned in duties.items():
         path, what = assigned[0]
         extra = len(assigned) - 1
-        more = f" and has {extra} more {'duty' if extra == 1 else 'duties'}" if extra else ""
+        more = f" and has {count(extra, 'more duty')}" if extra else ""
         noun = "role" if actor in facts.workflow.roles else "person"
         if noun == "role":
             why = "nobody holds it or its backup"

@@ -8,7 +8,6 @@ it into a :class:`~lifecycle.diagnostics.Diagnostic` at the element's line.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from lifecycle.diagnostics import LifecycleError, Severity
+from lifecycle.words import did_you_mean
 
 if TYPE_CHECKING:
     from lifecycle.checks.facts import Facts
@@ -108,8 +108,8 @@ def resolve(codes: Iterable[str]) -> set[str]:
         family = upper.isalpha() and [c for c in table if c.rstrip("0123456789") == upper]
         matched = by_name or family or [c for c in table if c == upper]
         if not matched:
-            close = difflib.get_close_matches(code.upper(), list(table), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else " (see `lifecycle rules`)"
+            hint = did_you_mean(upper, table)
+            hint = f" ({hint})" if hint else " (see `lifecycle rules`)"
             raise UnknownRuleError(f"unknown rule {code!r}{hint}")
         chosen.update(matched)
     return chosen

@@ -11,12 +11,12 @@ import click
 
 from lifecycle.cli.output import print_diagnostics, print_grouped
 from lifecycle.diagnostics import Diagnostic, LoadError, Severity
+from lifecycle.words import count
 
 if TYPE_CHECKING:
     from lifecycle.checks import CheckReport
     from lifecycle.resilience import Resilience
 
-_NOUN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _FAIL_ON = {"error": {Severity.ERROR}, "warning": {Severity.ERROR, Severity.WARNING}, "never": set()}
 
 
@@ -30,10 +30,6 @@ def _fails(diagnostics: Sequence[Diagnostic], fail_on: str) -> bool:
     return any(d.severity in _FAIL_ON[fail_on] for d in diagnostics)
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _print_suppressions(report: CheckReport, *, applied_too: bool) -> None:
     """Print suppressions that matched nothing (always: they are stale) and,
     with ``applied_too``, each one that silenced findings, with its reason."""
@@ -44,7 +40,7 @@ def _print_suppressions(report: CheckReport, *, applied_too: bool) -> None:
         where = report.document.locate(("ignore", applied.index), key=True)
         scope = f" for {s.element!r}" if s.element else ""
         if applied.count:
-            silenced = _plural(applied.count, "finding")
+            silenced = count(applied.count, "finding")
             click.echo(f"{where}: suppressed {silenced} of {s.rule}{scope}: {s.reason}")
         else:
             note = click.style("note", fg="blue", bold=True)
@@ -63,7 +59,7 @@ def _print_resilience(score: Resilience, top: int = 5) -> None:
     if score.losses:
         click.echo("people whose loss hurts most:")
         for loss in score.losses[:top]:
-            kinds = ", ".join(_plural(n, k) for k, n in sorted(loss.by_kind.items()))
+            kinds = ", ".join(count(n, k) for k, n in sorted(loss.by_kind.items()))
             examples = ", ".join(loss.examples) + (", ..." if loss.lost > len(loss.examples) else "")
             click.echo(f"  {loss.person}: {kinds} ({examples})")
 
@@ -158,11 +154,11 @@ def check(
                 _print_resilience(resilience(report.document.workflow))
         suppressed = sum(r.suppressed for r in reports)
         counts = Counter(d.severity for d in findings)
-        parts = [_plural(counts[s], _NOUN[s]) for s in Severity if counts[s]] or ["no findings"]
+        parts = [count(counts[s], s.noun) for s in Severity if counts[s]] or ["no findings"]
         if suppressed:
             parts.append(f"{suppressed} suppressed")
-        bad = f", {_plural(len(files) - len(reports), 'invalid file')}" if invalid else ""
-        click.echo(f"{_plural(len(files), 'file')} checked{bad}: {', '.join(parts)}")
+        bad = f", {count(len(files) - len(reports), 'invalid file')}" if invalid else ""
+        click.echo(f"{count(len(files), 'file')} checked{bad}: {', '.join(parts)}")
     if invalid or _fails(findings, fail_on):
         raise click.exceptions.Exit(1)
 
@@ -223,12 +219,12 @@ def whatif(file: str, targets: tuple[str, ...], fmt: str, fail_on: str, max_seat
         names = ", ".join(f"{kind} {ident!r}" for kind, ident in result.removed)
         click.echo(click.style(f"without {names}:", bold=True))
         if result.new:
-            click.echo(f"{_plural(len(result.new), 'new finding')}:")
+            click.echo(f"{count(len(result.new), 'new finding')}:")
             print_grouped(result.new)
         else:
             click.echo("no new findings")
         if result.resolved:
-            click.echo(f"{_plural(len(result.resolved), 'finding')} no longer apply:")
+            click.echo(f"{count(len(result.resolved), 'resolved finding')}:")
             print_diagnostics(result.resolved)
         before, after = result.before.overall.score, result.after.overall.score
         click.echo(f"resilience {before} -> {after}")

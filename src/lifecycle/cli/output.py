@@ -7,8 +7,7 @@ from collections.abc import Iterable
 import click
 
 from lifecycle.diagnostics import Diagnostic, Severity
-
-_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+from lifecycle.words import count
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], *, err: bool = False) -> None:
@@ -17,13 +16,12 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], *, err: bool = False) -
     Colour is added on a terminal; click strips it in a pipe.
     """
     for d in diagnostics:
-        head = click.style(f"{d.severity} {d.code}", fg=_COLOURS[d.severity], bold=True)
+        head = click.style(f"{d.severity} {d.code}", fg=d.severity.colour, bold=True)
         hint = click.style(f" ({d.hint})", dim=True) if d.hint else ""
         click.echo(f"{click.style(str(d.location), bold=True)}: {head}: {d.message}{hint}", err=err)
 
 
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-_PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "notes"}
 
 
 def print_grouped(diagnostics: Iterable[Diagnostic]) -> None:
@@ -35,5 +33,5 @@ def print_grouped(diagnostics: Iterable[Diagnostic]) -> None:
     for severity in _ORDER:
         found = sorted(groups[severity], key=lambda d: (d.location, d.code))
         if found:
-            click.echo(click.style(f"{len(found)} {_PLURAL[severity]}", fg=_COLOURS[severity], bold=True))
+            click.echo(click.style(count(len(found), severity.noun), fg=severity.colour, bold=True))
             print_diagnostics(found)

@@ -13,6 +13,7 @@ from lifecycle.machine import COMPLETED, lifecycle_machine
 from lifecycle.model import Workflow
 from lifecycle.render import style
 from lifecycle.render.labels import dot_label, mermaid_text, wrap
+from lifecycle.words import count
 
 __all__ = ["overview_graph", "overview_mermaid"]
 
@@ -65,7 +66,7 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
         g.edge("start", f"phase.{states[0]}")
     for pid, phase in workflow.phases.items():
         n = len(phase.tasks)
-        lines = [*wrap(phase.title, 22), f"{n} task{'' if n == 1 else 's'}"]
+        lines = [*wrap(phase.title, 22), count(n, "task")]
         g.node(
             f"phase.{pid}",
             dot_label(lines),

@@ -14,13 +14,12 @@ from typing import Any
 from lifecycle import __version__
 from lifecycle.checks import CheckReport
 from lifecycle.checks.registry import all_rules
-from lifecycle.diagnostics import Diagnostic, Severity
+from lifecycle.diagnostics import Diagnostic
 
 __all__ = ["SARIF_SCHEMA", "to_sarif"]
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def _rules() -> list[dict[str, Any]]:
@@ -30,7 +29,7 @@ def _rules() -> list[dict[str, Any]]:
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
             "help": {"text": rule.hint},
-            "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+            "defaultConfiguration": {"level": rule.severity.sarif_level},
             "properties": {"family": str(rule.family), "docs": f"docs/rules/{rule.code}.md"},
         }
         for rule in all_rules().values()
@@ -44,7 +43,7 @@ def _result(d: Diagnostic, index: dict[str, int], reason: str | None = None) -> 
     text = f"{d.message} ({d.hint})" if d.hint else d.message
     result: dict[str, Any] = {
         "ruleId": d.code,
-        "level": _LEVELS[d.severity],
+        "level": d.severity.sarif_level,
         "message": {"text": text},
         "locations": [{"physicalLocation": physical}],
     }

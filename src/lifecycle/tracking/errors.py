@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lifecycle.diagnostics import LifecycleError
-from lifecycle.loader import did_you_mean
 from lifecycle.machine import TransitionRefused
+from lifecycle.words import did_you_mean
 
 __all__ = ["SignoffRefused", "TrackingError", "UnknownName", "WorkflowChanged"]
 
