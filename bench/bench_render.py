@@ -21,9 +21,9 @@ import subprocess
 import sys
 import time
 
+from lifecycle.drawing.draw import draw_lane_map
+from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.model import Workflow
-from lifecycle.render.draw import draw_lane_map
-from lifecycle.render.swimlane import swimlane_map
 
 ORGS = (("plan", "payer"), ("hub", "cch"), ("cbo-a", "cbo"), ("cbo-b", "cbo"), ("cbo-c", "cbo"))
 PHASES = 4

@@ -55,8 +55,8 @@ def swimlane_at_scale(tasks: str, roles: str) -> dict[str, float]:
     drawing against ``dot -Tsvg`` laying out the same nodes and edges flat."""
     from bench.bench_render import generate
 
-    from lifecycle.render.draw import draw_lane_map
-    from lifecycle.render.swimlane import swimlane_map
+    from lifecycle.drawing.draw import draw_lane_map
+    from lifecycle.drawing.swimlane import swimlane_map
 
     workflow = generate(int(tasks), int(roles))
     began = time.perf_counter()

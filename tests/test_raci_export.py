@@ -9,9 +9,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from lifecycle.cli import cli
+from lifecycle.drawing.raci import raci_matrix
+from lifecycle.drawing.raci_export import raci_csv, raci_html, raci_markdown, raci_xlsx
 from lifecycle.loader import loads
-from lifecycle.render.raci import raci_matrix
-from lifecycle.render.raci_export import raci_csv, raci_html, raci_markdown, raci_xlsx
 
 TEXT = """
 id: r

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from lifecycle.drawing.maps import build_map
 from lifecycle.loader import loads
-from lifecycle.render.maps import build_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 BASE = """

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from lifecycle.diagnostics import Diagnostic, Location
+from lifecycle.drawing.draw import draw_lane_map
+from lifecycle.drawing.maps import mark_kind
+from lifecycle.drawing.overlay import overlay_findings
+from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.loader import load
-from lifecycle.render.draw import draw_lane_map
-from lifecycle.render.maps import mark_kind
-from lifecycle.render.overlay import overlay_findings
-from lifecycle.render.swimlane import swimlane_map
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "workflows" / "payer-cbo-partnership.yaml"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from lifecycle.drawing.gallery import GALLERY_IMAGES, gallery_figures, gallery_texts
 from lifecycle.loader import load
-from lifecycle.render.gallery import GALLERY_IMAGES, gallery_figures, gallery_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))

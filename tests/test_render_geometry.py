@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from lifecycle.drawing.lanes import UNASSIGNED, lane_of_actor
+from lifecycle.drawing.maps import build_map
 from lifecycle.loader import load
-from lifecycle.render.lanes import UNASSIGNED, lane_of_actor
-from lifecycle.render.maps import build_map
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))

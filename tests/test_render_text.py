@@ -9,9 +9,9 @@ import graphviz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lifecycle.drawing.labels import dot_label, mermaid_text
+from lifecycle.drawing.maps import build_map
 from lifecycle.loader import loads
-from lifecycle.render.labels import dot_label, mermaid_text
-from lifecycle.render.maps import build_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 NASTY = 'Say "hi" <b>&amp;</b> {x|y} \\N back\\slash\\ é Ωμέγα 中文'

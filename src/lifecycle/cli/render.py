@@ -46,10 +46,10 @@ def render(
     With --all, write every map (SVG, PNG and DOT), the Mermaid swimlane and the
     RACI table into the folder -o names. Progress goes to stderr on a terminal.
     """
+    from lifecycle.drawing.gallery import write_gallery
+    from lifecycle.drawing.maps import build_map
+    from lifecycle.drawing.output import write_map
     from lifecycle.loader import load
-    from lifecycle.render.gallery import write_gallery
-    from lifecycle.render.maps import build_map
-    from lifecycle.render.output import write_map
 
     chosen = sum([bool(phases), journey is not None, overview, everything])
     if chosen > 1:
@@ -91,10 +91,10 @@ def render(
 )
 def raci(file: str, fmt: str | None, output: str) -> None:
     """Write the RACI matrix of FILE (tasks by roles) as Markdown, CSV, XLSX or HTML."""
+    from lifecycle.drawing.output import write_atomic
+    from lifecycle.drawing.raci import raci_matrix
+    from lifecycle.drawing.raci_export import raci_csv, raci_html, raci_markdown, raci_xlsx
     from lifecycle.loader import load
-    from lifecycle.render.output import write_atomic
-    from lifecycle.render.raci import raci_matrix
-    from lifecycle.render.raci_export import raci_csv, raci_html, raci_markdown, raci_xlsx
 
     if fmt is None:
         suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""

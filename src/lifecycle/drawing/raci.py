@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lifecycle.drawing.lanes import Lane, order_lanes
 from lifecycle.model import Workflow
-from lifecycle.render.lanes import Lane, order_lanes
 
 __all__ = ["RaciMatrix", "RaciRow", "raci_matrix"]
 

@@ -1,4 +1,4 @@
-"""Place a :class:`~lifecycle.render.lane_model.LaneMap` on a grid: lanes are true bands.
+"""Place a :class:`~lifecycle.drawing.lane_model.LaneMap` on a grid: lanes are true bands.
 
 Graphviz clusters are "the smallest box around their nodes", and one cluster per
 lane stops scaling near 500 tasks (measured with Graphviz 2.43: 400 tasks in 40 lanes
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from lifecycle.render.labels import wrap
-from lifecycle.render.lane_model import Card, LaneMap
+from lifecycle.drawing.labels import wrap
+from lifecycle.drawing.lane_model import Card, LaneMap
 
 __all__ = ["Box", "Geometry", "Placed", "place"]
 

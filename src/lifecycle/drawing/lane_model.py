@@ -2,8 +2,8 @@
 
 The swimlane map (blocks are phases, cards are tasks) and the journey map (blocks
 are the five stages, cards are steps and exits) are both described as a
-:class:`LaneMap`; :mod:`lifecycle.render.layout` places it and
-:mod:`lifecycle.render.draw` turns it into Graphviz DOT.
+:class:`LaneMap`; :mod:`lifecycle.drawing.layout` places it and
+:mod:`lifecycle.drawing.draw` turns it into Graphviz DOT.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from lifecycle.render.lanes import Lane
+from lifecycle.drawing.lanes import Lane
 
 __all__ = ["Block", "Card", "GateMark", "LaneMap", "Link", "Mark", "MarkKind"]
 
@@ -75,7 +75,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Mark:
-    """A check finding marked on the map (see :mod:`lifecycle.render.overlay`)."""
+    """A check finding marked on the map (see :mod:`lifecycle.drawing.overlay`)."""
 
     code: str
     kind: MarkKind

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from lifecycle.render.labels import mermaid_text
-from lifecycle.render.lane_model import LaneMap
+from lifecycle.drawing.labels import mermaid_text
+from lifecycle.drawing.lane_model import LaneMap
 
 __all__ = ["lane_map_mermaid"]
 

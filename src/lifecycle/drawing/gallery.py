@@ -12,11 +12,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from lifecycle.drawing.maps import Figure, build_map
+from lifecycle.drawing.output import map_bytes, write_atomic
+from lifecycle.drawing.raci import raci_matrix
+from lifecycle.drawing.raci_export import raci_markdown
 from lifecycle.loader import Document
-from lifecycle.render.maps import Figure, build_map
-from lifecycle.render.output import map_bytes, write_atomic
-from lifecycle.render.raci import raci_matrix
-from lifecycle.render.raci_export import raci_markdown
 
 __all__ = ["GALLERY_IMAGES", "gallery_figures", "gallery_texts", "write_gallery"]
 

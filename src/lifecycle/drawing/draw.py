@@ -1,4 +1,4 @@
-"""Turn a placed :class:`~lifecycle.render.lane_model.LaneMap` into Graphviz DOT.
+"""Turn a placed :class:`~lifecycle.drawing.lane_model.LaneMap` into Graphviz DOT.
 
 Every position is fixed (``layout=nop2``: Graphviz keeps the positions and only
 routes the arrows), so ``dot -Tsvg map.dot`` reproduces the map exactly. Lanes
@@ -13,11 +13,11 @@ from collections import defaultdict
 
 import graphviz
 
-from lifecycle.render import style
-from lifecycle.render.labels import dot_label, html_text, wrap
-from lifecycle.render.lane_model import LaneMap, Mark
-from lifecycle.render.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
-from lifecycle.render.route import route_links
+from lifecycle.drawing import style
+from lifecycle.drawing.labels import dot_label, html_text, wrap
+from lifecycle.drawing.lane_model import LaneMap, Mark
+from lifecycle.drawing.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
+from lifecycle.drawing.route import route_links
 
 __all__ = ["draw_lane_map", "footer_lines", "node_name"]
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.drawing.lane_model import Block, Card, GateMark, LaneMap, Link
+from lifecycle.drawing.lanes import UNASSIGNED, lane_of_actor, order_lanes
 from lifecycle.model import Handoff, Workflow
-from lifecycle.render.lane_model import Block, Card, GateMark, LaneMap, Link
-from lifecycle.render.lanes import UNASSIGNED, lane_of_actor, order_lanes
 
 __all__ = ["UnknownElement", "swimlane_map"]
 

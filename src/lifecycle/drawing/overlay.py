@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from lifecycle.diagnostics import Diagnostic
+from lifecycle.drawing.lane_model import LaneMap, Mark, MarkKind
 from lifecycle.model import Workflow
-from lifecycle.render.lane_model import LaneMap, Mark, MarkKind
 
 __all__ = ["overlay_findings"]
 
@@ -53,7 +53,7 @@ def overlay_findings(
     Returns
     -------
     LaneMap
-        The same map with :attr:`~lifecycle.render.lane_model.LaneMap.findings` set and
+        The same map with :attr:`~lifecycle.drawing.lane_model.LaneMap.findings` set and
         the rule codes added to the marked cards.
     """
     findings: list[Mark] = []

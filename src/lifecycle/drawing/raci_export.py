@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from lifecycle.render.labels import html_text
-from lifecycle.render.raci import RaciMatrix
+from lifecycle.drawing.labels import html_text
+from lifecycle.drawing.raci import RaciMatrix
 
 __all__ = ["RACI_FORMATS", "raci_csv", "raci_html", "raci_markdown", "raci_xlsx"]
 

@@ -1,7 +1,7 @@
 """Build any map of a loaded workflow, by name: the library's entry point for rendering.
 
 >>> from lifecycle.loader import load
->>> from lifecycle.render.maps import build_map
+>>> from lifecycle.drawing.maps import build_map
 >>> figure = build_map(load("workflows/payer-cbo-partnership.yaml"))  # doctest: +SKIP
 >>> svg = figure.graph.pipe(format="svg")  # doctest: +SKIP
 """
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import graphviz
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.drawing.draw import draw_lane_map
+from lifecycle.drawing.journey import journey_map
+from lifecycle.drawing.lane_model import LaneMap, MarkKind
+from lifecycle.drawing.mermaid import lane_map_mermaid
+from lifecycle.drawing.overlay import overlay_findings
+from lifecycle.drawing.overview import overview_graph, overview_mermaid
+from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.loader import Document
-from lifecycle.render.draw import draw_lane_map
-from lifecycle.render.journey import journey_map
-from lifecycle.render.lane_model import LaneMap, MarkKind
-from lifecycle.render.mermaid import lane_map_mermaid
-from lifecycle.render.overlay import overlay_findings
-from lifecycle.render.overview import overview_graph, overview_mermaid
-from lifecycle.render.swimlane import swimlane_map
 
 __all__ = ["ChecksUnavailable", "Figure", "build_map", "mark_kind"]
 

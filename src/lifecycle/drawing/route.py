@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lifecycle.render.lane_model import Link
-from lifecycle.render.layout import CARD_W, COL_GAP, Box, Geometry
+from lifecycle.drawing.lane_model import Link
+from lifecycle.drawing.layout import CARD_W, COL_GAP, Box, Geometry
 
 __all__ = ["Route", "route_links"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import graphviz
 
 from lifecycle.diagnostics import LifecycleError
-from lifecycle.render.maps import Figure
+from lifecycle.drawing.maps import Figure
 
 __all__ = ["MAP_FORMATS", "RenderError", "map_bytes", "write_atomic", "write_map"]
 

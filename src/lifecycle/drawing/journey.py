@@ -9,10 +9,10 @@ that handoff's channel.
 
 from __future__ import annotations
 
+from lifecycle.drawing.lane_model import Block, Card, LaneMap, Link
+from lifecycle.drawing.lanes import lane_of_actor, order_lanes
+from lifecycle.drawing.swimlane import UnknownElement
 from lifecycle.model import ExitKind, Stage, Workflow
-from lifecycle.render.lane_model import Block, Card, LaneMap, Link
-from lifecycle.render.lanes import lane_of_actor, order_lanes
-from lifecycle.render.swimlane import UnknownElement
 
 __all__ = ["EXITS", "journey_map"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import graphviz
 
+from lifecycle.drawing import style
+from lifecycle.drawing.labels import dot_label, mermaid_text, wrap
 from lifecycle.machine import COMPLETED, lifecycle_machine
 from lifecycle.model import Workflow
-from lifecycle.render import style
-from lifecycle.render.labels import dot_label, mermaid_text, wrap
 from lifecycle.words import count
 
 __all__ = ["overview_graph", "overview_mermaid"]
