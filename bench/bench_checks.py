@@ -32,7 +32,7 @@ from bench.generate import generate
 
 from lifecycle.checks import run_checks
 from lifecycle.loader import load
-from lifecycle.resilience import resilience
+from lifecycle.resilience import resilience_score
 
 
 def best(repeat: int, action: Callable[[], object]) -> float:
@@ -90,7 +90,7 @@ def main() -> None:
                     best(args.repeat, lambda d=document: run_checks(d)),  # type: ignore[misc]
                     findings,
                     best(args.repeat, lambda p=dirty: run_checks(load(p))),  # type: ignore[misc]
-                    best(args.repeat, lambda w=workflow: resilience(w)),  # type: ignore[misc]
+                    best(args.repeat, lambda w=workflow: resilience_score(w)),  # type: ignore[misc]
                     best(
                         args.repeat,
                         lambda p=clean: subprocess.run([cli, "check", p], check=True, capture_output=True),  # type: ignore[misc]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lifecycle.checks import run_checks
 from lifecycle.loader import loads
 from lifecycle.model import Channel, Consent, ReadinessItem
-from lifecycle.resilience import resilience, whatif
+from lifecycle.resilience import resilience_score, whatif
 
 ids = st.text(string.ascii_lowercase, min_size=1, max_size=6)
 
@@ -136,7 +136,7 @@ def test_rules_score_and_whatif_never_crash(data, draw):
     report = run_checks(document)
     for finding in report.findings:
         assert finding.location.line > 0, finding
-    score = resilience(document.workflow)
+    score = resilience_score(document.workflow)
     assert 0 <= score.overall.score <= 100
     target = draw.draw(
         st.sampled_from([f"person:{p}" for p in data["people"]] + [f"role:{r}" for r in data["roles"]])

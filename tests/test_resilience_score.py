@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lifecycle.loader import load, loads
-from lifecycle.resilience import WhatIfError, resilience, whatif, without
+from lifecycle.resilience import WhatIfError, resilience_score, whatif, without
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "workflows" / "examples" / "go-to-escalation.yaml"
 
@@ -37,7 +37,7 @@ phases:
 
 
 def test_single_holders_make_the_score_drop_and_a_backup_restores_it():
-    fragile = resilience(loads(PAIR).workflow)
+    fragile = resilience_score(loads(PAIR).workflow)
     # jlee carries task a and the handoff: 2 of the 3 pieces of work.
     assert (fragile.overall.work, fragile.overall.covered, fragile.overall.after_worst) == (3, 3, 1)
     assert fragile.overall.score == 33 and fragile.overall.worst == "jlee"
@@ -45,16 +45,16 @@ def test_single_holders_make_the_score_drop_and_a_backup_restores_it():
     assert fragile.organizations["cbo"].score == 0  # losing mgonzalez loses its only handoff
     assert [loss.person for loss in fragile.losses] == ["jlee", "mbell", "mgonzalez"]  # ties by id
     sturdy = PAIR.replace("held_by: jlee}", "held_by: [jlee, mbell]}")
-    assert resilience(loads(sturdy).workflow).organizations["plan"].score == 100 - 33
+    assert resilience_score(loads(sturdy).workflow).organizations["plan"].score == 100 - 33
 
 
 def test_empty_workflow_scores_100():
-    score = resilience(loads("id: e\ntitle: E\norganizations: {}\n").workflow)
+    score = resilience_score(loads("id: e\ntitle: E\norganizations: {}\n").workflow)
     assert score.overall.score == 100 and score.losses == []
 
 
 def test_go_to_person_is_the_worst_loss_in_the_example():
-    score = resilience(load(EXAMPLE).workflow)
+    score = resilience_score(load(EXAMPLE).workflow)
     assert score.losses[0].person == "dmorgan"
     assert score.losses[0].by_kind == {"handoff": 1, "escalation": 1}
 
@@ -72,7 +72,7 @@ def test_whatif_vacant_role_keeps_its_backup():
     workflow = loads(PAIR.replace("held_by: jlee}", "held_by: jlee, backup: plan-lead}")).workflow
     changed = without(workflow, roles=["plan-poc"])
     assert changed.roles["plan-poc"].held_by == [] and changed.roles["plan-poc"].backup == "plan-lead"
-    assert resilience(changed).overall.covered == 3
+    assert resilience_score(changed).overall.covered == 3
 
 
 def test_whatif_rejects_unknown_targets_with_a_suggestion():

@@ -44,7 +44,7 @@ __all__ = [
     "WhatIf",
     "WhatIfError",
     "parse_target",
-    "resilience",
+    "resilience_score",
     "whatif",
     "without",
 ]
@@ -125,7 +125,7 @@ def _work(facts: Facts) -> list[_Work]:
     return items
 
 
-def resilience(workflow: Workflow) -> Resilience:
+def resilience_score(workflow: Workflow) -> Resilience:
     """Score how much of ``workflow`` stays covered when any one person leaves.
 
     Returns
@@ -253,7 +253,7 @@ def whatif(document: Document, targets: Iterable[str], settings: Settings | None
         removed,
         [d for d in after if _key(d) not in before_keys],
         [d for d in baseline if _key(d) not in after_keys],
-        resilience(workflow),
-        resilience(changed),
+        resilience_score(workflow),
+        resilience_score(changed),
         baseline,
     )

@@ -148,10 +148,10 @@ def check(
         for report in reports:
             _print_suppressions(report, applied_too=show_suppressed)
             if show_score:
-                from lifecycle.resilience import resilience
+                from lifecycle.resilience import resilience_score
 
                 click.echo(f"{report.document.path}: ", nl=False)
-                _print_resilience(resilience(report.document.workflow))
+                _print_resilience(resilience_score(report.document.workflow))
         suppressed = sum(r.suppressed for r in reports)
         counts = Counter(d.severity for d in findings)
         parts = [count(counts[s], s.noun) for s in Severity if counts[s]] or ["no findings"]

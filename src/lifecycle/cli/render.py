@@ -48,7 +48,7 @@ def render(
     """
     from lifecycle.drawing.gallery import write_gallery
     from lifecycle.drawing.maps import build_map
-    from lifecycle.drawing.output import write_map
+    from lifecycle.drawing.output import format_from_suffix, write_map
     from lifecycle.loader import load
 
     chosen = sum([bool(phases), journey is not None, overview, everything])
@@ -63,8 +63,7 @@ def render(
         click.echo(f"wrote {len(written)} files to {output}")
         return
     if fmt is None:
-        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
-        fmt = {"mmd": "mermaid", "gv": "dot"}.get(suffix, suffix if suffix in _MAP_FORMATS else "svg")
+        fmt = format_from_suffix(output)
     if progress:
         progress(f"laying out {file}")
     figure = build_map(document, phases=phases, journey=journey, overview=overview, overlay=overlay)

@@ -1,9 +1,10 @@
-"""Build any map of a loaded workflow, by name: the library's entry point for rendering.
+"""Build any map of a loaded workflow, by name (:func:`lifecycle.render` writes it).
 
 >>> from lifecycle.loader import load
 >>> from lifecycle.drawing.maps import build_map
->>> figure = build_map(load("workflows/payer-cbo-partnership.yaml"))  # doctest: +SKIP
->>> svg = figure.graph.pipe(format="svg")  # doctest: +SKIP
+>>> figure = build_map(load("workflows/payer-cbo-partnership.yaml"), phases=["pre-launch"])
+>>> figure.lane_map.title
+'Health plan and CBO partnership (direct contract): Pre-launch activities'
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from lifecycle.drawing.overview import overview_graph, overview_mermaid
 from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.loader import Document
 
-__all__ = ["ChecksUnavailable", "Figure", "build_map", "mark_kind"]
+__all__ = ["ChecksUnavailable", "Figure", "UnsupportedMap", "build_map", "mark_kind"]
+
+
+class UnsupportedMap(LifecycleError):
+    """The options ask for a map that cannot be drawn (an overlay on the overview)."""
 
 
 class ChecksUnavailable(LifecycleError):
@@ -98,8 +103,12 @@ def build_map(
         When a phase or the journey is not in the workflow.
     ChecksUnavailable
         When ``overlay`` is asked for and the checks cannot be imported.
+    UnsupportedMap
+        When ``overlay`` is asked for with ``overview``.
     """
     workflow = document.workflow
+    if overlay and overview:
+        raise UnsupportedMap("the findings overlay marks swimlane and journey maps, not the overview")
     if overview:
         return Figure(overview_graph(workflow), overview_mermaid(workflow), None)
     lane_map = journey_map(workflow, journey) if journey else swimlane_map(workflow, phases)
