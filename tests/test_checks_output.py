@@ -72,7 +72,7 @@ def test_invalid_file_exits_1_with_its_load_error(write):
     path = write(NO_CONTACT + "colour: blue\n")
     result = run("check", str(path))
     assert result.returncode == 1
-    assert f"{path}:5:1: error E201: unknown field 'colour' in workflow" in result.stdout
+    assert f"{path}:5:1: error E201: unknown field 'colour' in workflow" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -30,7 +31,8 @@ def test_validate_invalid_file_exits_1_with_located_line(write):
     path = write(MINIMAL + "colour: blue\n")
     result = run("validate", str(path))
     assert result.returncode == 1
-    assert result.stdout.strip() == f"{path}:5:1: error E201: unknown field 'colour' in workflow"
+    assert result.stderr.strip() == f"{path}:5:1: error E201: unknown field 'colour' in workflow"
+    assert result.stdout == ""
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -44,3 +46,38 @@ def test_help_lists_commands(runner):
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
     assert "validate" in result.output and "schema" in result.output
+
+
+def test_help_shows_each_commands_own_summary_whole(runner):
+    import click
+
+    listing = runner.invoke(cli, ["--help"], terminal_width=200).output
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        own = cli.get_command(ctx, name).get_short_help_str(limit=200)
+        assert f"{name}" in listing and own in " ".join(listing.split()), name
+        assert not own.endswith("..."), name
+
+
+def test_an_unexpected_error_exits_3_and_logs_what_a_bug_report_needs(write, tmp_path):
+    path = write(MINIMAL)
+    code = (
+        "import sys, lifecycle.loader, lifecycle.cli\n"
+        "def boom(*args, **kwargs):\n"
+        "    raise RuntimeError('boom')\n"
+        "lifecycle.loader.load = boom\n"
+        "lifecycle.cli.main(sys.argv[1:])\n"
+    )
+    env = {**os.environ, "LIFECYCLE_LOG_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code, "validate", str(path)], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 3
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.stderr
+    (log,) = tmp_path.glob("lifecycle-crash-*.log")
+    text = log.read_text()
+    assert text.startswith("lifecycle 0.1.0\nPython 3.")
+    for needed in ("platform ", "pydantic ", "networkx ", "transitions ", "sqlalchemy ", "graphviz version"):
+        assert needed in text.lower(), needed
+    assert "RuntimeError: boom" in text and "Traceback" in text

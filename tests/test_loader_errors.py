@@ -264,6 +264,6 @@ def test_a_bad_size_limit_setting_is_one_clear_error(tmp_path, monkeypatch):
     )
     assert result.returncode == 1
     assert (
-        result.stdout.strip()
+        result.stderr.strip()
         == "LIFECYCLE_MAX_MB: error E106: must be a positive number of megabytes, not 'lots'"
     )

@@ -13,6 +13,7 @@ people, roles and organizations share one graph and so are tagged
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 
@@ -30,7 +31,7 @@ __all__ = [
 Node = tuple[str, str]
 
 
-def task_graph(workflow: Workflow) -> nx.DiGraph:
+def task_graph(workflow: Workflow) -> nx.DiGraph[str]:
     """The order of the tasks of every phase: an edge runs from each predecessor
     (``after``) to the task that waits for it.
 
@@ -62,7 +63,7 @@ def task_graph(workflow: Workflow) -> nx.DiGraph:
     >>> list(task_graph(doc.workflow).edges)
     [('a', 'b')]
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for rank, (pid, phase) in enumerate(workflow.phases.items()):
         for tid in phase.tasks:
             graph.add_node(tid, phase=pid, rank=rank)
@@ -75,7 +76,7 @@ def task_graph(workflow: Workflow) -> nx.DiGraph:
     return graph
 
 
-def journey_graph(journey: Journey) -> nx.DiGraph:
+def journey_graph(journey: Journey) -> nx.DiGraph[str]:
     """The steps and exits of a member journey, with an edge for each ``next``.
 
     Parameters
@@ -89,7 +90,7 @@ def journey_graph(journey: Journey) -> nx.DiGraph:
         Nodes carry ``kind`` (``"step"`` or ``"exit"``); steps also carry
         ``stage`` and ``owner``.
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for sid, step in journey.steps.items():
         graph.add_node(sid, kind="step", stage=str(step.stage), owner=step.owner)
     for xid, exit_ in journey.exits.items():
@@ -108,7 +109,7 @@ def actor_org(workflow: Workflow, actor: str) -> str | None:
     return person.org if person is not None else None
 
 
-def role_graph(workflow: Workflow) -> nx.MultiDiGraph:
+def role_graph(workflow: Workflow) -> nx.MultiDiGraph[str]:
     """Who passes work to whom: roles as nodes, handoffs and escalation steps as edges.
 
     Parameters
@@ -130,7 +131,7 @@ def role_graph(workflow: Workflow) -> nx.MultiDiGraph:
     Grouping the nodes by their ``org`` attribute gives the organization lanes
     of a swimlane map.
     """
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for rid, role in workflow.roles.items():
         graph.add_node(rid, kind="role", org=role.org)
 
@@ -172,7 +173,7 @@ def _interactions(workflow: Workflow) -> Iterator[tuple[str, str]]:
         yield from zip(path.levels, path.levels[1:], strict=False)
 
 
-def people_graph(workflow: Workflow) -> nx.Graph:
+def people_graph(workflow: Workflow) -> nx.Graph[Node]:
     """The people, the roles they hold and the organizations they connect.
 
     Parameters
@@ -199,7 +200,7 @@ def people_graph(workflow: Workflow) -> nx.Graph:
     disconnects two organizations (see :func:`cut_points`) is a single point of
     failure of the partnership.
     """
-    graph = nx.Graph()
+    graph: nx.Graph[Node] = nx.Graph()
     for oid in workflow.organizations:
         graph.add_node(("org", oid))
     for pid, person in workflow.people.items():
@@ -221,7 +222,7 @@ def people_graph(workflow: Workflow) -> nx.Graph:
     return graph
 
 
-def cut_points(graph: nx.Graph, terminals: Iterable[object]) -> dict[object, tuple[object, object]]:
+def cut_points(graph: nx.Graph[Any], terminals: Iterable[object]) -> dict[object, tuple[object, object]]:
     """The nodes whose removal disconnects two terminal nodes that were connected.
 
     Parameters
@@ -258,7 +259,7 @@ def cut_points(graph: nx.Graph, terminals: Iterable[object]) -> dict[object, tup
         return {}
     # The block-cut tree: one node per biconnected block, one per cut vertex;
     # each tree node keeps one terminal of its own, if it has one.
-    tree = nx.Graph()
+    tree: nx.Graph[Any] = nx.Graph()
     own: dict[object, object] = {}
     for index, block in enumerate(nx.biconnected_components(graph)):
         block_node = ("block", index)

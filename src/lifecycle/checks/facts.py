@@ -55,7 +55,7 @@ class Facts:
         return ("phases", self.phase_of[tid], "tasks", tid)
 
     @cached_property
-    def task_graph(self) -> nx.DiGraph:
+    def task_graph(self) -> nx.DiGraph[str]:
         """Predecessor -> task edges (see :func:`lifecycle.graph.task_graph`)."""
         return graph.task_graph(self.workflow)
 
@@ -125,6 +125,6 @@ class Facts:
         return a is not None and b is not None and a != b
 
     @cached_property
-    def people_graph(self) -> nx.Graph:
+    def people_graph(self) -> nx.Graph[graph.Node]:
         """See :func:`lifecycle.graph.people_graph`."""
         return graph.people_graph(self.workflow)

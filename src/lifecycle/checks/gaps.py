@@ -90,7 +90,7 @@ def misplaced_reference(facts: Facts) -> Iterator[Finding]:
                 )
 
 
-def _journeys(facts: Facts) -> Iterator[tuple[str, nx.DiGraph, set[str], set[str]]]:
+def _journeys(facts: Facts) -> Iterator[tuple[str, nx.DiGraph[str], set[str], set[str]]]:
     """Each journey's graph, the steps reachable from its start and the nodes
     that can reach an exit."""
     for jid, journey in facts.workflow.journeys.items():
@@ -115,7 +115,7 @@ def unreachable_step(facts: Facts) -> Iterator[Finding]:
                 )
 
 
-def _trapped_loops(steps: nx.DiGraph, stuck: set[str]) -> list[list[str]]:
+def _trapped_loops(steps: nx.DiGraph[str], stuck: set[str]) -> list[list[str]]:
     loops = []
     for component in nx.strongly_connected_components(steps.subgraph(stuck)):
         members = sorted(component)

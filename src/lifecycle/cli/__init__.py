@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import platform
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,29 +46,12 @@ COMMANDS: dict[str, str] = {
     "raci": "lifecycle.cli.render:raci",
 }
 
-# Short help for the command list, so `--help` imports no command module.
-SUMMARIES: dict[str, str] = {
-    "validate": "Validate workflow files and summarize them.",
-    "schema": "Print the JSON Schema of the workflow file format.",
-    "partnership": "Start, list and rebase tracked partnerships.",
-    "task": "Start, finish, block or waive a partnership's tasks.",
-    "gate": "Check a readiness gate, or sign it off.",
-    "advance": "Move a partnership to its next phase when the exit gate is met.",
-    "db": "Create or upgrade the tracking database.",
-    "status": "Show a partnership: phase, tasks, gates, blockers, deadlines.",
-    "log": "Show or export (CSV) a partnership's audit trail.",
-    "journey": "Move members through a journey by an opaque member key.",
-    "escalate": "Open, escalate and resolve issues on an escalation path.",
-    "check": "Check workflows for gaps, single points of failure and gate problems.",
-    "whatif": "Show what breaks when people leave or roles fall vacant.",
-    "rules": "List the check rules: code, severity, summary.",
-    "render": "Draw swimlane, journey and lifecycle maps (SVG, PNG, PDF, DOT, Mermaid).",
-    "raci": "Write the RACI matrix (tasks by roles) as Markdown, CSV, XLSX or HTML.",
-}
-
-
 class LazyGroup(click.Group):
-    """A group whose commands are imported when they are invoked."""
+    """A group whose command modules are imported when first needed.
+
+    The command list in ``--help`` shows each command's own first help line, so
+    the two cannot disagree; the command modules import only click at the top.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -80,8 +66,14 @@ class LazyGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # click cuts summaries at 45 characters; show each command's first sentence whole.
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=200)))
         with formatter.section("Commands"):
-            formatter.write_dl([(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)])
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -131,12 +123,40 @@ def _crash(exc: BaseException, *, debug: bool) -> int:
     return 3
 
 
+def _versions() -> str:
+    """What a bug report needs: lifecycle, Python, the platform, every runtime
+    dependency (as the installed package declares them) and Graphviz."""
+    from importlib import metadata
+
+    lines = [f"lifecycle {__version__}", f"Python {platform.python_version()} ({sys.executable})"]
+    lines.append(f"platform {platform.platform()}")
+    try:
+        requirements = metadata.requires("lifecycle") or []
+    except metadata.PackageNotFoundError:
+        requirements = []
+    for requirement in requirements:
+        if "extra ==" in requirement:
+            continue
+        name = re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0]
+        try:
+            lines.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            lines.append(f"{name} (not installed)")
+    try:
+        dot = subprocess.run(["dot", "-V"], capture_output=True, text=True, timeout=5).stderr.strip()
+    except (OSError, subprocess.SubprocessError):
+        dot = "dot (not found)"
+    lines.append(dot)
+    return "\n".join(lines) + "\n"
+
+
 def _crash_log(exc: BaseException) -> str:
     directory = os.environ.get("LIFECYCLE_LOG_DIR") or tempfile.gettempdir()
     path = os.path.join(directory, f"lifecycle-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log")
     try:
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(f"lifecycle {__version__}, argv: {sys.argv!r}\n")
+            handle.write(_versions())
+            handle.write(f"argv: {sys.argv!r}\n\n")
             handle.write("".join(traceback.format_exception(exc)))
     except OSError:
         return "(could not write a log file)"

@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
-from lifecycle.cli.output import print_diagnostics, print_grouped
-from lifecycle.diagnostics import Diagnostic, LoadError, Severity
+from lifecycle.cli.output import load_all, print_diagnostics, print_grouped
+from lifecycle.diagnostics import Diagnostic, Severity
 from lifecycle.words import count
 
 if TYPE_CHECKING:
+    from click.decorators import FC
+
     from lifecycle.checks import CheckReport
     from lifecycle.resilience import Resilience
 
@@ -68,6 +70,12 @@ _select = click.option(
     "--select", multiple=True, metavar="CODE,...", help="Run only these rules (codes, prefixes or names)."
 )
 _ignore = click.option("--ignore", multiple=True, metavar="CODE,...", help="Leave these rules out.")
+def _fail_on(default: str, help: str) -> Callable[[FC], FC]:
+    return click.option(
+        "--fail-on", type=click.Choice(list(_FAIL_ON)), default=default, show_default=True, help=help
+    )
+
+
 _max_seats = click.option(
     "--max-seats",
     type=click.IntRange(min=1),
@@ -84,13 +92,7 @@ _max_seats = click.option(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "never"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when findings of this severity or worse remain.",
-)
+@_fail_on("error", "Exit 1 when findings of this severity or worse remain.")
 @_max_seats
 @click.option("--resilience", "show_score", is_flag=True, help="Also print the resilience score (text).")
 @click.option(
@@ -117,22 +119,13 @@ def check(
     """
     from lifecycle.checks import Settings, run_checks, selected_rules
     from lifecycle.checks.registry import UnknownRuleError
-    from lifecycle.loader import load
-
     try:
         selected_rules(_codes(select), _codes(ignore))  # fail on unknown codes before reading files
     except UnknownRuleError as exc:
         raise click.UsageError(str(exc)) from None
     settings = Settings(max_seats=max_seats)
-    reports: list[CheckReport] = []
-    invalid: list[Diagnostic] = []
-    for path in files:
-        try:
-            document = load(path)
-        except LoadError as exc:
-            invalid.extend(exc.diagnostics)
-            continue
-        reports.append(run_checks(document, _codes(select), _codes(ignore), settings))
+    documents, invalid = load_all(files)
+    reports = [run_checks(document, _codes(select), _codes(ignore), settings) for document in documents]
     findings = [d for r in reports for d in r.findings]
     if fmt == "json":
         from lifecycle.report.as_json import to_json
@@ -143,7 +136,7 @@ def check(
 
         click.echo(to_sarif(reports, invalid))
     else:
-        print_diagnostics(invalid)
+        print_diagnostics(invalid, err=True)
         print_grouped(findings)
         for report in reports:
             _print_suppressions(report, applied_too=show_suppressed)
@@ -174,13 +167,7 @@ def check(
     help="A person who leaves, or a role that falls vacant (repeatable).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "never"]),
-    default="never",
-    show_default=True,
-    help="Exit 1 when the change adds findings of this severity or worse.",
-)
+@_fail_on("never", "Exit 1 when the change adds findings of this severity or worse.")
 @_max_seats
 def whatif(file: str, targets: tuple[str, ...], fmt: str, fail_on: str, max_seats: int) -> None:
     """Show what breaks in FILE when people leave or roles fall vacant.

@@ -1,13 +1,33 @@
-"""Printing shared by the commands: diagnostics as one coloured line each."""
+"""What the commands share: loading the files they are given, and printing
+diagnostics as one coloured line each."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from lifecycle.diagnostics import Diagnostic, Severity
+from lifecycle.diagnostics import Diagnostic, LoadError, Severity
 from lifecycle.words import count
+
+if TYPE_CHECKING:
+    from lifecycle.loader import Document
+
+
+def load_all(paths: Iterable[str]) -> tuple[list[Document], list[Diagnostic]]:
+    """Load every file in ``paths``: the documents that load, and every problem
+    of those that do not (one file's errors never stop the others)."""
+    from lifecycle.loader import load
+
+    documents: list[Document] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        try:
+            documents.append(load(path))
+        except LoadError as exc:
+            problems.extend(exc.diagnostics)
+    return documents, problems
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], *, err: bool = False) -> None:

@@ -40,8 +40,10 @@ def render(
     fmt: str | None,
     output: str,
 ) -> None:
-    """Draw a swimlane map of FILE (every phase, or each --phase), a --journey
-    map or the lifecycle --overview, as SVG, PNG, PDF, DOT or Mermaid.
+    """Draw a map of FILE as SVG, PNG, PDF, DOT or Mermaid.
+
+    The swimlane map of every phase (or of each --phase), a --journey map or the
+    lifecycle --overview.
 
     With --all, write every map (SVG, PNG and DOT), the Mermaid swimlane and the
     RACI table into the folder -o names. Progress goes to stderr on a terminal.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from lifecycle.cli.output import print_diagnostics
-from lifecycle.diagnostics import LoadError
+from lifecycle.cli.output import load_all, print_diagnostics
+from lifecycle.words import count
 
 
 @click.command()
@@ -17,21 +17,15 @@ def validate(files: tuple[str, ...], quiet: bool) -> None:
     Prints one line per problem (FILE:LINE:COL: error CODE: message) and a
     summary of each valid file. Exits 1 when any file is invalid.
     """
-    from lifecycle.loader import load
     from lifecycle.summary import summarize
 
-    invalid = 0
-    for path in files:
-        try:
-            document = load(path)
-        except LoadError as exc:
-            invalid += 1
-            print_diagnostics(exc.diagnostics)
-            continue
-        if not quiet:
-            valid = click.style("valid", fg="green")
-            click.echo(f"{click.style(path, bold=True)}: {valid}; {summarize(document.workflow)}")
-    if len(files) > 1 and not quiet:
-        click.echo(f"{len(files) - invalid} of {len(files)} files valid")
-    if invalid:
+    documents, problems = load_all(files)
+    print_diagnostics(problems, err=True)
+    if not quiet:
+        valid = click.style("valid", fg="green")
+        for document in documents:
+            click.echo(f"{click.style(document.path, bold=True)}: {valid}; {summarize(document.workflow)}")
+        if len(files) > 1:
+            click.echo(f"{len(documents)} of {count(len(files), 'file')} valid")
+    if problems:
         raise click.exceptions.Exit(1)

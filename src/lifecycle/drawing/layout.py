@@ -104,7 +104,7 @@ def _columns(lane_map: LaneMap) -> dict[str, int]:
     block_of = {c.key: c.block for c in lane_map.cards}
     column: dict[str, int] = {}
     for block in lane_map.blocks:
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(c.key for c in lane_map.cards if c.block == block.key)
         graph.add_edges_from(
             (link.tail, link.head)
