@@ -6,7 +6,9 @@ import sys
 
 import click
 
-_MAP_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
+from lifecycle.drawing import MAP_FORMATS
+
+_RACI_SUFFIXES = {"md": "md", "markdown": "md", "csv": "csv", "xlsx": "xlsx", "html": "html", "htm": "html"}
 
 
 def _progress(message: str) -> None:
@@ -23,7 +25,7 @@ def _progress(message: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_MAP_FORMATS),
+    type=click.Choice(MAP_FORMATS),
     default=None,
     help="Output format (default: from the -o suffix, else svg).",
 )
@@ -92,16 +94,13 @@ def render(
 )
 def raci(file: str, fmt: str | None, output: str) -> None:
     """Write the RACI matrix of FILE (tasks by roles) as Markdown, CSV, XLSX or HTML."""
-    from lifecycle.drawing.output import write_atomic
+    from lifecycle.drawing.output import format_from_suffix, write_atomic
     from lifecycle.drawing.raci import raci_matrix
     from lifecycle.drawing.raci_export import raci_csv, raci_html, raci_markdown, raci_xlsx
     from lifecycle.loader import load
 
     if fmt is None:
-        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
-        fmt = {"markdown": "md", "htm": "html"}.get(
-            suffix, suffix if suffix in ("md", "csv", "xlsx", "html") else "md"
-        )
+        fmt = "md" if output == "-" else format_from_suffix(output, _RACI_SUFFIXES, default="md")
     matrix = raci_matrix(load(file).workflow)
     if fmt == "xlsx":
         if output == "-":

@@ -15,6 +15,7 @@ from pathlib import Path
 import graphviz
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.drawing import MAP_FORMATS
 from lifecycle.drawing.maps import Figure, build_map
 from lifecycle.loader import Document, load
 from lifecycle.model import Workflow
@@ -29,7 +30,6 @@ __all__ = [
     "write_map",
 ]
 
-MAP_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 
 _SUFFIXES = {"svg": "svg", "png": "png", "pdf": "pdf", "dot": "dot", "gv": "dot", "mmd": "mermaid"}
 
