@@ -81,3 +81,13 @@ def test_an_unexpected_error_exits_3_and_logs_what_a_bug_report_needs(write, tmp
     for needed in ("platform ", "pydantic ", "networkx ", "transitions ", "sqlalchemy ", "graphviz version"):
         assert needed in text.lower(), needed
     assert "RuntimeError: boom" in text and "Traceback" in text
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error_not_a_crash(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "lifecycle", "validate", os.fsencode(tmp_path) + b"/\xff.yaml"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"lifecycle: argument 2 ({tmp_path}/\\xff.yaml) is not UTF-8 text"

@@ -267,3 +267,12 @@ def test_a_bad_size_limit_setting_is_one_clear_error(tmp_path, monkeypatch):
         result.stderr.strip()
         == "LIFECYCLE_MAX_MB: error E106: must be a positive number of megabytes, not 'lots'"
     )
+
+
+@pytest.mark.parametrize("setting", ["inf", "-inf", "nan", "0", "-3"])
+def test_a_size_limit_that_is_not_a_finite_positive_number_is_refused(tmp_path, monkeypatch, setting):
+    path = tmp_path / "w.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    monkeypatch.setenv("LIFECYCLE_MAX_MB", setting)
+    with pytest.raises(LoadError, match=f"E106: must be a positive number of megabytes, not '{setting}'"):
+        load(path)

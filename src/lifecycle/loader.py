@@ -7,6 +7,7 @@ fields and ids. All problems of a file are reported together, not just the first
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from types import UnionType
@@ -71,7 +72,7 @@ def max_file_bytes() -> int:
         megabytes = float(setting)
     except ValueError:
         megabytes = 0.0
-    if not megabytes > 0:
+    if not 0 < megabytes < math.inf:
         raise _error(MAX_MB_VARIABLE, "E106", f"must be a positive number of megabytes, not {setting!r}")
     return int(megabytes * 1024 * 1024)
 

@@ -91,6 +91,13 @@ def cli(debug: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with its status; the console script's entry point."""
     args = sys.argv[1:] if argv is None else argv
+    for number, arg in enumerate(args, start=1):
+        if not _is_text(arg):
+            # Python carries undecodable bytes as lone surrogates, which no
+            # database, terminal or file format can store: refuse them up front.
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            click.echo(f"lifecycle: argument {number} ({shown}) is not UTF-8 text", err=True)
+            sys.exit(2)
     try:
         status = cli.main(args=args, prog_name="lifecycle", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -111,6 +118,14 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
         status = _crash(exc, debug="--debug" in args)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _is_text(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _crash(exc: BaseException, *, debug: bool) -> int:
