@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "task": "lifecycle.cli.track:task",
     "gate": "lifecycle.cli.track:gate",
     "advance": "lifecycle.cli.track:advance",
+    "audit": "lifecycle.cli.audit:audit",
     "db": "lifecycle.cli.track:db",
     "status": "lifecycle.cli.track_status:status",
     "log": "lifecycle.cli.track_status:log",

@@ -60,9 +60,17 @@ class Store:
     sessions: sessionmaker[Session]
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed at the end, or rolled back on error."""
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on error.
+
+        With ``write``, the transaction takes the database's write lock as it
+        begins (SQLite's ``BEGIN IMMEDIATE``), so what it reads is still true
+        when it writes: two writers queue instead of racing, and the audit
+        chain's newest entry cannot change under a writer.
+        """
         with self.sessions.begin() as session:
+            if write:
+                session.connection(execution_options={_WRITE: True})
             yield session
 
     def close(self) -> None:
@@ -159,6 +167,7 @@ def _engine(url: URL) -> Engine:
         if url.get_backend_name() == "sqlite":
             engine = create_engine(url, connect_args={"timeout": 60})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
             return engine
         return create_engine(url, connect_args={"connect_timeout": 10})
     except (ArgumentError, ImportError) as exc:
@@ -166,7 +175,20 @@ def _engine(url: URL) -> Engine:
         raise DatabaseError(f"cannot use database {shown}: {exc}") from None
 
 
+_WRITE = "lifecycle_write"
+"""Execution option of a connection whose transaction will write."""
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # The driver's own transaction handling is off (see _sqlite_pragmas): say how to begin.
+    immediate = connection.get_execution_options().get(_WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    # Left to itself, Python's sqlite3 begins a transaction only at the first
+    # write, after the reads it depends on; lifecycle begins them itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     # A write-ahead log lets readers work while one process writes, and costs

@@ -3,8 +3,9 @@
 No member names or other protected health information live here: a member's
 journey is keyed by an opaque key the partners already share (a referral or
 case number). Every change also lands in :class:`AuditEntry`, which is
-append-only: the ORM refuses to update or delete it and the database has
-triggers that refuse as well.
+append-only: the ORM refuses to update or delete it, the database has triggers
+that refuse as well, and each entry is sealed into a hash chain
+(:mod:`lifecycle.store.audit_chain`) as it is written.
 """
 
 from __future__ import annotations
@@ -12,18 +13,45 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Mapper,
+    Session,
+    mapped_column,
+    object_session,
+    relationship,
+)
+
+from lifecycle.diagnostics import LifecycleError
+from lifecycle.store.audit_chain import GENESIS, entry_hash
 
 __all__ = [
     "AuditEntry",
     "Base",
+    "BrokenChain",
     "Escalation",
     "EvidenceRecord",
     "JourneyInstance",
     "Partnership",
     "Signoff",
     "TaskStatus",
+    "missing_guards",
     "utcnow",
 ]
 
@@ -142,6 +170,8 @@ class AuditEntry(Base):
     """One change, or one refused attempt: who, when, what, from, to."""
 
     __tablename__ = "audit_log"
+    # Two entries may never claim the same predecessor: the chain cannot fork.
+    __table_args__ = (Index("uq_audit_log_link", "partnership_id", "prev_hash", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -153,6 +183,95 @@ class AuditEntry(Base):
     to_state: Mapped[str | None] = mapped_column(String(80))
     outcome: Mapped[str] = mapped_column(String(20), default="ok")
     detail: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    """The hash of the partnership's previous entry ("" for its first)."""
+    hash: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of this entry's content and ``prev_hash``."""
+
+
+class BrokenChain(LifecycleError):
+    """The newest audit entry does not match its seal: nothing more is written after it."""
+
+
+def _seal(mapper: Mapper[Any], connection: Connection, target: AuditEntry) -> None:
+    """Link ``target`` to the partnership's newest entry and seal it, before its INSERT.
+
+    Entries of one flush are inserted in the order they were added, so the
+    heads already sealed in this flush are kept in the session until it ends.
+    """
+    if target.at is None:
+        target.at = utcnow()
+    session = object_session(target)
+    heads: dict[int, str] = session.info.setdefault("audit_heads", {}) if session is not None else {}
+    if not heads:
+        _check_guards(connection)
+    prev = heads.get(target.partnership_id)
+    if prev is None:
+        if connection.dialect.name == "postgresql":
+            # Held to the end of the transaction: the next writer of this
+            # partnership's trail reads the head only after this one commits.
+            connection.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, target.partnership_id)))
+        prev = _stored_head(connection, target.partnership_id)
+    target.prev_hash = prev
+    target.hash = entry_hash(target, prev)
+    heads[target.partnership_id] = target.hash
+
+
+GUARDS = {
+    "sqlite": {"audit_log_no_update", "audit_log_no_delete", "audit_log_no_replace"},
+    "postgresql": {"audit_log_append_only", "audit_log_no_truncate"},
+}
+"""The triggers that keep the audit log append-only, by database."""
+
+
+def missing_guards(connection: Connection) -> set[str]:
+    """The audit log's triggers that are missing or disabled in this database."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+    else:
+        # tgenabled 'D' is a trigger its table's owner switched off.
+        query = (
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
+            "AND NOT tgisinternal AND tgenabled <> 'D'"
+        )
+    present = {str(name) for (name,) in connection.exec_driver_sql(query)}
+    return GUARDS.get(dialect, set()) - present
+
+
+def _check_guards(connection: Connection) -> None:
+    missing = missing_guards(connection)
+    if missing:
+        raise BrokenChain(
+            f"the audit log's guards are gone ({', '.join(sorted(missing))}): nothing more is written "
+            "(run `lifecycle audit verify`, then restore the database from a backup)"
+        )
+
+
+_LOCK_SPACE = 0x1C0A
+"""The first key of lifecycle's PostgreSQL advisory locks (the second is the partnership)."""
+
+
+def _stored_head(connection: Connection, partnership_id: int) -> str:
+    """The hash of the partnership's newest stored entry, after checking its seal."""
+    newest = connection.execute(
+        select(AuditEntry.__table__)
+        .where(AuditEntry.partnership_id == partnership_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return GENESIS
+    if newest.hash is None or newest.prev_hash is None or newest.hash != entry_hash(newest, newest.prev_hash):
+        raise BrokenChain(
+            f"audit entry {newest.id} does not match its seal: nothing more is written "
+            "(run `lifecycle audit verify`, then restore the database from a backup)"
+        )
+    return str(newest.hash)
+
+
+def _forget_heads(session: Session, flush_context: Any) -> None:
+    session.info.pop("audit_heads", None)
 
 
 def _append_only(mapper: Mapper[Any], connection: Any, target: AuditEntry) -> None:
@@ -161,3 +280,5 @@ def _append_only(mapper: Mapper[Any], connection: Any, target: AuditEntry) -> No
 
 event.listen(AuditEntry, "before_update", _append_only)
 event.listen(AuditEntry, "before_delete", _append_only)
+event.listen(AuditEntry, "before_insert", _seal)
+event.listen(Session, "after_flush_postexec", _forget_heads)

@@ -168,7 +168,7 @@ class Tracker:
             if pid == phase:
                 break
             earlier.update(workflow.phases[pid].tasks)
-        with self.store.transaction() as session:
+        with self.store.transaction(write=True) as session:
             if session.scalar(select(Partnership.id).where(Partnership.name == name)) is not None:
                 raise TrackingError(f"partnership {name!r} already exists")
             partnership = Partnership(
@@ -633,7 +633,7 @@ class Tracker:
         retrying from a fresh read when another writer committed first."""
         for attempt in range(_RETRIES):
             try:
-                with self.store.transaction() as session:
+                with self.store.transaction(write=True) as session:
                     partnership = self._find(session, name)
                     loaded = self.workflow_of(partnership)
                     if loaded.hash != partnership.workflow_hash and not rebasing:
@@ -654,7 +654,7 @@ class Tracker:
         raise TrackingError(f"partnership {name!r} is too busy: gave up after {_RETRIES} attempts")
 
     def _log_refusal(self, name: str, entry: dict[str, str | None]) -> None:
-        with self.store.transaction() as session:
+        with self.store.transaction(write=True) as session:
             partnership = self._find(session, name)
             session.add(
                 AuditEntry(
