@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from cli_run import run_cli as run
 
-from lifecycle.cli import cli
+from lifecycle.cli import COMMANDS, cli
 
 MINIMAL = """\
 id: demo
@@ -13,10 +12,6 @@ title: Demo partnership
 organizations:
   plan: {name: Riverside Health Plan, kind: payer}
 """
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lifecycle", *args], capture_output=True, text=True)
 
 
 def test_validate_valid_file_exits_0_with_summary(write):
@@ -44,3 +39,13 @@ def test_help_lists_commands(runner):
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
     assert "validate" in result.output and "schema" in result.output
+
+
+def test_debug_shows_an_unexpected_error_on_screen_and_writes_no_log(tmp_path, monkeypatch):
+    monkeypatch.setitem(COMMANDS, "boom", "lifecycle.no_such_module:boom")
+    monkeypatch.setenv("LIFECYCLE_LOG_DIR", str(tmp_path))
+    result = run("--debug", "boom")
+    assert result.returncode == 3
+    assert result.stderr.startswith("Traceback (most recent call last)")
+    assert result.stderr.rstrip().endswith("No module named 'lifecycle.no_such_module'")
+    assert list(tmp_path.iterdir()) == []
