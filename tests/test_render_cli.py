@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli as _run
 
 from lifecycle.diagnostics import Diagnostic, Location
 from lifecycle.loader import load
@@ -18,10 +17,6 @@ from lifecycle.render.swimlane import swimlane_map
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "workflows" / "payer-cbo-partnership.yaml"
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF", "dot": b"digraph", "mermaid": b"flowchart"}
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "lifecycle", *args], capture_output=True, check=False)
 
 
 @pytest.mark.parametrize("fmt", sorted(MAGIC))
@@ -43,7 +38,7 @@ def test_journey_and_overview_maps(tmp_path: Path) -> None:
 def test_unknown_phase_is_one_line_and_exit_1(tmp_path: Path) -> None:
     result = _run("render", str(SHIPPED), "--phase", "nope", "-o", str(tmp_path / "x.svg"))
     assert result.returncode == 1
-    assert result.stderr.decode().strip().count("\n") == 0 and b"no phase 'nope'" in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "no phase 'nope'" in result.stderr
     assert not (tmp_path / "x.svg").exists()
 
 
