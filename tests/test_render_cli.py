@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from cli_run import run_cli as _run
 
+from lifecycle.checks import run_checks
 from lifecycle.diagnostics import Diagnostic, Location
 from lifecycle.loader import load
 from lifecycle.render.draw import draw_lane_map
@@ -67,7 +69,16 @@ def test_overlay_marks_findings_with_a_legend() -> None:
 
 def test_overlay_option_runs_the_checks(tmp_path: Path) -> None:
     example = ROOT / "workflows" / "examples" / "go-to-escalation.yaml"
-    source = example if example.exists() else SHIPPED
-    result = _run("render", str(source), "--overlay", "-o", str(tmp_path / "x.svg"))
+    findings = run_checks(load(example)).findings
+    result = _run("render", str(example), "--overlay", "-o", str(tmp_path / "x.svg"))
     assert result.returncode == 0, result.stderr
-    assert b"Legend" in (tmp_path / "x.svg").read_bytes()
+    svg = (tmp_path / "x.svg").read_text(encoding="utf-8")
+    # Every finding of the checks is in the overlay's legend: marked on the map or listed apart.
+    marked = re.search(r"Findings marked on the map \((\d+)\)", svg)
+    apart = re.search(r"Findings about elements not on this map \((\d+)\)", svg)
+    assert marked and apart, "the overlay legend is missing"
+    assert int(marked.group(1)) + int(apart.group(1)) == len(findings) == 5
+    assert "⚠ SPF001" in svg
+    plain = _run("render", str(example), "-o", str(tmp_path / "plain.svg"))
+    assert plain.returncode == 0, plain.stderr
+    assert "⚠" not in (tmp_path / "plain.svg").read_text(encoding="utf-8")
