@@ -1,10 +1,17 @@
-"""Shared fixtures: paths to the shipped workflows and a runner for the CLI."""
+"""Shared fixtures: paths to the shipped workflows and runners for the CLI.
+
+``run_cli`` runs ``lifecycle ARGS...`` in this process through the console
+script's own entry point (exit codes, one-line errors and the crash log as in a
+real process) and returns ``returncode``, ``stdout`` and ``stderr`` separately;
+see ``cli_run.py``. Use it for every CLI test that does not need a new process.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli as _run_cli
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +21,12 @@ WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def run_cli():
+    """``run_cli(*args, input=None, env=None, cwd=None)``: run the CLI in this process."""
+    return _run_cli
 
 
 @pytest.fixture

@@ -12,7 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import run_command, run_function  # noqa: E402
+from bench.measure import Runs, run_command, run_function  # noqa: E402
+
+from lifecycle.checks import run_checks  # noqa: E402
+from lifecycle.loader import load  # noqa: E402
 
 
 def test_quick_run_writes_every_section(tmp_path: Path) -> None:
@@ -43,12 +46,30 @@ def test_quick_run_writes_every_section(tmp_path: Path) -> None:
     assert re.search(r"\bnan\b", text) is None
 
 
-def test_function_runs_in_a_fresh_process_and_reports_its_memory() -> None:
-    runs = run_function("bench.run_all:imports", runs=2)
+def test_function_runs_in_a_fresh_process_and_reports_its_figures() -> None:
+    shipped = ROOT / "workflows" / "payer-cbo-partnership.yaml"
+    document = load(shipped)
+    runs = run_function("bench.run_all:load_and_check", str(shipped), runs=2)
     assert len(runs.records) == 2
-    # The child imported the loader and checks: far more than an empty interpreter.
+    # Each child did the real work and sent its figures back: the same counts as here.
+    assert runs.values("tasks") == [len(document.workflow.tasks())] * 2
+    assert runs.values("findings") == [len(run_checks(document).findings)] * 2
+    assert all(record["load"] > 0 and record["check"] > 0 for record in runs.records)
+    # Its own memory: the loader and checks imported, far more than an empty interpreter.
     assert runs.min("peak_mb") > 20
-    assert runs.min("seconds") <= runs.median("seconds") <= runs.max("seconds")
+
+
+def test_runs_summarize_as_min_median_max() -> None:
+    runs = Runs(
+        [
+            {"seconds": 0.3, "peak_mb": 40.0},
+            {"seconds": 0.1, "peak_mb": 42.0},
+            {"seconds": 0.2, "peak_mb": 41.0},
+        ]
+    )
+    assert (runs.min("seconds"), runs.median("seconds"), runs.max("seconds")) == (0.1, 0.2, 0.3)
+    assert runs.spread("seconds") == "0.100 / 0.200 / 0.300 s"
+    assert runs.spread("peak_mb", "MB", 1) == "40.0 / 41.0 / 42.0 MB"
 
 
 def test_failing_command_is_reported_not_timed(tmp_path: Path) -> None:

@@ -4,12 +4,11 @@ exit codes, SARIF valid against the official schema, shipped workflows clean."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
+from cli_run import run_cli as run
 
 from lifecycle.checks import all_rules
 
@@ -24,10 +23,6 @@ title: Demo
 organizations:
   plan: {name: Plan, kind: payer}
 """
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lifecycle", *args], capture_output=True, text=True)
 
 
 def test_check_prints_one_line_per_finding_grouped_by_severity():

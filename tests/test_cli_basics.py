@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 
-from lifecycle.cli import cli
+from cli_run import run_cli as run
+
+from lifecycle.cli import COMMANDS, cli
 
 MINIMAL = """\
 id: demo
@@ -14,10 +16,6 @@ title: Demo partnership
 organizations:
   plan: {name: Riverside Health Plan, kind: payer}
 """
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lifecycle", *args], capture_output=True, text=True)
 
 
 def test_validate_valid_file_exits_0_with_summary(write):
@@ -91,3 +89,13 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error_not_a_crash(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.strip() == f"lifecycle: argument 2 ({tmp_path}/\\xff.yaml) is not UTF-8 text"
+
+
+def test_debug_shows_an_unexpected_error_on_screen_and_writes_no_log(tmp_path, monkeypatch):
+    monkeypatch.setitem(COMMANDS, "boom", "lifecycle.no_such_module:boom")
+    monkeypatch.setenv("LIFECYCLE_LOG_DIR", str(tmp_path))
+    result = run("--debug", "boom")
+    assert result.returncode == 3
+    assert result.stderr.startswith("Traceback (most recent call last)")
+    assert result.stderr.rstrip().endswith("No module named 'lifecycle.no_such_module'")
+    assert list(tmp_path.iterdir()) == []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli as _run
 
+from lifecycle.checks import run_checks
 from lifecycle.diagnostics import Diagnostic, Location
 from lifecycle.drawing.draw import draw_lane_map
 from lifecycle.drawing.maps import mark_kind
@@ -18,10 +19,6 @@ from lifecycle.loader import load
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "workflows" / "payer-cbo-partnership.yaml"
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF", "dot": b"digraph", "mermaid": b"flowchart"}
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "lifecycle", *args], capture_output=True, check=False)
 
 
 @pytest.mark.parametrize("fmt", sorted(MAGIC))
@@ -43,7 +40,7 @@ def test_journey_and_overview_maps(tmp_path: Path) -> None:
 def test_unknown_phase_is_one_line_and_exit_1(tmp_path: Path) -> None:
     result = _run("render", str(SHIPPED), "--phase", "nope", "-o", str(tmp_path / "x.svg"))
     assert result.returncode == 1
-    assert result.stderr.decode().strip().count("\n") == 0 and b"no phase 'nope'" in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "no phase 'nope'" in result.stderr
     assert not (tmp_path / "x.svg").exists()
 
 
@@ -72,7 +69,16 @@ def test_overlay_marks_findings_with_a_legend() -> None:
 
 def test_overlay_option_runs_the_checks(tmp_path: Path) -> None:
     example = ROOT / "workflows" / "examples" / "go-to-escalation.yaml"
-    source = example if example.exists() else SHIPPED
-    result = _run("render", str(source), "--overlay", "-o", str(tmp_path / "x.svg"))
+    findings = run_checks(load(example)).findings
+    result = _run("render", str(example), "--overlay", "-o", str(tmp_path / "x.svg"))
     assert result.returncode == 0, result.stderr
-    assert b"Legend" in (tmp_path / "x.svg").read_bytes()
+    svg = (tmp_path / "x.svg").read_text(encoding="utf-8")
+    # Every finding of the checks is in the overlay's legend: marked on the map or listed apart.
+    marked = re.search(r"Findings marked on the map \((\d+)\)", svg)
+    apart = re.search(r"Findings about elements not on this map \((\d+)\)", svg)
+    assert marked and apart, "the overlay legend is missing"
+    assert int(marked.group(1)) + int(apart.group(1)) == len(findings) == 5
+    assert "⚠ SPF001" in svg
+    plain = _run("render", str(example), "-o", str(tmp_path / "plain.svg"))
+    assert plain.returncode == 0, plain.stderr
+    assert "⚠" not in (tmp_path / "plain.svg").read_text(encoding="utf-8")

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli as lifecycle
 
 from lifecycle.store import DatabaseError, database_url, open_store, upgrade
-
-
-def lifecycle(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lifecycle", *args], capture_output=True, text=True, timeout=60
-    )
 
 
 def test_a_new_database_is_created_with_the_migrations(tmp_path: Path) -> None:

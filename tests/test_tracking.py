@@ -11,11 +11,10 @@ import datetime as dt
 import io
 import multiprocessing
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli as lifecycle
 
 from lifecycle.cli import cli
 from lifecycle.machine import TransitionRefused
@@ -308,12 +307,6 @@ def test_two_processes_never_lose_a_write(db_url: str, workflow: Path) -> None:
 
 
 # -- the commands ----------------------------------------------------------------
-
-
-def lifecycle(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lifecycle", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
 
 
 def test_commands_track_a_partnership_into_the_default_database(workflow: Path) -> None:

@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         status = 130
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
-        status = _crash(exc, debug="--debug" in args)
+        status = _crash(exc, args)
     sys.exit(status if isinstance(status, int) else 0)
 
 
@@ -129,11 +129,11 @@ def _is_text(arg: str) -> bool:
     return True
 
 
-def _crash(exc: BaseException, *, debug: bool) -> int:
-    if debug:
+def _crash(exc: BaseException, args: list[str]) -> int:
+    if "--debug" in args:
         traceback.print_exception(exc)
         return 3
-    log = _crash_log(exc)
+    log = _crash_log(exc, args)
     click.echo(f"lifecycle: internal error: {type(exc).__name__}: {exc}", err=True)
     click.echo(f"lifecycle: the details are in {log}; please attach it to a bug report", err=True)
     return 3
@@ -166,13 +166,13 @@ def _versions() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _crash_log(exc: BaseException) -> str:
+def _crash_log(exc: BaseException, args: list[str]) -> str:
     directory = os.environ.get("LIFECYCLE_LOG_DIR") or tempfile.gettempdir()
     path = os.path.join(directory, f"lifecycle-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log")
     try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(_versions())
-            handle.write(f"argv: {sys.argv!r}\n\n")
+            handle.write(f"arguments: {args!r}\n\n")
             handle.write("".join(traceback.format_exception(exc)))
     except OSError:
         return "(could not write a log file)"
