@@ -16,10 +16,13 @@ facilitator's notes::
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -28,9 +31,14 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "COMPLETED",
     "ID_PATTERN",
+    "PATTERNS",
+    "RESERVED_PHASE_IDS",
+    "RESPONSE_TIME_PATTERN",
     "SECURE_CHANNELS",
     "Artifact",
     "Channel",
@@ -48,6 +56,7 @@ __all__ = [
     "Meeting",
     "OrgKind",
     "Organization",
+    "Pattern",
     "Person",
     "Phase",
     "PhaseKind",
@@ -62,13 +71,70 @@ __all__ = [
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 """Ids are lowercase words joined by hyphens or underscores (``plan-poc``)."""
 
+RESPONSE_TIME_PATTERN = r"^\d{1,4}\s*(hours?|h|business days?|days?|d|weeks?)$"
+"""An escalation level's response time: ``2 business days``, ``24 hours``."""
+
+RULE_CODE_PATTERN = r"^[A-Z]+[0-9]+$"
+"""A check rule's code: ``SPF002``."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What a text pattern of the format asks for, in words, with an example."""
+
+    words: str
+    example: str
+
+
+PATTERNS = {
+    ID_PATTERN: Pattern(
+        "an id: lowercase letters, digits, '-' and '_', starting with a letter or digit", "plan-poc"
+    ),
+    RESPONSE_TIME_PATTERN: Pattern(
+        "a response time: a number of hours, days, business days or weeks", "2 business days"
+    ),
+    RULE_CODE_PATTERN: Pattern("a rule code: capital letters and digits", "SPF002"),
+}
+"""Each pattern of the format said in words, for error messages."""
+
+COMPLETED = "completed"
+"""The lifecycle state after the last phase's exit gate has been passed."""
+
+RESERVED_PHASE_IDS = frozenset({COMPLETED})
+"""Phase ids the lifecycle machine keeps for its own states."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and line feed."""
+
+
+def _no_control_characters(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code} at character {position}",
+            {"code": f"{ord(found.group()):04X}", "position": found.start() + 1},
+        )
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "is blank")
+    return _no_control_characters(value)
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_plain_text)]
+"""Text that must say something: not blank, no control characters."""
+
+Prose = Annotated[str, AfterValidator(_no_control_characters)]
+"""Free-form text (notes, descriptions): line breaks and tabs, no other control characters."""
 
 
 def _as_list(value: Any) -> Any:
     """Let a facilitator write ``owner: plan-poc`` for a one-item list."""
-    if isinstance(value, str):
+    if isinstance(value, str | bool | int | float | date):
         return [value]
     return value
 
@@ -90,11 +156,11 @@ class Item(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    source: str | None = None
+    source: Prose | None = None
     """Where this item comes from in the seed documents, e.g.
     ``"000 · Pre-launch activities › Establish effective communication pathways"``."""
 
-    notes: str | None = None
+    notes: Prose | None = None
     """Free-form notes from the facilitator."""
 
 
@@ -160,7 +226,7 @@ class Role(Item):
     """True when people in this role can make binding decisions for their
     organization (an escalation path should end at such a role)."""
 
-    description: str | None = None
+    description: Prose | None = None
     """What this role does in the partnership."""
 
 
@@ -268,8 +334,11 @@ def parse_due(text: str) -> Due:
     """Parse ``"<n> days|weeks|months before|after contract start|contract end|launch"``."""
     match = _DUE_RE.match(text.strip().lower())
     if match is None:
-        raise ValueError(
-            f"expected '<n> days|weeks|months before|after contract start|contract end|launch', got {text!r}"
+        raise PydanticCustomError(
+            "due_format",
+            "{text} is not a deadline: write a number of days, weeks or months before or after "
+            "contract start, contract end or launch, e.g. '120 days before contract end'",
+            {"text": repr(text)},
         )
     unit = match["unit"].rstrip("s")
     return Due(
@@ -286,7 +355,7 @@ class Task(Item):
     title: Text
     """What the work is, as a short imperative ("Schedule a site visit")."""
 
-    description: str | None = None
+    description: Prose | None = None
     """Longer explanation of the work."""
 
     owner: IdList = Field(default_factory=list)
@@ -319,6 +388,13 @@ class Task(Item):
 
     due: str | None = None
     """A deadline relative to the contract, e.g. "120 days before contract end"."""
+
+    @field_validator("due", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: Any) -> Any:
+        # YAML reads an unquoted 2026-09-01 as a date; a deadline is text, so
+        # the message below should speak of the text, not ask for quotes.
+        return value.isoformat() if isinstance(value, date) else value
 
     @field_validator("due")
     @classmethod
@@ -378,7 +454,7 @@ class Phase(Item):
     kind: PhaseKind = PhaseKind.OTHER
     """Which of the seed's six lifecycle phases this is."""
 
-    summary: str | None = None
+    summary: Prose | None = None
     """What the phase is for."""
 
     tasks: dict[Id, Task] = Field(default_factory=dict)
@@ -395,7 +471,7 @@ class Artifact(Item):
     title: Text
     """The artifact's name."""
 
-    description: str | None = None
+    description: Prose | None = None
     """What the artifact contains."""
 
 
@@ -494,10 +570,7 @@ class EscalationPath(Item):
     levels: IdList
     """The roles (or people) to escalate to, in order, lowest first."""
 
-    response_time: (
-        Annotated[str, StringConstraints(pattern=r"^\d{1,4}\s*(hours?|h|business days?|days?|d|weeks?)$")]
-        | None
-    ) = None
+    response_time: Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None = None
     """How long each level has to respond ("2 business days", "24 hours")."""
 
 
@@ -555,7 +628,7 @@ class DataExchange(Item):
     phi: bool | None = None
     """Whether the exchange carries protected health information."""
 
-    purpose: str | None = None
+    purpose: Prose | None = None
     """Why the data is exchanged."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -564,7 +637,7 @@ class DataExchange(Item):
 class Suppression(Item):
     """A check finding this workflow accepts on purpose, with the reason."""
 
-    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]+[0-9]+$")]
+    rule: Annotated[str, StringConstraints(pattern=RULE_CODE_PATTERN)]
     """The rule code to suppress, e.g. ``SPF002``."""
 
     reason: Text
@@ -581,17 +654,25 @@ class Workflow(Item):
     format: Literal[1] = 1
     """The workflow file format version."""
 
+    @field_validator("format", mode="before")
+    @classmethod
+    def _format_is_a_number(cls, value: Any) -> Any:
+        # True == 1 in Python, so the literal alone would accept format: true.
+        if isinstance(value, bool):
+            raise PydanticCustomError("format_version", "should be the format version 1, not a boolean")
+        return value
+
     id: Id
     """The workflow's id."""
 
     title: Text
     """The workflow's name."""
 
-    summary: str | None = None
+    summary: Prose | None = None
     """What the workflow describes."""
 
-    organizations: dict[Id, Organization]
-    """The parties, keyed by id."""
+    organizations: dict[Id, Organization] = Field(min_length=1)
+    """The parties, keyed by id (at least one)."""
 
     people: dict[Id, Person] = Field(default_factory=dict)
     """Named individuals, keyed by id."""

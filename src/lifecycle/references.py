@@ -2,7 +2,8 @@
 
 A role that no one defined or a predecessor task that does not exist makes the
 workflow meaningless, so these are load errors (``E3xx``), reported at the place
-of the reference with a did-you-mean, not check findings.
+of the reference with a did-you-mean, not check findings. So are ids defined
+twice and ids the state machines keep for themselves.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lifecycle.model import Workflow
+from lifecycle.model import RESERVED_PHASE_IDS, Workflow
 from lifecycle.words import did_you_mean
 
 __all__ = ["ReferenceProblem", "check_references"]
@@ -35,6 +36,17 @@ class _Resolver:
         self.problems: list[ReferenceProblem] = []
         tasks: dict[str, tuple[str, ...]] = {}  # task id -> its path
         for pid, phase in workflow.phases.items():
+            if pid in RESERVED_PHASE_IDS:
+                self.problems.append(
+                    ReferenceProblem(
+                        ("phases", pid),
+                        "E303",
+                        f"the id is reserved: the tracker names the state after the last phase {pid!r}",
+                        "give the phase another id",
+                        pid,
+                        at_key=True,
+                    )
+                )
             for tid in phase.tasks:
                 if tid in tasks:
                     self.problems.append(
