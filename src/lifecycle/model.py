@@ -61,6 +61,7 @@ __all__ = [
     "Phase",
     "PhaseKind",
     "ReadinessItem",
+    "Ref",
     "Role",
     "Stage",
     "Suppression",
@@ -124,6 +125,40 @@ def _plain_text(value: str) -> str:
     return _no_control_characters(value)
 
 
+class Ref:
+    """Declares on a field that its value names other elements of the workflow by id::
+
+        backup: Annotated[Id | None, Ref("role", what="backup")] = None
+
+    The loader's reference checks and the rules that walk references
+    (:func:`lifecycle.references.iter_references`) read these declarations, so a
+    new reference field is declared here once and checked everywhere.
+
+    Parameters
+    ----------
+    *kinds
+        The kinds of element it may name: organization, person, role, artifact,
+        task, handoff, or, within a journey, step and exit.
+    what
+        What messages call the reference ("owner role").
+    duty
+        For a reference that gives work to a role or person: what that actor
+        does, a template with ``{item}`` (the id of the element holding the
+        field), ``{parent}`` (the id of the element holding that one, such as a
+        step's journey) and ``{position}`` (the place in a list, from 1).
+    """
+
+    __slots__ = ("duty", "kinds", "what")
+
+    def __init__(self, *kinds: str, what: str, duty: str | None = None) -> None:
+        self.kinds = kinds
+        self.what = what
+        self.duty = duty
+
+    def __repr__(self) -> str:
+        return f"Ref({', '.join(map(repr, self.kinds))}, what={self.what!r})"
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_plain_text)]
 """Text that must say something: not blank, no control characters."""
@@ -185,11 +220,11 @@ class Organization(Item):
     """payer, health-system, cch (community care hub / network lead entity), cbo,
     government or other."""
 
-    point_of_contact: Id | None = None
+    point_of_contact: Annotated[Id | None, Ref("role", what="point of contact")] = None
     """The role that is this organization's designated point of contact for the
     partnership. The seed asks for one point of contact from the health plan."""
 
-    network: Id | None = None
+    network: Annotated[Id | None, Ref("organization", what="network hub")] = None
     """For a CBO in a community care network: the hub (cch) it contracts through."""
 
 
@@ -199,7 +234,7 @@ class Person(Item):
     name: Text
     """The person's name (staff of a partner organization, never a member)."""
 
-    org: Id
+    org: Annotated[Id, Ref("organization", what="organization")]
     """The organization the person works for."""
 
     official: bool = True
@@ -210,16 +245,16 @@ class Person(Item):
 class Role(Item):
     """A seat in an organization, held by one or more people."""
 
-    org: Id
+    org: Annotated[Id, Ref("organization", what="organization")]
     """The organization this role belongs to."""
 
     title: Text
     """The role's title, e.g. "Partnership point of contact"."""
 
-    held_by: IdList = Field(default_factory=list)
+    held_by: Annotated[IdList, Ref("person", what="holder")] = Field(default_factory=list)
     """The people who hold this role today."""
 
-    backup: Id | None = None
+    backup: Annotated[Id | None, Ref("role", what="backup")] = None
     """The role that covers when nobody in this role is available."""
 
     decision_authority: bool = False
@@ -358,26 +393,30 @@ class Task(Item):
     description: Prose | None = None
     """Longer explanation of the work."""
 
-    owner: IdList = Field(default_factory=list)
+    owner: Annotated[IdList, Ref("role", what="owner role", duty="owns task {item!r}")] = Field(
+        default_factory=list
+    )
     """The accountable role (RACI "A"). Exactly one is expected; a list is
     accepted so a shared or missing owner shows up as a check finding."""
 
-    responsible: IdList = Field(default_factory=list)
+    responsible: Annotated[
+        IdList, Ref("role", what="responsible role", duty="is responsible for task {item!r}")
+    ] = Field(default_factory=list)
     """Roles that do the work (RACI "R")."""
 
-    consulted: IdList = Field(default_factory=list)
+    consulted: Annotated[IdList, Ref("role", what="consulted role")] = Field(default_factory=list)
     """Roles consulted before or during the work (RACI "C")."""
 
-    informed: IdList = Field(default_factory=list)
+    informed: Annotated[IdList, Ref("role", what="informed role")] = Field(default_factory=list)
     """Roles kept informed of progress (RACI "I")."""
 
-    after: IdList = Field(default_factory=list)
+    after: Annotated[IdList, Ref("task", what="predecessor task")] = Field(default_factory=list)
     """Tasks (in this or an earlier phase) that must be done before this one starts."""
 
-    produces: IdList = Field(default_factory=list)
+    produces: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts this task produces."""
 
-    needs: IdList = Field(default_factory=list)
+    needs: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts this task needs before it can start."""
 
     stage: Stage | None = None
@@ -418,13 +457,13 @@ class Criterion(Item):
     readiness: ReadinessItem | None = None
     """The seed's pre-launch readiness item this criterion covers, if any."""
 
-    tasks: IdList = Field(default_factory=list)
+    tasks: Annotated[IdList, Ref("task", what="task")] = Field(default_factory=list)
     """Tasks that must be done (or waived)."""
 
-    artifacts: IdList = Field(default_factory=list)
+    artifacts: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts that must exist, with evidence."""
 
-    signoff: IdList = Field(default_factory=list)
+    signoff: Annotated[IdList, Ref("role", what="sign-off role")] = Field(default_factory=list)
     """Roles that must sign off, each by a person who holds the role."""
 
 
@@ -478,10 +517,12 @@ class Artifact(Item):
 class Handoff(Item):
     """Work or information passing from one role (or person) to another."""
 
-    from_: Id = Field(alias="from")
+    from_: Annotated[Id, Ref("role", "person", what="sender", duty="hands off in {item!r}")] = Field(
+        alias="from"
+    )
     """The role (or person) handing off."""
 
-    to: Id
+    to: Annotated[Id, Ref("role", "person", what="receiver", duty="receives handoff {item!r}")]
     """The role (or person) receiving."""
 
     channel: Channel | None = None
@@ -490,13 +531,13 @@ class Handoff(Item):
     passes: Text | None = None
     """What passes, in words ("member referral with member ID")."""
 
-    artifacts: IdList = Field(default_factory=list)
+    artifacts: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts that pass with it."""
 
-    from_task: Id | None = None
+    from_task: Annotated[Id | None, Ref("task", what="task")] = None
     """The task that ends with this handoff."""
 
-    to_task: Id | None = None
+    to_task: Annotated[Id | None, Ref("task", what="task")] = None
     """The task this handoff feeds."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -522,13 +563,13 @@ class JourneyStep(Item):
     stage: Stage
     """identification, engagement, enrollment, service-provision or service-completion."""
 
-    owner: Id
+    owner: Annotated[Id, Ref("role", "person", what="owner", duty="owns step {item!r} of journey {parent!r}")]
     """The role (or person) that carries this step."""
 
-    next: IdList = Field(default_factory=list)
+    next: Annotated[IdList, Ref("step", "exit", what="next step or exit")] = Field(default_factory=list)
     """Steps or exits that may follow this one."""
 
-    via: Id | None = None
+    via: Annotated[Id | None, Ref("handoff", what="handoff")] = None
     """The handoff that brings the member to this step."""
 
 
@@ -548,7 +589,7 @@ class Journey(Item):
     title: Text
     """The journey's name."""
 
-    start: Id
+    start: Annotated[Id, Ref("step", what="start step")]
     """The first step."""
 
     steps: dict[Id, JourneyStep]
@@ -567,7 +608,10 @@ class EscalationPath(Item):
     trigger: Text
     """What starts an escalation ("member issue unresolved after 5 business days")."""
 
-    levels: IdList
+    levels: Annotated[
+        IdList,
+        Ref("role", "person", what="escalation level", duty="is level {position} of escalation {item!r}"),
+    ]
     """The roles (or people) to escalate to, in order, lowest first."""
 
     response_time: Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None = None
@@ -587,14 +631,18 @@ class Meeting(Item):
     cadence: Literal["weekly", "biweekly", "monthly", "quarterly", "annually", "as-needed"] | None = None
     """How often it meets."""
 
-    attendees: IdList = Field(default_factory=list)
+    attendees: Annotated[IdList, Ref("role", "person", what="attendee")] = Field(default_factory=list)
     """Roles (or people) expected to attend."""
 
-    chair: IdList = Field(default_factory=list)
+    chair: Annotated[IdList, Ref("role", what="chair", duty="chairs meeting {item!r}")] = Field(
+        default_factory=list
+    )
     """The role that runs the meeting, or the roles that run it together: the
     seed values "shared leadership responsibilities from the payer and CBO"."""
 
-    follow_up_owner: Id | None = None
+    follow_up_owner: Annotated[
+        Id | None, Ref("role", what="follow-up owner", duty="owns the follow-up of meeting {item!r}")
+    ] = None
     """The role that sends final slides and notes to the core team afterwards."""
 
     agenda: TextList = Field(default_factory=list)
@@ -604,10 +652,10 @@ class Meeting(Item):
 class DataExchange(Item):
     """Data passing from one organization to another."""
 
-    from_: Id = Field(alias="from")
+    from_: Annotated[Id, Ref("organization", what="sending organization")] = Field(alias="from")
     """The organization sending."""
 
-    to: Id
+    to: Annotated[Id, Ref("organization", what="receiving organization")]
     """The organization receiving."""
 
     elements: TextList = Field(default_factory=list)

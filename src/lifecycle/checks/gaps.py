@@ -16,6 +16,7 @@ from lifecycle.checks.facts import Facts
 from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import OrgKind
+from lifecycle.references import iter_references
 from lifecycle.words import count
 
 __all__: list[str] = []
@@ -269,32 +270,12 @@ def phase_without_exit_gate(facts: Facts) -> Iterator[Finding]:
 
 
 def _assignments(facts: Facts) -> Iterator[tuple[str, tuple[object, ...], str]]:
-    """(actor, path, what) for every piece of work assigned to a role or person."""
-    workflow = facts.workflow
-    for tid, task in facts.tasks.items():
-        for index, role in enumerate(task.owner):
-            yield role, (*facts.task_path(tid), "owner", index), f"owns task {tid!r}"
-        for index, role in enumerate(task.responsible):
-            yield role, (*facts.task_path(tid), "responsible", index), f"is responsible for task {tid!r}"
-    for hid, handoff in workflow.handoffs.items():
-        yield handoff.from_, ("handoffs", hid, "from"), f"hands off in {hid!r}"
-        yield handoff.to, ("handoffs", hid, "to"), f"receives handoff {hid!r}"
-    for jid, journey in workflow.journeys.items():
-        for sid, step in journey.steps.items():
-            where = ("journeys", jid, "steps", sid, "owner")
-            yield step.owner, where, f"owns step {sid!r} of journey {jid!r}"
-    for eid, path in workflow.escalations.items():
-        for index, actor in enumerate(path.levels):
-            yield actor, ("escalations", eid, "levels", index), f"is level {index + 1} of escalation {eid!r}"
-    for mid, meeting in workflow.meetings.items():
-        for index, role in enumerate(meeting.chair):
-            yield role, ("meetings", mid, "chair", index), f"chairs meeting {mid!r}"
-        if meeting.follow_up_owner is not None:
-            yield (
-                meeting.follow_up_owner,
-                ("meetings", mid, "follow_up_owner"),
-                f"owns the follow-up of meeting {mid!r}",
-            )
+    """(actor, path, what) for every piece of work assigned to a role or person:
+    each reference whose field declares a duty (see :class:`~lifecycle.model.Ref`)."""
+    for reference in iter_references(facts.workflow):
+        duty = reference.duty()
+        if duty is not None:
+            yield reference.target, reference.path, duty
 
 
 @rule(
