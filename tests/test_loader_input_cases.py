@@ -179,6 +179,24 @@ def test_an_unquoted_date_as_due_is_not_told_to_add_quotes() -> None:
 def test_booleans_and_numbers_where_an_id_is_meant_get_the_quoting_hint() -> None:
     for case in ("boolean as id", "number as id in a list"):
         assert only(CASES[case][0]).hint == "YAML read this as a non-text value; put it in quotes"
+    assert only(CASES["boolean as id"][0]).message == (
+        "task 'define-roles': owner should be text, but YAML reads it as a boolean (true)"
+    )
+    assert only(CASES["number as id in a list"][0]).message == (
+        "role 'plan-poc': held_by should be text, but YAML reads it as a number (12)"
+    )
+
+
+def test_a_field_left_empty_says_so() -> None:
+    found = only(edit("title: Demo partnership", "title:"))
+    assert (where(found), found.message) == ((2, 7, "E202"), "workflow: title has no value")
+
+
+def test_an_invalid_id_key_is_described_and_a_fix_suggested() -> None:
+    found = only(edit("  jlee: {name", "  J Lee: {name"))
+    assert where(found) == (6, 3, "E204")
+    assert found.message == "invalid id 'J Lee': it has characters an id cannot have"
+    assert found.hint is not None and found.hint.endswith("for example 'j-lee'")
 
 
 def test_a_raw_control_character_is_located() -> None:

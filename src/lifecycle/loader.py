@@ -8,7 +8,9 @@ fields and ids. All problems of a file are reported together, not just the first
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -270,8 +272,11 @@ def _schema_diagnostics(name: str, exc: ValidationError, data: Any, locator: Loc
             path = path if path and path[-1] != field_name else path[:-1]
         elif error["loc"] and error["loc"][-1] == "[key]":
             code, key = "E204", True
-            message = f"invalid id {path[-1]!r}: {error['msg']}"
+            message = f"invalid id {path[-1]!r}: {_id_problem(error)}"
             hint = "ids are lowercase letters, digits, '-' and '_', starting with a letter or digit"
+            slug = re.sub(r"[^a-z0-9_-]+", "-", str(path[-1]).lower()).strip("-_")[:80]
+            if slug:
+                hint += f"; for example {slug!r}"
         else:
             code, key = "E202", False
             field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
@@ -282,6 +287,21 @@ def _schema_diagnostics(name: str, exc: ValidationError, data: Any, locator: Loc
     return diagnostics
 
 
+def _id_problem(error: Any) -> str:
+    if error["type"] == "string_pattern_mismatch":
+        return "it has characters an id cannot have"
+    return _lower(error["msg"])
+
+
+_YAML_TYPES = {
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    date: "a date",
+    datetime: "a date and time",
+}
+
+
 def _value_message(error: Any, field_name: str) -> str:
     """What is wrong with a value, in words: patterns are described, not shown."""
     kind, value = error["type"], error.get("input")
@@ -290,6 +310,11 @@ def _value_message(error: Any, field_name: str) -> str:
         return f"{value!r} is not {pattern.words}, e.g. {pattern.example!r}"
     if kind == "too_short" and isinstance(value, dict | list):
         return f"is empty; at least one {_NOUNS.get(field_name, 'item')} is needed"
+    if kind == "string_type" and value is None:
+        return "has no value"
+    if kind == "string_type" and type(value) in _YAML_TYPES:
+        shown = str(value).lower() if isinstance(value, bool) else value
+        return f"should be text, but YAML reads it as {_YAML_TYPES[type(value)]} ({shown})"
     return _lower(error["msg"])
 
 
@@ -326,6 +351,8 @@ _HINTS = {
 def _value_hint(error: Any) -> str | None:
     if error["type"] in _HINTS:
         return _HINTS[error["type"]]
+    if error["type"] == "string_type" and error.get("input", "") is None:
+        return "write it after the colon, or leave the field out if it is optional"
     value = error.get("input")
     expected = (error.get("ctx") or {}).get("expected")
     if expected and isinstance(value, str):
