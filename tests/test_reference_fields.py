@@ -106,3 +106,8 @@ def test_duties_name_what_the_actor_does() -> None:
     assert any(d.startswith("owns task ") for d in duties)
     assert any(d.startswith("is level 1 of escalation ") for d in duties)
     assert any(" of journey " in d for d in duties)
+
+
+def test_a_reference_to_an_unknown_kind_is_refused_where_it_is_declared() -> None:
+    with pytest.raises(ValueError, match="not \\['rol'\\]"):
+        Ref("rol", what="owner role")

@@ -39,6 +39,7 @@ __all__ = [
     "PATTERNS",
     "RESERVED_PHASE_IDS",
     "RESPONSE_TIME_PATTERN",
+    "RULE_CODE_PATTERN",
     "SECURE_CHANNELS",
     "Artifact",
     "Channel",
@@ -150,7 +151,13 @@ class Ref:
 
     __slots__ = ("duty", "kinds", "what")
 
+    KINDS = frozenset({"organization", "person", "role", "artifact", "task", "handoff", "step", "exit"})
+    """Every kind of element a reference may name."""
+
     def __init__(self, *kinds: str, what: str, duty: str | None = None) -> None:
+        unknown = set(kinds) - self.KINDS
+        if not kinds or unknown:
+            raise ValueError(f"Ref needs kinds from {sorted(self.KINDS)}, not {sorted(unknown) or 'none'}")
         self.kinds = kinds
         self.what = what
         self.duty = duty
