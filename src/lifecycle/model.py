@@ -139,7 +139,7 @@ class Ref:
     ----------
     *kinds
         The kinds of element it may name: organization, person, role, artifact,
-        task, handoff, or, within a journey, step and exit.
+        task, handoff; or, on a field of a journey, step and exit of that journey.
     what
         What messages call the reference ("owner role").
     duty
@@ -158,6 +158,10 @@ class Ref:
         unknown = set(kinds) - self.KINDS
         if not kinds or unknown:
             raise ValueError(f"Ref needs kinds from {sorted(self.KINDS)}, not {sorted(unknown) or 'none'}")
+        if {"step", "exit"} & set(kinds) and not {"step", "exit"} >= set(kinds):
+            raise ValueError(
+                "a Ref names steps and exits of its journey, or elements of the workflow, not both"
+            )
         self.kinds = kinds
         self.what = what
         self.duty = duty
