@@ -2,19 +2,22 @@
 
 A role that no one defined or a predecessor task that does not exist makes the
 workflow meaningless, so these are load errors (``E3xx``), reported at the place
-of the reference with a did-you-mean, not check findings.
+of the reference with a did-you-mean, not check findings. So are ids defined
+twice and ids the state machines keep for themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, get_args
 
-from lifecycle.model import Workflow
+from pydantic import BaseModel
+
+from lifecycle.model import RESERVED_PHASE_IDS, Ref, Workflow
 from lifecycle.words import did_you_mean
 
-__all__ = ["ReferenceProblem", "check_references"]
+__all__ = ["Reference", "ReferenceProblem", "check_references", "iter_references", "reference_fields"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class _Resolver:
         self.problems: list[ReferenceProblem] = []
         tasks: dict[str, tuple[str, ...]] = {}  # task id -> its path
         for pid, phase in workflow.phases.items():
+            if pid in RESERVED_PHASE_IDS:
+                self.problems.append(
+                    ReferenceProblem(
+                        ("phases", pid),
+                        "E303",
+                        f"the id is reserved: the tracker names the state after the last phase {pid!r}",
+                        "give the phase another id",
+                        pid,
+                        at_key=True,
+                    )
+                )
             for tid in phase.tasks:
                 if tid in tasks:
                     self.problems.append(
@@ -50,6 +64,7 @@ class _Resolver:
                     )
                 else:
                     tasks[tid] = ("phases", pid, "tasks", tid)
+        self._scopes: dict[Ref, tuple[Mapping[str, Any], ...]] = {}
         self.kinds: dict[str, Mapping[str, Any]] = {
             "organization": workflow.organizations,
             "person": workflow.people,
@@ -71,27 +86,29 @@ class _Resolver:
                     )
                 )
 
+    def scopes(self, ref: Ref) -> tuple[Mapping[str, Any], ...]:
+        """The ids a reference declared as ``ref`` may name, one mapping per kind."""
+        found = self._scopes.get(ref)
+        if found is None:
+            found = self._scopes[ref] = tuple(self.kinds[kind] for kind in ref.kinds)
+        return found
+
     def expect(
         self,
         path: tuple[Any, ...],
-        values: str | Iterable[str] | None,
+        value: str | list[str],
+        scopes: tuple[Mapping[str, Any], ...],
+        ref: Ref,
         kinds: tuple[str, ...],
-        what: str,
-        *,
-        extra: Mapping[str, Any] | None = None,
     ) -> None:
-        """Report each value at ``path`` that is not an id of one of ``kinds``."""
-        if values is None:
-            return
-        single = isinstance(values, str)
-        items: Iterable[str] = [values] if isinstance(values, str) else values
-        for index, value in enumerate(items):
-            if extra is not None and value in extra:
-                continue
-            if any(value in self.kinds[kind] for kind in kinds):
-                continue
-            where = path if single else (*path, index)
-            self.problems.append(self._missing(where, value, kinds, what, extra))
+        """Report each id of ``value`` (at ``path``) that is in none of ``scopes``;
+        ``kinds`` names them for the message (none: ids of the journey)."""
+        single = isinstance(value, str)
+        for index, target in enumerate([value] if isinstance(value, str) else value):
+            if not any(target in ids for ids in scopes):
+                where = path if single else (*path, index)
+                extra = None if kinds else {k: None for ids in scopes for k in ids}
+                self.problems.append(self._missing(where, target, kinds, ref.what, extra))
 
     def _missing(
         self,
@@ -118,6 +135,133 @@ def _article(noun: str) -> str:
     return "an" if noun[:1] in "aeiou" else "a"
 
 
+class Reference(NamedTuple):
+    """One id that a workflow names in a field declared with :class:`~lifecycle.model.Ref`."""
+
+    path: tuple[Any, ...]
+    """Where the id is: the field's path, with the index for an item of a list."""
+
+    target: str
+    """The id named."""
+
+    ref: Ref
+    """The field's declaration: what it may name and what it is called."""
+
+    holder: tuple[Any, ...]
+    """The path of the element that holds the field (a task, a step ...)."""
+
+    position: int | None
+    """The index in the field's list, None for a single id."""
+
+    def duty(self) -> str | None:
+        """What the named actor does by this reference (see ``Ref.duty``), if anything."""
+        if self.ref.duty is None:
+            return None
+        parent = self.holder[-3] if len(self.holder) >= 3 else None
+        place = None if self.position is None else self.position + 1
+        return self.ref.duty.format(item=self.holder[-1], parent=parent, position=place)
+
+
+RefFilter = Callable[[Ref], bool]
+"""Which declared references a walk wants (all of them by default)."""
+
+# Per model class and filter: its wanted reference fields and its fields that
+# hold models with wanted references further down, each as (attribute, key in
+# the file); worked out once, so a walk skips whole subtrees with nothing wanted.
+_Layout = tuple[tuple[tuple[str, str, Ref], ...], tuple[tuple[str, str], ...]]
+_LAYOUTS: dict[tuple[type[BaseModel], RefFilter], _Layout] = {}
+
+
+def _every(ref: Ref) -> bool:
+    return True
+
+
+def _layout(model: type[BaseModel], wanted: RefFilter) -> _Layout:
+    found = _LAYOUTS.get((model, wanted))
+    if found is None:
+        refs, children = [], []
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+            if ref is not None:
+                if wanted(ref):
+                    refs.append((name, key, ref))
+            elif any(_wants(m, wanted) for m in _models_in(info.annotation)):
+                children.append((name, key))
+        found = _LAYOUTS[(model, wanted)] = (tuple(refs), tuple(children))
+    return found
+
+
+def _wants(model: type[BaseModel], wanted: RefFilter) -> bool:
+    refs, children = _layout(model, wanted)
+    return bool(refs or children)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def reference_fields(
+    workflow: Workflow, wanted: RefFilter = _every
+) -> Iterator[tuple[tuple[Any, ...], str, Ref, str | list[str]]]:
+    """Every reference field the workflow fills, in file order, as (path of the
+    element holding it, the field's key, its declaration, its id or ids).
+
+    This is the fast walk under :func:`iter_references`: it builds no path per id.
+    ``wanted`` picks the declarations to visit; pass the same function object
+    each time, since the walk's plan is cached per function.
+    """
+    stack: list[tuple[BaseModel, tuple[Any, ...]]] = [(workflow, ())]
+    while stack:
+        item, holder = stack.pop()
+        refs, children = _layout(type(item), wanted)
+        for name, key, ref in refs:
+            value = getattr(item, name)
+            if value is not None:
+                yield holder, key, ref, value
+        nested: list[tuple[BaseModel, tuple[Any, ...]]] = []
+        for name, key in children:
+            value = getattr(item, name)
+            if isinstance(value, BaseModel):
+                nested.append((value, (*holder, key)))
+            elif isinstance(value, dict):
+                nested.extend((v, (*holder, key, k)) for k, v in value.items())
+            elif isinstance(value, list):
+                nested.extend((v, (*holder, key, i)) for i, v in enumerate(value))
+        stack.extend(reversed(nested))
+
+
+def iter_references(workflow: Workflow, wanted: RefFilter = _every) -> Iterator[Reference]:
+    """Every id the workflow names in a reference field, in file order.
+
+    Parameters
+    ----------
+    workflow
+        A loaded workflow.
+    wanted
+        Which declarations to follow, e.g. ``lambda ref: ref.duty is not None``
+        (define it once: the walk's plan is cached per function).
+
+    Examples
+    --------
+    >>> from lifecycle.loader import load
+    >>> workflow = load("workflows/payer-cbo-partnership.yaml").workflow  # doctest: +SKIP
+    >>> {r.target for r in iter_references(workflow) if r.ref.what == "owner role"}  # doctest: +SKIP
+    {'plan-poc', ...}
+    """
+    for holder, key, ref, value in reference_fields(workflow, wanted):
+        if isinstance(value, str):
+            yield Reference((*holder, key), value, ref, holder, None)
+        else:
+            for index, target in enumerate(value):
+                yield Reference((*holder, key, index), target, ref, holder, index)
+
+
+_JOURNEY_KINDS = frozenset({"step", "exit"})
+
+
 def check_references(workflow: Workflow) -> list[ReferenceProblem]:
     """Find every reference in ``workflow`` to an id that is not defined.
 
@@ -127,52 +271,12 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
         Empty when every reference resolves.
     """
     r = _Resolver(workflow)
-    actor = ("role", "person")
-
-    base: tuple[Any, ...]
-    for oid, org in workflow.organizations.items():
-        r.expect(
-            ("organizations", oid, "point_of_contact"), org.point_of_contact, ("role",), "point of contact"
-        )
-        r.expect(("organizations", oid, "network"), org.network, ("organization",), "network hub")
-    for pid, person in workflow.people.items():
-        r.expect(("people", pid, "org"), person.org, ("organization",), "organization")
-    for rid, role in workflow.roles.items():
-        base = ("roles", rid)
-        r.expect((*base, "org"), role.org, ("organization",), "organization")
-        r.expect((*base, "held_by"), role.held_by, ("person",), "holder")
-        r.expect((*base, "backup"), role.backup, ("role",), "backup")
-
-    for pid, phase in workflow.phases.items():
-        for tid, task in phase.tasks.items():
-            base = ("phases", pid, "tasks", tid)
-            for name in ("owner", "responsible", "consulted", "informed"):
-                r.expect((*base, name), getattr(task, name), ("role",), f"{name} role")
-            r.expect((*base, "after"), task.after, ("task",), "predecessor task")
-            r.expect((*base, "produces"), task.produces, ("artifact",), "artifact")
-            r.expect((*base, "needs"), task.needs, ("artifact",), "artifact")
-        if phase.exit_gate is not None:
-            for cid, criterion in phase.exit_gate.criteria.items():
-                base = ("phases", pid, "exit_gate", "criteria", cid)
-                r.expect((*base, "tasks"), criterion.tasks, ("task",), "task")
-                r.expect((*base, "artifacts"), criterion.artifacts, ("artifact",), "artifact")
-                r.expect((*base, "signoff"), criterion.signoff, ("role",), "sign-off role")
-
-    for hid, handoff in workflow.handoffs.items():
-        base = ("handoffs", hid)
-        r.expect((*base, "from"), handoff.from_, actor, "sender")
-        r.expect((*base, "to"), handoff.to, actor, "receiver")
-        r.expect((*base, "artifacts"), handoff.artifacts, ("artifact",), "artifact")
-        r.expect((*base, "from_task"), handoff.from_task, ("task",), "task")
-        r.expect((*base, "to_task"), handoff.to_task, ("task",), "task")
-
     for jid, journey in workflow.journeys.items():
-        base = ("journeys", jid)
         for xid in journey.exits:
             if xid in journey.steps:
                 r.problems.append(
                     ReferenceProblem(
-                        (*base, "exits", xid),
+                        ("journeys", jid, "exits", xid),
                         "E302",
                         f"id {xid!r} names both a step and an exit of journey {jid!r}",
                         "give the exit its own id",
@@ -180,24 +284,19 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
                         at_key=True,
                     )
                 )
-        r.expect((*base, "start"), journey.start, (), "start step", extra=journey.steps)
-        for sid, step in journey.steps.items():
-            sbase = (*base, "steps", sid)
-            r.expect((*sbase, "owner"), step.owner, actor, "owner")
-            r.expect(
-                (*sbase, "next"), step.next, (), "next step or exit", extra={**journey.steps, **journey.exits}
-            )
-            r.expect((*sbase, "via"), step.via, ("handoff",), "handoff")
-
-    for eid, path in workflow.escalations.items():
-        r.expect(("escalations", eid, "levels"), path.levels, actor, "escalation level")
-    for mid, meeting in workflow.meetings.items():
-        base = ("meetings", mid)
-        r.expect((*base, "attendees"), meeting.attendees, actor, "attendee")
-        r.expect((*base, "chair"), meeting.chair, ("role",), "chair")
-        r.expect((*base, "follow_up_owner"), meeting.follow_up_owner, ("role",), "follow-up owner")
-    for did, exchange in workflow.data_exchanges.items():
-        base = ("data_exchanges", did)
-        r.expect((*base, "from"), exchange.from_, ("organization",), "sending organization")
-        r.expect((*base, "to"), exchange.to, ("organization",), "receiving organization")
+    local: dict[tuple[str, Ref], Mapping[str, Any]] = {}
+    for holder, key, ref, value in reference_fields(workflow):
+        if _JOURNEY_KINDS.issuperset(ref.kinds):
+            # Steps and exits are ids within their journey, not the workflow.
+            jid = holder[1]
+            ids = local.get((jid, ref))
+            if ids is None:
+                journey = workflow.journeys[jid]
+                ids = local[(jid, ref)] = {
+                    **(journey.steps if "step" in ref.kinds else {}),
+                    **(journey.exits if "exit" in ref.kinds else {}),
+                }
+            r.expect((*holder, key), value, (ids,), ref, ())
+        else:
+            r.expect((*holder, key), value, r.scopes(ref), ref, ref.kinds)
     return r.problems
