@@ -150,7 +150,7 @@ def scenario_gates_and_signoff(url: str, workflow: Path) -> None:
         ("advance", "jlee"),
         ("gate.signoff", "mgo"),
     ]
-    assert "mgo does not hold any signing role" in (refusals[2].detail or "")
+    assert "mgo does not hold (or back up) any signing role" in (refusals[2].detail or "")
 
 
 def scenario_journeys_and_escalations(url: str, workflow: Path) -> None:
@@ -344,7 +344,7 @@ def test_commands_track_a_partnership_into_the_default_database(workflow: Path) 
     assert refused.returncode == 1
     assert (
         refused.stderr.splitlines()[0]
-        == "sign-off refused: nav does not hold any signing role of gate 'scoping'"
+        == "sign-off refused: nav does not hold (or back up) any signing role of gate 'scoping'"
     )
     log = lifecycle("log", "acme", "--format", "csv", "--action", "gate", *db)
     rows = list(csv.DictReader(io.StringIO(log.stdout)))

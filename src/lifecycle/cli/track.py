@@ -144,13 +144,13 @@ def gate_check(name: str, gate_id: str | None, db: str | None, workflow: str | N
 @click.argument("gate_id", metavar="GATE")
 @actor_option
 @click.option("--evidence", required=True, help="What the sign-off rests on (text or link).")
-@click.option("--role", help="Sign for this role only [default: every signing role PERSON holds].")
+@click.option("--role", help="Sign for this role only [default: every signing role PERSON holds or backs up].")
 @db_option
 @workflow_option
 def gate_signoff(
     name: str, gate_id: str, actor: str, evidence: str, role: str | None, db: str | None, workflow: str | None
 ) -> None:
-    """Sign off the exit gate of phase GATE; only holders of its signing roles may."""
+    """Sign off the exit gate of phase GATE; only holders (or backups) of its signing roles may."""
     roles = open_tracker(db, workflow).sign_off(name, gate_id, actor=actor, evidence=evidence, role=role)
     click.echo(f"{actor} signed {gate_id} as {', '.join(roles)}")
 

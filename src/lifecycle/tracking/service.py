@@ -32,6 +32,7 @@ from lifecycle.machine import (
     machines_for,
 )
 from lifecycle.model import EscalationPath, Journey, Workflow
+from lifecycle.roles import authority
 from lifecycle.store import Store, database_url, open_store
 from lifecycle.store.tables import (
     AuditEntry,
@@ -333,13 +334,14 @@ class Tracker:
         self, name: str, phase: str, *, actor: str, evidence: str, role: str | None = None
     ) -> list[str]:
         """Sign the exit gate of ``phase`` as ``actor`` for each signing role they
-        hold (or only ``role``); returns the roles signed.
+        hold or back up (or only ``role``); returns the roles signed. A backup's
+        sign-off is logged "as backup for R" (see :mod:`lifecycle.roles`).
 
         Raises
         ------
         SignoffRefused
-            When ``actor`` holds none of the gate's signing roles (or not
-            ``role``); the refusal is logged.
+            When ``actor`` holds or backs up none of the gate's signing roles
+            (or not ``role``); the refusal is logged.
         """
         if not evidence.strip():
             raise TrackingError("a sign-off needs evidence (a short text or a link)")
@@ -352,18 +354,18 @@ class Tracker:
             signing = sorted({r for c in (gate.criteria.values() if gate else ()) for r in c.signoff})
             if role is not None and role not in workflow.roles:
                 raise UnknownName("role", role, workflow.roles, f" in workflow {workflow.id!r}")
-            held = [r for r in signing if actor in workflow.roles[r].held_by] if signing else []
-            chosen = [r for r in held if role is None or r == role]
+            powers = {r: authority(workflow, actor, r) for r in signing if role is None or r == role}
+            chosen = {r: power for r, power in powers.items() if power is not None}
             if not chosen:
                 wanted = f"role {role!r}" if role else "any signing role"
-                why = f"{actor} does not hold {wanted} of gate {phase_id!r}"
+                why = f"{actor} does not hold (or back up) {wanted} of gate {phase_id!r}"
                 refusal = SignoffRefused(
                     f"sign-off refused: {why}", [f"signing roles: {', '.join(signing) or 'none'}"]
                 )
                 raise _Refusal(
                     refusal, {"actor": actor, "action": "gate.signoff", "subject": phase_id, "detail": why}
                 )
-            for signed_role in chosen:
+            for signed_role, power in chosen.items():
                 context.session.add(
                     Signoff(
                         partnership_id=context.partnership.id,
@@ -374,8 +376,10 @@ class Tracker:
                         signed_at=utcnow(),
                     )
                 )
-                context.log(actor, "gate.signoff", phase_id, None, signed_role, evidence)
-            return chosen
+                context.log(
+                    actor, "gate.signoff", phase_id, None, signed_role, f"{power.describe()}: {evidence}"
+                )
+            return list(chosen)
 
         return self._write(name, apply)
 
