@@ -144,7 +144,9 @@ def gate_check(name: str, gate_id: str | None, db: str | None, workflow: str | N
 @click.argument("gate_id", metavar="GATE")
 @actor_option
 @click.option("--evidence", required=True, help="What the sign-off rests on (text or link).")
-@click.option("--role", help="Sign for this role only [default: every signing role PERSON holds or backs up].")
+@click.option(
+    "--role", help="Sign for this role only [default: every signing role PERSON holds or backs up]."
+)
 @db_option
 @workflow_option
 def gate_signoff(
