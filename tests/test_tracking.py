@@ -164,7 +164,7 @@ def scenario_journeys_and_escalations(url: str, workflow: Path) -> None:
     with pytest.raises(TransitionRefused, match="allowed: none"):
         tracker.move_journey("acme", "member", "REF-1001", "serve", actor="nav")
     handoff = tracker.audit("acme", action="journey.move", actor="nav")[0]
-    assert handoff.detail == "handoff referral: plan-poc -> cbo-nav via portal"
+    assert handoff.detail == "as cbo-nav; handoff referral: plan-poc -> cbo-nav via portal"
 
     number, level = tracker.open_escalation("acme", "barrier", "TICKET-7", actor="nav")
     assert level == "cbo-nav"
@@ -189,7 +189,7 @@ def scenario_bad_input_changes_nothing(url: str, workflow: Path) -> None:
     with pytest.raises(TrackingError, match="not an opaque key"):
         tracker.start_journey("acme", "member", "Jane Doe", actor="nav")
     with pytest.raises(TrackingError, match="already exists"):
-        tracker.start_partnership("acme", str(workflow), START, END)
+        tracker.start_partnership("acme", str(workflow), START, END, actor="jlee")
     _, progress = tracker.progress("acme")
     assert progress.tasks["write-scope"] == "todo"
     assert len(tracker.audit("acme")) == before
@@ -212,7 +212,7 @@ def test_a_batch_is_all_or_nothing(db_url: str, workflow: Path) -> None:
     with pytest.raises(TransitionRefused):
         tracker.change_tasks("acme", ["write-scope", "sign-contract"], "start", actor="jlee")
     assert tracker.progress("acme")[1].tasks["write-scope"] == "todo"
-    changes = tracker.change_tasks("acme", ["write-scope", "train-staff"], "start", actor="jlee")
+    changes = tracker.change_tasks("acme", ["write-scope", "begin-renewal"], "start", actor="jlee")
     assert [c.after for c in changes] == ["in-progress", "in-progress"]
 
 
@@ -281,7 +281,9 @@ def scenario_two_processes(url: str, workflow: Path) -> None:
     wide = SMALL.replace(
         "    tasks:\n      begin-renewal:",
         "    tasks:\n"
-        + "".join(f"      t{i}: {{title: Task {i}, owner: plan-poc}}\n" for i in range(40))
+        + "".join(
+            f"      t{i}: {{title: Task {i}, owner: plan-poc, responsible: cbo-pm}}\n" for i in range(40)
+        )
         + "      begin-renewal:",
     )
     workflow.write_text(wide, encoding="utf-8")
@@ -323,6 +325,8 @@ def test_commands_track_a_partnership_into_the_default_database(workflow: Path) 
         "acme",
         "--workflow",
         str(workflow),
+        "--as",
+        "jlee",
         "--start",
         "2026-01-01",
         "--end",
@@ -380,7 +384,9 @@ def test_commands_track_a_partnership_into_the_default_database(workflow: Path) 
 )
 def test_bad_input_is_one_clear_line_and_exit_1(workflow: Path, args: list[str], message: str) -> None:
     db = ["--workflow", str(workflow)]
-    lifecycle("partnership", "start", "acme", *db, "--start", "2026-01-01", "--end", "2026-12-31")
+    lifecycle(
+        "partnership", "start", "acme", *db, "--as", "jlee", "--start", "2026-01-01", "--end", "2026-12-31"
+    )
     before = tracked_state(workflow.parent / "lifecycle.db")
     result = lifecycle(*args, *db)
     assert result.returncode == 1
@@ -417,7 +423,9 @@ def test_status_lists_deadlines_soonest_first(tmp_path: Path) -> None:
     path = tmp_path / "small.yaml"
     path.write_text(text, encoding="utf-8")
     db = ["--workflow", str(path)]
-    started = lifecycle("partnership", "start", "acme", *db, "--start", "2026-01-01", "--end", "2026-12-31")
+    started = lifecycle(
+        "partnership", "start", "acme", *db, "--as", "jlee", "--start", "2026-01-01", "--end", "2026-12-31"
+    )
     assert started.returncode == 0, started.stderr
     status = lifecycle("status", "acme", *db).stdout
     assert status.index("2026-09-02") < status.index("2026-12-01")

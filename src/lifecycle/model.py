@@ -154,7 +154,9 @@ class Role(Item):
     """The people who hold this role today."""
 
     backup: Id | None = None
-    """The role that covers when nobody in this role is available."""
+    """The role that covers this seat: its holders (and those of its own backup,
+    and so on) may act for this role at any time; the audit log records them as
+    acting "as backup for" this role."""
 
     decision_authority: bool = False
     """True when people in this role can make binding decisions for their
@@ -162,6 +164,12 @@ class Role(Item):
 
     description: str | None = None
     """What this role does in the partnership."""
+
+    acts_for_anyone: bool = False
+    """True for a role that may act in tracking for any other role (a
+    partnership lead, a facilitator): its holders may start or finish anyone's
+    task, move any member or escalation, but only with a stated reason, which
+    the audit log keeps."""
 
 
 class PhaseKind(StrEnum):
@@ -480,6 +488,11 @@ class Journey(Item):
 
     exits: dict[Id, JourneyExit] = Field(default_factory=dict)
     """The ways the journey ends, keyed by id."""
+
+    opens_at: Id | None = None
+    """The phase from which members may be referred into this journey. Left
+    out, referrals open once the launch gate is passed (or at once when the
+    workflow has no launch gate)."""
 
 
 class EscalationPath(Item):

@@ -181,6 +181,7 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
                     )
                 )
         r.expect((*base, "start"), journey.start, (), "start step", extra=journey.steps)
+        r.expect((*base, "opens_at"), journey.opens_at, (), "phase", extra=workflow.phases)
         for sid, step in journey.steps.items():
             sbase = (*base, "steps", sid)
             r.expect((*sbase, "owner"), step.owner, actor, "owner")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from lifecycle.cli.track_options import actor_option, db_option, open_tracker, workflow_option
+from lifecycle.cli.track_options import (
+    actor_option,
+    db_option,
+    open_tracker,
+    reason_option,
+    workflow_option,
+)
 
 
 @click.group()
@@ -17,13 +23,22 @@ def journey() -> None:
 @click.argument("journey_id", metavar="JOURNEY")
 @click.argument("member_key")
 @actor_option
+@reason_option
 @db_option
 @workflow_option
 def journey_start(
-    name: str, journey_id: str, member_key: str, actor: str, db: str | None, workflow: str | None
+    name: str,
+    journey_id: str,
+    member_key: str,
+    actor: str,
+    reason: str | None,
+    db: str | None,
+    workflow: str | None,
 ) -> None:
     """Start JOURNEY of partnership NAME for the member MEMBER_KEY (a referral or case number)."""
-    change = open_tracker(db, workflow).start_journey(name, journey_id, member_key, actor=actor)
+    change = open_tracker(db, workflow).start_journey(
+        name, journey_id, member_key, actor=actor, reason=reason
+    )
     click.echo(f"{member_key}: started at {change.after}")
 
 
@@ -33,13 +48,23 @@ def journey_start(
 @click.argument("member_key")
 @click.argument("to", metavar="STEP")
 @actor_option
+@reason_option
 @db_option
 @workflow_option
 def journey_move(
-    name: str, journey_id: str, member_key: str, to: str, actor: str, db: str | None, workflow: str | None
+    name: str,
+    journey_id: str,
+    member_key: str,
+    to: str,
+    actor: str,
+    reason: str | None,
+    db: str | None,
+    workflow: str | None,
 ) -> None:
     """Move member MEMBER_KEY to STEP (a step or exit that follows the current step)."""
-    change = open_tracker(db, workflow).move_journey(name, journey_id, member_key, to, actor=actor)
+    change = open_tracker(db, workflow).move_journey(
+        name, journey_id, member_key, to, actor=actor, reason=reason
+    )
     click.echo(f"{member_key}: {change.before} -> {change.after}")
 
 
@@ -63,13 +88,16 @@ def escalate() -> None:
 @click.argument("path")
 @click.argument("subject")
 @actor_option
+@reason_option
 @db_option
 @workflow_option
 def escalate_open(
-    name: str, path: str, subject: str, actor: str, db: str | None, workflow: str | None
+    name: str, path: str, subject: str, actor: str, reason: str | None, db: str | None, workflow: str | None
 ) -> None:
     """Raise SUBJECT (an opaque reference, e.g. a ticket number) on escalation PATH."""
-    number, level = open_tracker(db, workflow).open_escalation(name, path, subject, actor=actor)
+    number, level = open_tracker(db, workflow).open_escalation(
+        name, path, subject, actor=actor, reason=reason
+    )
     click.echo(f"escalation #{number} opened on {path}: with {level}")
 
 
@@ -77,10 +105,13 @@ def _move(command_name: str, action: str, help_text: str) -> None:
     @click.argument("name")
     @click.argument("number", type=int)
     @actor_option
+    @reason_option
     @db_option
     @workflow_option
-    def command(name: str, number: int, actor: str, db: str | None, workflow: str | None) -> None:
-        change = open_tracker(db, workflow).move_escalation(name, number, action, actor=actor)
+    def command(
+        name: str, number: int, actor: str, reason: str | None, db: str | None, workflow: str | None
+    ) -> None:
+        change = open_tracker(db, workflow).move_escalation(name, number, action, actor=actor, reason=reason)
         click.echo(f"escalation {change.subject}: {change.before} -> {change.after}")
 
     command.__doc__ = help_text

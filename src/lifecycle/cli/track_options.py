@@ -37,6 +37,15 @@ def actor_option(function: F) -> F:
     )
 
 
+def reason_option(function: F) -> F:
+    """``--reason TEXT``: why a person acts for someone else (kept in the audit log)."""
+    return click.option(
+        "--reason",
+        help="Why you act for someone else: needed when you hold none of the roles "
+        "that may, but one that may act for anyone.",
+    )(function)
+
+
 def open_tracker(db: str | None, workflow: str | None = None, *, create: bool = False) -> Tracker:
     """Open the tracker the options name (see :meth:`Tracker.open`)."""
     from lifecycle.tracking import Tracker

@@ -44,6 +44,7 @@ from lifecycle.store.tables import (
     TaskStatus,
     utcnow,
 )
+from lifecycle.tracking.authorize import ActionRefused, Permission, permit
 from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
 from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, evaluate_gate
 from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
@@ -109,6 +110,28 @@ class _Context:
             )
         )
 
+    def permit(
+        self,
+        actor: str,
+        actors: Sequence[str],
+        doing: str,
+        reason: str | None,
+        action: str,
+        subject: str,
+    ) -> Permission:
+        """The actor's permission to do ``doing``; a refusal leaves the
+        transaction and is logged (see :func:`lifecycle.tracking.authorize.permit`)."""
+        try:
+            return permit(self.workflow, actor, actors, doing, reason)
+        except ActionRefused as error:
+            entry: dict[str, str | None] = {
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "detail": str(error),
+            }
+            raise _Refusal(error, entry) from None
+
 
 class _Refusal(Exception):
     """Carries a refusal out of a transaction so it can be logged after rollback."""
@@ -144,7 +167,7 @@ class Tracker:
         start: dt.date,
         end: dt.date,
         *,
-        actor: str = SYSTEM_ACTOR,
+        actor: str,
         phase: str | None = None,
     ) -> Partnership:
         """Start tracking a partnership that follows the workflow at ``workflow_path``.
@@ -161,6 +184,7 @@ class Tracker:
             raise TrackingError(f"the contract ends ({end}) before it starts ({start})")
         if not workflow.phases:
             raise TrackingError(f"workflow {workflow.id!r} has no phases to track")
+        self._person(workflow, actor)
         phase = phase or next(iter(workflow.phases))
         if phase not in workflow.phases:
             raise UnknownName("phase", phase, workflow.phases, f" in workflow {workflow.id!r}")
@@ -232,12 +256,15 @@ class Tracker:
         actor: str,
         note: str | None = None,
         evidence: str | None = None,
+        reason: str | None = None,
     ) -> list[Change]:
         """Apply ``action`` (start, done, block, waive) to each task, in one
         transaction: all of them change, or none does.
 
         ``evidence`` (with ``done``) records that the artifacts the task produces
-        exist, e.g. a link to the signed document.
+        exist, e.g. a link to the signed document. Only a holder (or backup) of
+        a task's owner or responsible roles may change it; someone acting for
+        anyone (see :mod:`lifecycle.tracking.authorize`) needs a ``reason``.
         """
         if action not in TASK_ACTIONS:
             raise TrackingError(f"unknown task action {action!r} (one of {', '.join(TASK_ACTIONS)})")
@@ -269,6 +296,15 @@ class Tracker:
             machine = context.machines.task
             changes = []
             for tid in task_ids:
+                task = tasks[tid]
+                power = context.permit(
+                    actor,
+                    [*task.owner, *task.responsible],
+                    f"{action} task {tid!r}",
+                    reason,
+                    f"task.{action}",
+                    tid,
+                )
                 row = rows[tid]
                 before = row.state
                 guard = _predecessors_guard(tasks[tid].after, states)
@@ -277,7 +313,7 @@ class Tracker:
                 row.note = note
                 row.updated_by = actor
                 row.updated_at = utcnow()
-                context.log(actor, f"task.{action}", tid, before, after, note)
+                context.log(actor, f"task.{action}", tid, before, after, _detail(power, note))
                 if evidence is not None:
                     for artifact in tasks[tid].produces:
                         context.session.add(
@@ -298,9 +334,12 @@ class Tracker:
 
     # -- gates ----------------------------------------------------------------------
 
-    def record_evidence(self, name: str, artifact: str, evidence: str, *, actor: str) -> None:
+    def record_evidence(
+        self, name: str, artifact: str, evidence: str, *, actor: str, reason: str | None = None
+    ) -> None:
         """Record evidence that ``artifact`` exists without finishing a task, e.g.
-        a document made before tracking began."""
+        a document made before tracking began; only the roles of the tasks that
+        produce it may (anyone, for an artifact no task produces)."""
         if not evidence.strip():
             raise TrackingError("evidence must not be empty (a short text or a link)")
 
@@ -309,6 +348,14 @@ class Tracker:
             self._person(workflow, actor)
             if artifact not in workflow.artifacts:
                 raise UnknownName("artifact", artifact, workflow.artifacts, f" in workflow {workflow.id!r}")
+            makers = [r for t in workflow.tasks().values() if artifact in t.produces for r in t.owner]
+            makers += [r for t in workflow.tasks().values() if artifact in t.produces for r in t.responsible]
+            detail = evidence
+            if makers:
+                power = context.permit(
+                    actor, makers, f"record evidence for {artifact!r}", reason, "artifact.evidence", artifact
+                )
+                detail = _detail(power, evidence)
             context.session.add(
                 EvidenceRecord(
                     partnership_id=context.partnership.id,
@@ -318,7 +365,7 @@ class Tracker:
                     recorded_at=utcnow(),
                 )
             )
-            context.log(actor, "artifact.evidence", artifact, None, "present", evidence)
+            context.log(actor, "artifact.evidence", artifact, None, "present", detail)
 
         self._write(name, apply)
 
@@ -415,7 +462,9 @@ class Tracker:
 
     # -- member journeys and escalations --------------------------------------------
 
-    def start_journey(self, name: str, journey: str, member_key: str, *, actor: str) -> Change:
+    def start_journey(
+        self, name: str, journey: str, member_key: str, *, actor: str, reason: str | None = None
+    ) -> Change:
         """Start ``journey`` for the member known by the opaque ``member_key``."""
         if not _MEMBER_KEY.match(member_key):
             raise TrackingError(
@@ -436,6 +485,11 @@ class Tracker:
             if exists is not None:
                 raise TrackingError(f"member {member_key} already has journey {journey!r}")
             start = context.workflow.journeys[journey].start
+            subject = f"{journey}/{member_key}"
+            owner = context.workflow.journeys[journey].steps[start].owner
+            power = context.permit(
+                actor, [owner], f"refer a member into journey {journey!r}", reason, "journey.start", subject
+            )
             context.session.add(
                 JourneyInstance(
                     partnership_id=context.partnership.id,
@@ -446,13 +500,17 @@ class Tracker:
                     updated_at=utcnow(),
                 )
             )
-            context.log(actor, "journey.start", f"{journey}/{member_key}", None, start)
+            context.log(actor, "journey.start", subject, None, start, power.describe())
             return Change(member_key, None, start)
 
         return self._write(name, apply)
 
-    def move_journey(self, name: str, journey: str, member_key: str, to: str, *, actor: str) -> Change:
-        """Move a member's journey to step or exit ``to``, along a ``next`` link."""
+    def move_journey(
+        self, name: str, journey: str, member_key: str, to: str, *, actor: str, reason: str | None = None
+    ) -> Change:
+        """Move a member's journey to step or exit ``to``, along a ``next`` link;
+        only the owner of the step the member is at, or of the step they move
+        to, may (see :mod:`lifecycle.tracking.authorize`)."""
 
         def apply(context: _Context) -> Change:
             self._person(context.workflow, actor)
@@ -472,6 +530,10 @@ class Tracker:
                 raise TrackingError(f"member {member_key} has no journey {journey!r} (start it first)")
             subject = f"{journey}/{member_key}"
             before = instance.step
+            owners = [s.owner for s in (definition.steps.get(before), definition.steps.get(to)) if s]
+            power = context.permit(
+                actor, owners, f"move member {member_key} from {before!r}", reason, "journey.move", subject
+            )
             after = _move(
                 machine, f"member {member_key}", before, f"move:{to}", None, actor, "journey.move", subject
             )
@@ -483,19 +545,25 @@ class Tracker:
                 subject,
                 before,
                 after,
-                _handoff_note(context.workflow, definition, after),
+                _detail(power, _handoff_note(context.workflow, definition, after)),
             )
             return Change(member_key, before, after)
 
         return self._write(name, apply)
 
-    def open_escalation(self, name: str, path: str, subject: str, *, actor: str) -> tuple[int, str]:
+    def open_escalation(
+        self, name: str, path: str, subject: str, *, actor: str, reason: str | None = None
+    ) -> tuple[int, str]:
         """Raise ``subject`` (an opaque reference) on escalation ``path``; returns
-        the escalation's number and the role or person at its first level."""
+        the escalation's number and the role or person at its first level. Only
+        someone at one of the path's levels may."""
 
         def apply(context: _Context) -> tuple[int, str]:
             self._person(context.workflow, actor)
             definition = self._path(context.workflow, path)
+            power = context.permit(
+                actor, definition.levels, f"open an escalation on {path!r}", reason, "escalation.open", path
+            )
             row = Escalation(
                 partnership_id=context.partnership.id,
                 path_id=path,
@@ -509,14 +577,22 @@ class Tracker:
             context.session.flush()
             level = definition.levels[0]
             context.log(
-                actor, "escalation.open", f"{path}#{row.id}", None, row.state, f"{subject} -> {level}"
+                actor,
+                "escalation.open",
+                f"{path}#{row.id}",
+                None,
+                row.state,
+                _detail(power, f"{subject} -> {level}"),
             )
             return row.id, level
 
         return self._write(name, apply)
 
-    def move_escalation(self, name: str, number: int, action: str, *, actor: str) -> Change:
-        """``escalate`` escalation ``number`` one level up, or ``resolve`` it."""
+    def move_escalation(
+        self, name: str, number: int, action: str, *, actor: str, reason: str | None = None
+    ) -> Change:
+        """``escalate`` escalation ``number`` one level up, or ``resolve`` it;
+        only someone at its current level or a higher one may."""
 
         def apply(context: _Context) -> Change:
             self._person(context.workflow, actor)
@@ -528,12 +604,28 @@ class Tracker:
                 raise UnknownName("escalation path", row.path_id, context.workflow.escalations)
             subject = f"{row.path_id}#{number}"
             before = row.state
+            levels = context.workflow.escalations[row.path_id].levels
+            power = context.permit(
+                actor,
+                levels[_level_of(before) - 1 :] if before != RESOLVED else levels,
+                f"{action} escalation #{number}",
+                reason,
+                f"escalation.{action}",
+                subject,
+            )
             after = _move(
                 machine, f"escalation #{number}", before, action, None, actor, f"escalation.{action}", subject
             )
             row.state = after
             row.updated_at = utcnow()
-            context.log(actor, f"escalation.{action}", subject, before, after, _level_note(context, row))
+            context.log(
+                actor,
+                f"escalation.{action}",
+                subject,
+                before,
+                after,
+                _detail(power, _level_note(context, row)),
+            )
             return Change(subject, before, after)
 
         return self._write(name, apply)
@@ -581,7 +673,7 @@ class Tracker:
                 query = query.where(AuditEntry.at >= since)
             return list(session.scalars(query.order_by(AuditEntry.id)))
 
-    def rebase(self, name: str, *, actor: str = SYSTEM_ACTOR, force: bool = False) -> list[str]:
+    def rebase(self, name: str, *, actor: str, force: bool = False) -> list[str]:
         """Move the partnership to the workflow file's current version.
 
         New tasks are added as ``todo``. Refused when a task that has progress
@@ -592,6 +684,7 @@ class Tracker:
         def apply(context: _Context) -> list[str]:
             partnership = context.partnership
             workflow = context.workflow
+            self._person(workflow, actor)
             if partnership.phase != COMPLETED and partnership.phase not in workflow.phases:
                 raise TrackingError(
                     f"cannot rebase {partnership.name!r}: its current phase {partnership.phase!r} "
@@ -793,4 +886,14 @@ def _level_note(context: _Context, row: Escalation) -> str | None:
     if row.state == RESOLVED:
         return None
     levels = context.workflow.escalations[row.path_id].levels
-    return f"now with {levels[int(row.state.rsplit('-', 1)[1]) - 1]}"
+    return f"now with {levels[_level_of(row.state) - 1]}"
+
+
+def _level_of(state: str) -> int:
+    """The level (from 1) of an open escalation's state ``level-N``."""
+    return int(state.rsplit("-", 1)[1])
+
+
+def _detail(power: Permission, note: str | None) -> str:
+    """The audit detail of a permitted change: how the actor was allowed, and the note."""
+    return f"{power.describe()}; {note}" if note else power.describe()
