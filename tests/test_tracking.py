@@ -121,7 +121,7 @@ def scenario_gates_and_signoff(url: str, workflow: Path) -> None:
     assert refused.value.reasons == [
         "signed: task 'sign-contract' is todo",
         "signed: artifact 'contract' has no evidence",
-        "signed: no sign-off by role 'plan-poc' (held by jlee)",
+        "signed: no sign-off by role 'plan-poc' (can sign: jlee)",
     ]
 
     tracker.change_tasks("acme", ["write-scope"], "start", actor="jlee")
@@ -133,7 +133,9 @@ def scenario_gates_and_signoff(url: str, workflow: Path) -> None:
 
     with pytest.raises(SignoffRefused):
         tracker.sign_off("acme", "scoping", actor="mgo", evidence="looks fine")
-    assert tracker.sign_off("acme", "scoping", actor="jlee", evidence="countersigned") == ["plan-poc"]
+    assert [s.role for s in tracker.sign_off("acme", "scoping", actor="jlee", evidence="countersigned")] == [
+        "plan-poc"
+    ]
 
     report = tracker.check_gate("acme")
     assert report.met
@@ -223,16 +225,17 @@ def test_starting_at_a_later_phase_waives_earlier_tasks(db_url: str, workflow: P
     assert progress.tasks["sign-contract"] == "waived"
     assert progress.tasks["train-staff"] == "todo"
     assert tracker.partnership("late").phase == "pre-launch"
-    assert tracker.check_gate("late", "scoping").reasons() == [
-        "signed: artifact 'contract' has no evidence",
-        "signed: no sign-off by role 'plan-poc' (held by jlee)",
-    ]
+    # Gates before the phase tracking began at are not tracked, not unmet.
+    earlier = tracker.check_gate("late", "scoping")
+    assert (earlier.met, earlier.reasons(), earlier.state()) == (
+        False,
+        [],
+        "not tracked (started at pre-launch)",
+    )
     tracker.record_evidence("late", "contract", "contract 2025-88, signed before tracking", actor="jlee")
     with pytest.raises(UnknownName, match="unknown artifact 'contrct'"):
         tracker.record_evidence("late", "contrct", "x", actor="jlee")
-    assert tracker.check_gate("late", "scoping").reasons() == [
-        "signed: no sign-off by role 'plan-poc' (held by jlee)"
-    ]
+    assert tracker.progress("late")[1].evidence["contract"] == ["contract 2025-88, signed before tracking"]
 
 
 def test_rebase_after_the_workflow_changed(db_url: str, workflow: Path) -> None:

@@ -46,7 +46,9 @@ def test_a_backup_acts_and_is_recorded_as_backup(new_db: NewDb, tmp_path: Path) 
     tracker.change_tasks("acme", ["sign-contract"], "start", actor="jlee")
     tracker.change_tasks("acme", ["sign-contract"], "done", actor="jlee", evidence="contract.pdf")
     # The backup's sign-off counts, as the checks (GATE002, what-if) count it.
-    assert tracker.sign_off("acme", "scoping", actor="mbell", evidence="countersigned") == ["plan-poc"]
+    assert [s.how for s in tracker.sign_off("acme", "scoping", actor="mbell", evidence="countersigned")] == [
+        "as backup for plan-poc"
+    ]
     assert tracker.check_gate("acme").met
     assert tracker.audit("acme", action="gate.signoff")[-1].detail == "as backup for plan-poc: countersigned"
 
@@ -58,7 +60,7 @@ def test_whatif_and_the_tracker_agree_when_the_only_sponsor_leaves(new_db: NewDb
     report = whatif(load(path), ["person:jlee"])
     assert not [d for d in report.new if d.code == "GATE002"]
     tracker = started(new_db(), path)
-    assert tracker.sign_off("acme", "scoping", actor="mbell", evidence="ok") == ["plan-poc"]
+    assert [s.role for s in tracker.sign_off("acme", "scoping", actor="mbell", evidence="ok")] == ["plan-poc"]
     with pytest.raises(SignoffRefused):
         tracker.sign_off("acme", "scoping", actor="mgo", evidence="ok")
 

@@ -25,6 +25,14 @@ def _criteria(facts: Facts) -> Iterator[tuple[str, str, tuple[object, ...]]]:
 
 
 def unsatisfiable_criterion(facts: Facts) -> Iterator[Finding]:
+    for pid, phase in facts.workflow.phases.items():
+        if phase.exit_gate is not None and not phase.exit_gate.criteria:
+            yield Finding(
+                ("phases", pid, "exit_gate"),
+                f"the exit gate of {pid!r} has no criteria, so it can never be met",
+                pid,
+                "list the criteria that show the phase is done, or remove the gate",
+            )
     for pid, cid, path in _criteria(facts):
         gate = facts.workflow.phases[pid].exit_gate
         assert gate is not None
@@ -99,7 +107,7 @@ RULES = (
         "unsatisfiable-criterion",
         Family.GATES,
         Severity.ERROR,
-        "A gate criterion can never be shown to be met.",
+        "A gate, or one of its criteria, can never be shown to be met.",
         "list tasks, artifacts or sign-offs that exist before the gate",
         unsatisfiable_criterion,
     ),

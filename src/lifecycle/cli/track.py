@@ -98,12 +98,20 @@ def _task_command(action: str, help_text: str) -> click.Command:
         reason: str | None,
         db: str | None,
         workflow: str | None,
-        **extra: str | None,
+        **extra: str | bool | None,
     ) -> None:
         tracker = open_tracker(db, workflow)
         evidence = extra.get("evidence")
+        assert evidence is None or isinstance(evidence, str)
         changes = tracker.change_tasks(
-            name, tasks, action, actor=actor, note=note, evidence=evidence, reason=reason
+            name,
+            tasks,
+            action,
+            actor=actor,
+            note=note,
+            evidence=evidence,
+            reason=reason,
+            no_evidence=bool(extra.get("no_evidence")),
         )
         for change in changes:
             click.echo(f"{change.subject}: {change.before} -> {change.after}")
@@ -113,6 +121,11 @@ def _task_command(action: str, help_text: str) -> click.Command:
         command = click.option("--evidence", help="Evidence (text or link) for the artifacts it produces.")(
             command
         )
+        command = click.option(
+            "--no-evidence",
+            is_flag=True,
+            help="Finish a task that produces an artifact without evidence yet (needs --reason).",
+        )(command)
     return task.command(action)(command)
 
 
@@ -159,8 +172,11 @@ def gate_signoff(
     name: str, gate_id: str, actor: str, evidence: str, role: str | None, db: str | None, workflow: str | None
 ) -> None:
     """Sign off the exit gate of phase GATE; only holders (or backups) of its signing roles may."""
-    roles = open_tracker(db, workflow).sign_off(name, gate_id, actor=actor, evidence=evidence, role=role)
-    click.echo(f"{actor} signed {gate_id} as {', '.join(roles)}")
+    signed = open_tracker(db, workflow).sign_off(name, gate_id, actor=actor, evidence=evidence, role=role)
+    for line in signed:
+        click.echo(f"{actor} signed {gate_id} {line.how}")
+        for criterion in line.not_ready:
+            click.echo(f"  stale for {criterion}: sign again once it is in place")
 
 
 @gate.command("evidence")

@@ -78,17 +78,26 @@ def print_gate(report: GateReport) -> None:
     """Print one gate, criterion by criterion, and whether it is met."""
     out = console()
     _gate_table(out, report, current=True)
-    verdict = "[bold green]met[/]" if report.met else f"[bold red]not met[/]: {len(report.reasons())} unmet"
-    out.print(f"gate {report.phase}: {verdict}")
+    state = report.state()
+    style = "bold green" if report.met else "dim" if report.untracked else "bold red"
+    verdict, _, rest = state.partition(":")
+    out.print(f"gate {report.phase}: [{style}]{verdict}[/]" + (f":{rest}" if rest else ""))
 
 
 def _gate_table(out: Console, report: GateReport, *, current: bool) -> None:
     launch = " (launch)" if report.launch else ""
     marker = " [current]" if current else ""
-    table = Table(title=f"Gate {report.phase}: {report.title}{launch}{marker}", title_justify="left")
+    title = f"Gate {report.phase}: {report.title}{launch}{marker}"
+    if report.untracked is not None:
+        out.print(f"[bold]{title}[/]: [dim]{report.state()}[/]")
+        return
+    table = Table(title=title, title_justify="left")
     for column in ("criterion", "met", "unmet", "evidence"):
         table.add_column(column, overflow="fold")
     for c in report.criteria:
         met = Text("met", style="green") if c.met else Text("unmet", style="bold red")
-        table.add_row(c.id, met, "\n".join(c.unmet), "\n".join(c.evidence))
+        stale = [f"stale: {line}" for line in c.stale]
+        table.add_row(c.id, met, "\n".join([*c.unmet, *stale]), "\n".join(c.evidence))
+    for problem in report.problems:
+        table.add_row("-", Text("unmet", style="bold red"), problem, "")
     out.print(table)

@@ -46,10 +46,10 @@ from lifecycle.store.tables import (
 )
 from lifecycle.tracking.authorize import ActionRefused, Permission, permit
 from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
-from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, evaluate_gate
+from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, criterion_gaps, evaluate_gate
 from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
 
-__all__ = ["TASK_ACTIONS", "Change", "Tracker"]
+__all__ = ["TASK_ACTIONS", "Change", "Signed", "Tracker"]
 
 TASK_ACTIONS = ("start", "done", "block", "waive")
 """The task actions, each a trigger of the task machine."""
@@ -70,6 +70,18 @@ class Change:
     subject: str
     before: str | None
     after: str | None
+
+
+@dataclass(frozen=True)
+class Signed:
+    """One role a gate was signed for."""
+
+    role: str
+    how: str
+    """"as R" or "as backup for R"."""
+    not_ready: list[str]
+    """The criteria this role signs that were not ready yet, each with what is
+    missing: the sign-off is stale for them and must be given again."""
 
 
 @dataclass
@@ -205,6 +217,7 @@ class Tracker:
                 contract_start=start,
                 contract_end=end,
                 phase=phase,
+                started_phase=phase,
                 created_at=utcnow(),
             )
             session.add(partnership)
@@ -257,12 +270,16 @@ class Tracker:
         note: str | None = None,
         evidence: str | None = None,
         reason: str | None = None,
+        no_evidence: bool = False,
     ) -> list[Change]:
         """Apply ``action`` (start, done, block, waive) to each task, in one
         transaction: all of them change, or none does.
 
         ``evidence`` (with ``done``) records that the artifacts the task produces
-        exist, e.g. a link to the signed document. Only a holder (or backup) of
+        exist, e.g. a link to the signed document; finishing a task that
+        produces artifacts needs it, unless ``no_evidence`` with a ``reason``
+        says why not, and it is refused for a task that produces nothing. Only a
+        holder (or backup) of
         a task's owner or responsible roles may change it; someone acting for
         anyone (see :mod:`lifecycle.tracking.authorize`) needs a ``reason``.
         """
@@ -270,6 +287,12 @@ class Tracker:
             raise TrackingError(f"unknown task action {action!r} (one of {', '.join(TASK_ACTIONS)})")
         if evidence is not None and action != "done":
             raise TrackingError("evidence is recorded when a task is done")
+        if evidence is not None and not evidence.strip():
+            raise TrackingError("evidence must not be empty (a short text or a link)")
+        if no_evidence and (evidence is not None or action != "done"):
+            raise TrackingError("--no-evidence goes with `task done` and without --evidence")
+        if no_evidence and not (reason and reason.strip()):
+            raise TrackingError("--no-evidence needs --reason: say why the artifact has no evidence yet")
 
         def apply(context: _Context) -> list[Change]:
             workflow = context.workflow
@@ -278,6 +301,7 @@ class Tracker:
             for tid in task_ids:
                 if tid not in tasks:
                     raise UnknownName("task", tid, tasks, f" in workflow {workflow.id!r}")
+                _check_evidence(tid, tasks[tid].produces, action, evidence, no_evidence)
             pid = context.partnership.id
             # Plain (id, state) pairs for the guards; ORM rows only for the tasks that change.
             states = dict(
@@ -313,7 +337,15 @@ class Tracker:
                 row.note = note
                 row.updated_by = actor
                 row.updated_at = utcnow()
-                context.log(actor, f"task.{action}", tid, before, after, _detail(power, note))
+                unproven = f"no evidence: {reason}" if no_evidence and task.produces else None
+                context.log(
+                    actor,
+                    f"task.{action}",
+                    tid,
+                    before,
+                    after,
+                    _detail(power, "; ".join(filter(None, [note, unproven]))),
+                )
                 if evidence is not None:
                     for artifact in tasks[tid].produces:
                         context.session.add(
@@ -379,10 +411,13 @@ class Tracker:
 
     def sign_off(
         self, name: str, phase: str, *, actor: str, evidence: str, role: str | None = None
-    ) -> list[str]:
+    ) -> list[Signed]:
         """Sign the exit gate of ``phase`` as ``actor`` for each signing role they
         hold or back up (or only ``role``); returns the roles signed. A backup's
-        sign-off is logged "as backup for R" (see :mod:`lifecycle.roles`).
+        sign-off is logged "as backup for R" (see :mod:`lifecycle.roles`). A
+        sign-off counts only for the criteria whose tasks and artifacts are
+        already in place; for the others it is recorded as stale (see
+        :attr:`Signed.not_ready`) and must be given again once they are.
 
         Raises
         ------
@@ -393,10 +428,11 @@ class Tracker:
         if not evidence.strip():
             raise TrackingError("a sign-off needs evidence (a short text or a link)")
 
-        def apply(context: _Context) -> list[str]:
+        def apply(context: _Context) -> list[Signed]:
             workflow = context.workflow
             self._person(workflow, actor)
             phase_id = self._gate_phase(workflow, context.partnership, phase)
+            progress = self._progress(context.session, context.partnership)
             gate = workflow.phases[phase_id].exit_gate
             signing = sorted({r for c in (gate.criteria.values() if gate else ()) for r in c.signoff})
             if role is not None and role not in workflow.roles:
@@ -412,7 +448,15 @@ class Tracker:
                 raise _Refusal(
                     refusal, {"actor": actor, "action": "gate.signoff", "subject": phase_id, "detail": why}
                 )
+            signed = []
             for signed_role, power in chosen.items():
+                criteria = (
+                    {cid: c for cid, c in gate.criteria.items() if signed_role in c.signoff} if gate else {}
+                )
+                gaps = {cid: criterion_gaps(c, progress) for cid, c in criteria.items()}
+                ready = [cid for cid, missing in gaps.items() if not missing]
+                not_ready = [f"{cid}: {'; '.join(missing)}" for cid, missing in gaps.items() if missing]
+                signed.append(Signed(signed_role, power.describe(), not_ready))
                 context.session.add(
                     Signoff(
                         partnership_id=context.partnership.id,
@@ -421,12 +465,20 @@ class Tracker:
                         person_id=actor,
                         evidence=evidence,
                         signed_at=utcnow(),
+                        ready_for=ready,
+                        through_role=power.through,
                     )
                 )
+                stale = f" (stale for {', '.join(not_ready)})" if not_ready else ""
                 context.log(
-                    actor, "gate.signoff", phase_id, None, signed_role, f"{power.describe()}: {evidence}"
+                    actor,
+                    "gate.signoff",
+                    phase_id,
+                    None,
+                    signed_role,
+                    f"{power.describe()}: {evidence}{stale}",
                 )
-            return list(chosen)
+            return signed
 
         return self._write(name, apply)
 
@@ -829,10 +881,33 @@ class Tracker:
         signoffs: dict[str, list[SignoffFact]] = {}
         for row in session.scalars(select(Signoff).where(Signoff.partnership_id == pid).order_by(Signoff.id)):
             fact = SignoffFact(
-                row.role_id, row.person_id, row.evidence, row.signed_at.isoformat(timespec="minutes")
+                row.role_id,
+                row.person_id,
+                row.evidence,
+                row.signed_at.isoformat(timespec="minutes"),
+                None if row.ready_for is None else tuple(row.ready_for),
             )
             signoffs.setdefault(row.gate_id, []).append(fact)
-        return Progress(tasks, evidence, signoffs)
+        return Progress(tasks, evidence, signoffs, partnership.started_phase)
+
+
+def _check_evidence(
+    tid: str, produces: Sequence[str], action: str, evidence: str | None, no_evidence: bool
+) -> None:
+    """Refuse to finish a task that produces artifacts without evidence (or an
+    explicit ``no_evidence``), and evidence for a task that produces nothing."""
+    if action != "done":
+        return
+    if evidence is not None and not produces:
+        raise TrackingError(
+            f"task {tid!r} produces no artifact, so its evidence would be kept nowhere "
+            "(record evidence for an artifact with `lifecycle gate evidence`)"
+        )
+    if evidence is None and produces and not no_evidence:
+        raise TrackingError(
+            f"task {tid!r} produces {', '.join(produces)}: give --evidence (a link or a short text), "
+            "or --no-evidence --reason WHY"
+        )
 
 
 def _predecessors_guard(after: Iterable[str], states: dict[str, str]) -> Guard:
