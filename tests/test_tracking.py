@@ -156,7 +156,9 @@ def scenario_gates_and_signoff(url: str, workflow: Path) -> None:
 
 
 def scenario_journeys_and_escalations(url: str, workflow: Path) -> None:
-    tracker = new_tracker(url, workflow)
+    # Members are referred once the launch gate is passed: track from renewal on.
+    tracker = Tracker(open_store(url, create=True))
+    tracker.start_partnership("acme", str(workflow), START, END, actor="jlee", phase="renewal")
     tracker.start_journey("acme", "member", "REF-1001", actor="jlee")
     moved = tracker.move_journey("acme", "member", "REF-1001", "outreach", actor="nav")
     assert (moved.before, moved.after) == ("identify", "outreach")

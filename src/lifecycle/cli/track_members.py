@@ -39,7 +39,7 @@ def journey_start(
     change = open_tracker(db, workflow).start_journey(
         name, journey_id, member_key, actor=actor, reason=reason
     )
-    click.echo(f"{member_key}: started at {change.after}")
+    click.echo(f"{change.subject}: referred, at step {change.after}")
 
 
 @journey.command("move")
@@ -73,9 +73,11 @@ def journey_move(
 @db_option
 @workflow_option
 def journey_list(name: str, db: str | None, workflow: str | None) -> None:
-    """List the member journeys of partnership NAME."""
+    """List the member journeys of partnership NAME: journey, member, episode, step, last change."""
     for row in open_tracker(db, workflow).journeys(name):
-        click.echo(f"{row.journey_id}\t{row.member_key}\t{row.step}\t{row.updated_at:%Y-%m-%d %H:%M}")
+        click.echo(
+            f"{row.journey_id}\t{row.member_key}\t{row.episode}\t{row.step}\t{row.updated_at:%Y-%m-%d %H:%M}"
+        )
 
 
 @click.group()

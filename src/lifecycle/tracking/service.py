@@ -517,7 +517,14 @@ class Tracker:
     def start_journey(
         self, name: str, journey: str, member_key: str, *, actor: str, reason: str | None = None
     ) -> Change:
-        """Start ``journey`` for the member known by the opaque ``member_key``."""
+        """Refer the member known by the opaque ``member_key`` into ``journey``.
+
+        Referrals open at the journey's ``opens_at`` phase, or once the launch
+        gate is passed; before then they are refused and the refusal logged. A
+        member whose last episode of the journey ended at an exit may be
+        referred again: a new episode, with its own audit subject
+        (``journey/member#2``).
+        """
         if not _MEMBER_KEY.match(member_key):
             raise TrackingError(
                 f"member key {member_key!r} is not an opaque key: use a referral or case number "
@@ -527,18 +534,29 @@ class Tracker:
         def apply(context: _Context) -> Change:
             self._person(context.workflow, actor)
             self._journey(context, journey)
-            exists = context.session.scalar(
-                select(JourneyInstance.id).where(
-                    JourneyInstance.partnership_id == context.partnership.id,
-                    JourneyInstance.journey_id == journey,
-                    JourneyInstance.member_key == member_key,
+            definition = context.workflow.journeys[journey]
+            closed = referrals_closed(context.workflow, journey, context.partnership.phase)
+            if closed is not None:
+                why = f"members cannot be referred into journey {journey!r} yet: {closed}"
+                raise _Refusal(
+                    TransitionRefused(why),
+                    {
+                        "actor": actor,
+                        "action": "journey.start",
+                        "subject": f"{journey}/{member_key}",
+                        "detail": why,
+                    },
                 )
-            )
-            if exists is not None:
-                raise TrackingError(f"member {member_key} already has journey {journey!r}")
-            start = context.workflow.journeys[journey].start
-            subject = f"{journey}/{member_key}"
-            owner = context.workflow.journeys[journey].steps[start].owner
+            last = _latest_episode(context, journey, member_key)
+            if last is not None and last.step not in definition.exits:
+                raise TrackingError(
+                    f"member {member_key} is already in journey {journey!r} (at step {last.step!r}); "
+                    "a new referral opens once the member reaches an exit"
+                )
+            episode = 1 if last is None else last.episode + 1
+            start = definition.start
+            subject = _episode_subject(journey, member_key, episode)
+            owner = definition.steps[start].owner
             power = context.permit(
                 actor, [owner], f"refer a member into journey {journey!r}", reason, "journey.start", subject
             )
@@ -547,13 +565,15 @@ class Tracker:
                     partnership_id=context.partnership.id,
                     journey_id=journey,
                     member_key=member_key,
+                    episode=episode,
                     step=start,
                     started_at=utcnow(),
                     updated_at=utcnow(),
                 )
             )
-            context.log(actor, "journey.start", subject, None, start, power.describe())
-            return Change(member_key, None, start)
+            again = f"; referred again (episode {episode})" if episode > 1 else ""
+            context.log(actor, "journey.start", subject, None, start, power.describe() + again)
+            return Change(subject, None, start)
 
         return self._write(name, apply)
 
@@ -571,16 +591,10 @@ class Tracker:
             if to not in definition.steps and to not in definition.exits:
                 known = [*definition.steps, *definition.exits]
                 raise UnknownName("step or exit", to, known, f" in journey {journey!r}")
-            instance = context.session.scalar(
-                select(JourneyInstance).where(
-                    JourneyInstance.partnership_id == context.partnership.id,
-                    JourneyInstance.journey_id == journey,
-                    JourneyInstance.member_key == member_key,
-                )
-            )
+            instance = _latest_episode(context, journey, member_key)
             if instance is None:
                 raise TrackingError(f"member {member_key} has no journey {journey!r} (start it first)")
-            subject = f"{journey}/{member_key}"
+            subject = _episode_subject(journey, member_key, instance.episode)
             before = instance.step
             owners = [s.owner for s in (definition.steps.get(before), definition.steps.get(to)) if s]
             power = context.permit(
@@ -889,6 +903,45 @@ class Tracker:
             )
             signoffs.setdefault(row.gate_id, []).append(fact)
         return Progress(tasks, evidence, signoffs, partnership.started_phase)
+
+
+def referrals_closed(workflow: Workflow, journey: str, phase: str) -> str | None:
+    """Why members cannot be referred into ``journey`` while the partnership is
+    in ``phase``, or None when they can.
+
+    Referrals open at the journey's ``opens_at`` phase; without one, once the
+    first launch gate is passed (at once when the workflow has none).
+    """
+    if phase == COMPLETED:
+        return None
+    order = list(workflow.phases)
+    opens_at = workflow.journeys[journey].opens_at
+    if opens_at is not None:
+        if order.index(phase) >= order.index(opens_at):
+            return None
+        return f"the partnership is in {phase!r}; referrals open at phase {opens_at!r}"
+    launch = next((pid for pid, p in workflow.phases.items() if p.exit_gate and p.exit_gate.launch), None)
+    if launch is None or order.index(phase) > order.index(launch):
+        return None
+    return f"the partnership is in {phase!r}; referrals open once the launch gate of {launch!r} is passed"
+
+
+def _latest_episode(context: _Context, journey: str, member_key: str) -> JourneyInstance | None:
+    return context.session.scalar(
+        select(JourneyInstance)
+        .where(
+            JourneyInstance.partnership_id == context.partnership.id,
+            JourneyInstance.journey_id == journey,
+            JourneyInstance.member_key == member_key,
+        )
+        .order_by(JourneyInstance.episode.desc())
+        .limit(1)
+    )
+
+
+def _episode_subject(journey: str, member_key: str, episode: int) -> str:
+    """The audit subject of a member's episode: ``journey/member``, then ``#2`` ..."""
+    return f"{journey}/{member_key}" + (f"#{episode}" if episode > 1 else "")
 
 
 def _check_evidence(
