@@ -66,13 +66,24 @@ def partnership_list(db: str | None, workflow: str | None) -> None:
 @partnership.command("rebase")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Drop tracked tasks that disappeared (logged).")
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="A task, gate, artifact or journey step renamed in the workflow; its state moves along. Repeatable.",
+)
 @actor_option
 @db_option
 @workflow_option
-def partnership_rebase(name: str, force: bool, actor: str, db: str | None, workflow: str | None) -> None:
+def partnership_rebase(
+    name: str, force: bool, renames: tuple[str, ...], actor: str, db: str | None, workflow: str | None
+) -> None:
     """Move partnership NAME to the current version of its workflow file."""
     tracker = open_tracker(db, workflow)
-    for line in tracker.rebase(name, actor=actor, force=force):
+    from lifecycle.tracking.renames import parse_renames
+
+    for line in tracker.rebase(name, actor=actor, force=force, renames=parse_renames(renames)):
         click.echo(line)
     click.echo(f"rebased {name}")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -47,6 +47,7 @@ from lifecycle.store.tables import (
 from lifecycle.tracking.authorize import ActionRefused, Permission, permit
 from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
 from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, criterion_gaps, evaluate_gate
+from lifecycle.tracking.renames import apply_renames
 from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
 
 __all__ = ["TASK_ACTIONS", "Change", "Signed", "Tracker"]
@@ -739,18 +740,30 @@ class Tracker:
                 query = query.where(AuditEntry.at >= since)
             return list(session.scalars(query.order_by(AuditEntry.id)))
 
-    def rebase(self, name: str, *, actor: str, force: bool = False) -> list[str]:
+    def rebase(
+        self, name: str, *, actor: str, force: bool = False, renames: Mapping[str, str] | None = None
+    ) -> list[str]:
         """Move the partnership to the workflow file's current version.
 
-        New tasks are added as ``todo``. Refused when a task that has progress
-        (not ``todo``) disappeared, unless ``force``; the current phase must still
-        exist. Returns one line per change made.
+        ``renames`` maps old ids to new ones (tasks, gates, artifacts, journey
+        steps) whose tracked state moves along (see
+        :mod:`lifecycle.tracking.renames`). New tasks are added as ``todo``.
+        Refused when a task that has progress (not ``todo``) disappeared, unless
+        ``force``; the current phase must still exist. Returns one line per
+        change made.
         """
 
         def apply(context: _Context) -> list[str]:
             partnership = context.partnership
             workflow = context.workflow
             self._person(workflow, actor)
+            lines = []
+            for moved in apply_renames(context.session, partnership, workflow, renames or {}):
+                context.log(
+                    actor, f"{moved.kind}.rename", moved.old, moved.old, moved.new, "renamed in the workflow"
+                )
+                lines.append(f"renamed {moved.kind} {moved.old} -> {moved.new}")
+            context.session.flush()
             if partnership.phase != COMPLETED and partnership.phase not in workflow.phases:
                 raise TrackingError(
                     f"cannot rebase {partnership.name!r}: its current phase {partnership.phase!r} "
@@ -765,9 +778,9 @@ class Tracker:
             if tracked and not force:
                 raise TrackingError(
                     f"cannot rebase {partnership.name!r}: tracked tasks disappeared from the workflow: "
-                    f"{', '.join(tracked)} (use --force to drop them; the audit log keeps their history)"
+                    f"{', '.join(tracked)} (use --rename OLD=NEW when they were renamed, or --force to "
+                    "drop them; the audit log keeps their history)"
                 )
-            lines = []
             for row in gone:
                 context.session.delete(row)
                 context.log(actor, "task.remove", row.task_id, row.state, None, "gone from the workflow")
