@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from lifecycle.cli.track_options import (
     actor_option,
+    at_option,
     db_option,
     open_tracker,
     reason_option,
@@ -126,9 +129,12 @@ _move("resolve", "resolve", "Resolve escalation NUMBER of partnership NAME.")
 
 @escalate.command("list")
 @click.argument("name")
+@at_option
 @db_option
 @workflow_option
-def escalate_list(name: str, db: str | None, workflow: str | None) -> None:
-    """List the escalations of partnership NAME."""
-    for row in open_tracker(db, workflow).escalations(name):
-        click.echo(f"#{row.id}\t{row.path_id}\t{row.subject}\t{row.state}\t{row.opened_by}")
+def escalate_list(name: str, at: dt.datetime | None, db: str | None, workflow: str | None) -> None:
+    """List the escalations of partnership NAME: level, who has it, whether its
+    response is overdue, and who is next."""
+    from lifecycle.cli.track_views import print_escalations
+
+    print_escalations(open_tracker(db, workflow).escalation_lines(name, at))

@@ -13,6 +13,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from lifecycle.tracking import GateReport
+    from lifecycle.tracking.escalations import EscalationLine
     from lifecycle.tracking.status import Status
 
 _STATE_STYLES = {
@@ -61,8 +62,8 @@ def print_status(status: Status, today: dt.date | None = None) -> None:
     out.print("[bold]Blockers[/]" if status.blockers else "[bold]Blockers[/]: none")
     for blocker in status.blockers:
         out.print(f"  - {blocker}")
-    if status.open_escalations:
-        out.print(f"open escalations: {status.open_escalations}")
+    if status.escalations:
+        print_escalations(status.escalations, out, title="Open escalations")
     if status.deadlines:
         deadlines = Table(title="Deadlines", title_justify="left")
         for column in ("task", "due", "date", "status"):
@@ -72,6 +73,21 @@ def print_status(status: Status, today: dt.date | None = None) -> None:
             style = "bold red" if when.startswith("overdue") else ""
             deadlines.add_row(d.task, d.due, str(d.date or "-"), Text(when, style=style))
         out.print(deadlines)
+
+
+def print_escalations(
+    lines: list[EscalationLine], out: Console | None = None, title: str = "Escalations"
+) -> None:
+    """Print escalations: level, who has them, due or overdue, who is next."""
+    out = out or console()
+    table = Table(title=title, title_justify="left")
+    for column in ("#", "path", "subject", "state", "with", "response", "next"):
+        table.add_column(column, overflow="fold")
+    for e in lines:
+        with_ = f"{e.with_} ({', '.join(e.people) or 'nobody holds it'})" if e.with_ else "-"
+        due = Text(e.describe_due(), style="bold red" if e.overdue is not None else "")
+        table.add_row(str(e.number), e.path, e.subject, e.state, with_, due, e.describe_next())
+    out.print(table)
 
 
 def print_gate(report: GateReport) -> None:

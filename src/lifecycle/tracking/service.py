@@ -46,6 +46,7 @@ from lifecycle.store.tables import (
 )
 from lifecycle.tracking.authorize import ActionRefused, Permission, permit
 from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
+from lifecycle.tracking.escalations import EscalationLine, escalation_lines, level_of
 from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, criterion_gaps, evaluate_gate
 from lifecycle.tracking.renames import apply_renames
 from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
@@ -639,6 +640,7 @@ class Tracker:
                 opened_by=actor,
                 opened_at=utcnow(),
                 updated_at=utcnow(),
+                level_since=utcnow(),
             )
             context.session.add(row)
             context.session.flush()
@@ -674,7 +676,7 @@ class Tracker:
             levels = context.workflow.escalations[row.path_id].levels
             power = context.permit(
                 actor,
-                levels[_level_of(before) - 1 :] if before != RESOLVED else levels,
+                levels[level_of(before) - 1 :] if before != RESOLVED else levels,
                 f"{action} escalation #{number}",
                 reason,
                 f"escalation.{action}",
@@ -684,7 +686,7 @@ class Tracker:
                 machine, f"escalation #{number}", before, action, None, actor, f"escalation.{action}", subject
             )
             row.state = after
-            row.updated_at = utcnow()
+            row.updated_at = row.level_since = utcnow()
             context.log(
                 actor,
                 f"escalation.{action}",
@@ -703,6 +705,14 @@ class Tracker:
             partnership = self._find(session, name)
             query = select(Escalation).where(Escalation.partnership_id == partnership.id)
             return list(session.scalars(query.order_by(Escalation.id)))
+
+    def escalation_lines(self, name: str, now: dt.datetime | None = None) -> list[EscalationLine]:
+        """The partnership's escalations with their level, who has them, when
+        the level must respond, whether it is overdue (as of ``now``, by default
+        the current time) and who is next."""
+        partnership = self.partnership(name)
+        workflow = self.workflow_of(partnership).workflow
+        return escalation_lines(workflow, self.escalations(name), now or utcnow())
 
     def journeys(self, name: str) -> list[JourneyInstance]:
         """The partnership's member journeys."""
@@ -1027,12 +1037,7 @@ def _level_note(context: _Context, row: Escalation) -> str | None:
     if row.state == RESOLVED:
         return None
     levels = context.workflow.escalations[row.path_id].levels
-    return f"now with {levels[_level_of(row.state) - 1]}"
-
-
-def _level_of(state: str) -> int:
-    """The level (from 1) of an open escalation's state ``level-N``."""
-    return int(state.rsplit("-", 1)[1])
+    return f"now with {levels[level_of(row.state) - 1]}"
 
 
 def _detail(power: Permission, note: str | None) -> str:
