@@ -84,9 +84,8 @@ def print_escalations(
     for column in ("#", "path", "subject", "state", "with", "response", "next"):
         table.add_column(column, overflow="fold")
     for e in lines:
-        with_ = f"{e.with_} ({', '.join(e.people) or 'nobody holds it'})" if e.with_ else "-"
         due = Text(e.describe_due(), style="bold red" if e.overdue is not None else "")
-        table.add_row(str(e.number), e.path, e.subject, e.state, with_, due, e.describe_next())
+        table.add_row(str(e.number), e.path, e.subject, e.state, e.describe_with(), due, e.describe_next())
     out.print(table)
 
 

@@ -72,6 +72,7 @@ def permit(
         When the person holds and backs up none of ``actors`` and may not act
         for anyone (or gave no reason).
     """
+    actors = list(dict.fromkeys(actors))
     own = first_authority(workflow, person, actors)
     if own is not None:
         return Permission(own)

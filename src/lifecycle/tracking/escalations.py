@@ -73,12 +73,13 @@ class EscalationLine:
     with_: str | None
     """The role (or person) at the current level."""
     people: list[str]
-    """Who can act for that level."""
+    """Who can act for that level: its holders first, then its backups."""
     due: dt.datetime | None
     """When the current level must respond (None: no response time, or resolved)."""
     next: str | None
     """The role (or person) at the next level, None at the top."""
     next_people: list[str]
+    """Who can act for the next level, holders first."""
     overdue: dt.timedelta | None
     """How long past due, as of the time asked about; None when not overdue."""
 
@@ -88,13 +89,17 @@ class EscalationLine:
             return f"overdue by {_span(self.overdue)}"
         return f"due {self.due:%Y-%m-%d %H:%M}" if self.due else "-"
 
+    def describe_with(self) -> str:
+        """The role at the current level and who can take it, e.g. ``"cbo-pm (mgo)"``."""
+        return _who(self.with_, self.people) if self.with_ else "-"
+
     def describe_next(self) -> str:
         """Who the escalation goes to next, with the people who can take it."""
         if self.level is None:
             return "-"
         if self.next is None:
             return "top level"
-        return f"{self.next} ({', '.join(self.next_people) or 'nobody holds it'})"
+        return _who(self.next, self.next_people)
 
 
 def escalation_lines(
@@ -126,14 +131,29 @@ def escalation_lines(
                 row.state,
                 level,
                 actor,
-                sorted(carriers(workflow, actor)),
+                _people(workflow, actor),
                 due,
                 upper,
-                sorted(carriers(workflow, upper)) if upper else [],
+                _people(workflow, upper) if upper else [],
                 overdue,
             )
         )
     return lines
+
+
+def _people(workflow: Workflow, actor: str) -> list[str]:
+    """Who can act for ``actor``: the holders (or the person), then the backups."""
+    role = workflow.roles.get(actor)
+    holders = [h for h in role.held_by if h in workflow.people] if role else [actor]
+    return holders + sorted(carriers(workflow, actor) - set(holders))
+
+
+def _who(actor: str, people: list[str]) -> str:
+    return (
+        f"{actor} ({', '.join(people[:3])}{', ...' if len(people) > 3 else ''})"
+        if people
+        else f"{actor} (nobody)"
+    )
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

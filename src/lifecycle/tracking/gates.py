@@ -154,15 +154,14 @@ def evaluate_gate(workflow: Workflow, phase_id: str, progress: Progress) -> Gate
         for role in criterion.signoff:
             facts = signed.get(role, [])
             valid = [f for f in facts if f.counts_for(cid)]
-            stale.extend(
-                f"{f.person} signed as {role} on {f.when} before the criterion was ready: sign again"
-                for f in facts
-                if not f.counts_for(cid)
-            )
             if valid:
                 evidence.extend(f"signed by {f.person} {_how(workflow, f)}: {f.evidence}" for f in valid)
             elif facts:
                 unmet.append(f"the sign-off by role {role!r} is stale (given before the criterion was ready)")
+                stale.extend(
+                    f"{f.person} signed as {role} on {f.when} before the criterion was ready: sign again"
+                    for f in facts
+                )
             else:
                 who = ", ".join(sorted(carriers(workflow, role)))
                 unmet.append(f"no sign-off by role {role!r}" + (f" (can sign: {who})" if who else ""))

@@ -56,6 +56,8 @@ __all__ = ["TASK_ACTIONS", "Change", "Signed", "Tracker"]
 TASK_ACTIONS = ("start", "done", "block", "waive")
 """The task actions, each a trigger of the task machine."""
 
+_TASK_VERBS = {"start": "start", "done": "finish", "block": "block", "waive": "waive"}
+
 SYSTEM_ACTOR = "lifecycle"
 """The actor recorded for changes lifecycle makes itself."""
 
@@ -326,7 +328,7 @@ class Tracker:
                 power = context.permit(
                     actor,
                     [*task.owner, *task.responsible],
-                    f"{action} task {tid!r}",
+                    f"{_TASK_VERBS[action]} task {tid!r}",
                     reason,
                     f"task.{action}",
                     tid,
@@ -441,6 +443,10 @@ class Tracker:
                 raise UnknownName("role", role, workflow.roles, f" in workflow {workflow.id!r}")
             powers = {r: authority(workflow, actor, r) for r in signing if role is None or r == role}
             chosen = {r: power for r, power in powers.items() if power is not None}
+            if role is None and any(not power.as_backup for power in chosen.values()):
+                # A holder signs for the seats they hold; they sign as a backup
+                # only when they ask for that role, or hold no signing role.
+                chosen = {r: power for r, power in chosen.items() if not power.as_backup}
             if not chosen:
                 wanted = f"role {role!r}" if role else "any signing role"
                 why = f"{actor} does not hold (or back up) {wanted} of gate {phase_id!r}"
