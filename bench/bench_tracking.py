@@ -77,7 +77,9 @@ def audited_batches(tracker: Tracker, workflow: Path, tasks: int, partnerships: 
     ids = [f"t{i}" for i in range(tasks)]
     names = [f"batch-{n}" for n in range(partnerships)]
     for name in names:
-        tracker.start_partnership(name, str(workflow), dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+        tracker.start_partnership(
+            name, str(workflow), dt.date(2026, 1, 1), dt.date(2026, 12, 31), actor="jlee"
+        )
     began = time.perf_counter()
     for name in names:
         tracker.change_tasks(name, ids, "start", actor="jlee")
@@ -86,7 +88,9 @@ def audited_batches(tracker: Tracker, workflow: Path, tasks: int, partnerships: 
 
 
 def audited_single(tracker: Tracker, workflow: Path, count: int) -> float:
-    tracker.start_partnership("single", str(workflow), dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    tracker.start_partnership(
+        "single", str(workflow), dt.date(2026, 1, 1), dt.date(2026, 12, 31), actor="jlee"
+    )
     began = time.perf_counter()
     for i in range(count):
         tracker.change_tasks("single", [f"t{i}"], "start", actor="jlee")

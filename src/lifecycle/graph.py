@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from lifecycle import roles
 from lifecycle.model import Journey, Workflow
 
 __all__ = [
@@ -155,14 +156,7 @@ def _cover(workflow: Workflow, actor: str) -> list[Node]:
     """The role (and the chain of its backups) or the person that carries ``actor``'s part."""
     if actor in workflow.people:
         return [("person", actor)]
-    nodes: list[Node] = []
-    seen: set[str] = set()
-    current: str | None = actor
-    while current is not None and current not in seen and current in workflow.roles:
-        seen.add(current)
-        nodes.append(("role", current))
-        current = workflow.roles[current].backup
-    return nodes
+    return [("role", rid) for rid in roles.backup_chain(workflow, actor)]
 
 
 def _interactions(workflow: Workflow) -> Iterator[tuple[str, str]]:

@@ -139,7 +139,7 @@ class Ref:
     ----------
     *kinds
         The kinds of element it may name: organization, person, role, artifact,
-        task, handoff; or, on a field of a journey, step and exit of that journey.
+        task, handoff, phase; or, on a field of a journey, step and exit of that journey.
     what
         What messages call the reference ("owner role").
     duty
@@ -151,7 +151,9 @@ class Ref:
 
     __slots__ = ("duty", "kinds", "what")
 
-    KINDS = frozenset({"organization", "person", "role", "artifact", "task", "handoff", "step", "exit"})
+    KINDS = frozenset(
+        {"organization", "person", "role", "artifact", "task", "handoff", "phase", "step", "exit"}
+    )
     """Every kind of element a reference may name."""
 
     def __init__(self, *kinds: str, what: str, duty: str | None = None) -> None:
@@ -266,7 +268,9 @@ class Role(Item):
     """The people who hold this role today."""
 
     backup: Annotated[Id | None, Ref("role", what="backup")] = None
-    """The role that covers when nobody in this role is available."""
+    """The role that covers this seat: its holders (and those of its own backup,
+    and so on) may act for this role at any time; the audit log records them as
+    acting "as backup for" this role."""
 
     decision_authority: bool = False
     """True when people in this role can make binding decisions for their
@@ -274,6 +278,12 @@ class Role(Item):
 
     description: Prose | None = None
     """What this role does in the partnership."""
+
+    acts_for_anyone: bool = False
+    """True for a role that may act in tracking for any other role (a
+    partnership lead, a facilitator): its holders may start or finish anyone's
+    task, move any member or escalation, but only with a stated reason, which
+    the audit log keeps."""
 
 
 class PhaseKind(StrEnum):
@@ -608,6 +618,11 @@ class Journey(Item):
 
     exits: dict[Id, JourneyExit] = Field(default_factory=dict)
     """The ways the journey ends, keyed by id."""
+
+    opens_at: Annotated[Id | None, Ref("phase", what="phase")] = None
+    """The phase from which members may be referred into this journey. Left
+    out, referrals open once the launch gate is passed (or at once when the
+    workflow has no launch gate)."""
 
 
 class EscalationPath(Item):

@@ -72,6 +72,7 @@ class _Resolver:
             "artifact": workflow.artifacts,
             "task": tasks,
             "handoff": workflow.handoffs,
+            "phase": workflow.phases,
         }
         for pid in workflow.people:
             if pid in workflow.roles:

@@ -15,6 +15,7 @@ import networkx as nx
 
 from lifecycle import graph
 from lifecycle.model import Task, Workflow
+from lifecycle.roles import carriers as role_carriers
 
 __all__ = ["Facts", "Settings"]
 
@@ -73,29 +74,11 @@ class Facts:
         return graph.actor_org(self.workflow, actor)
 
     def carriers(self, actor: str) -> frozenset[str]:
-        """The people who can carry ``actor``'s part: a person present in the
-        workflow, or the holders of a role and of its chain of backups."""
+        """The people who can carry ``actor``'s part (see :func:`lifecycle.roles.carriers`)."""
         found = self._carriers.get(actor)
         if found is None:
-            found = self._find_carriers(actor)
-            self._carriers[actor] = found
+            found = self._carriers[actor] = role_carriers(self.workflow, actor)
         return found
-
-    def _find_carriers(self, actor: str) -> frozenset[str]:
-        people = self.workflow.people
-        if actor in people:
-            return frozenset({actor})
-        holders: set[str] = set()
-        seen: set[str] = set()
-        current: str | None = actor
-        while current is not None and current not in seen:
-            role = self.workflow.roles.get(current)
-            if role is None:
-                break
-            seen.add(current)
-            holders.update(h for h in role.held_by if h in people)
-            current = role.backup
-        return frozenset(holders)
 
     @cached_property
     def seats(self) -> dict[str, list[str]]:

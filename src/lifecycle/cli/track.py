@@ -4,11 +4,16 @@ their phases, tasks and readiness gates."""
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import click
 
-from lifecycle.cli.track_options import actor_option, db_option, open_tracker, workflow_option
+from lifecycle.cli.track_options import (
+    actor_option,
+    db_option,
+    open_tracker,
+    reason_option,
+    workflow_option,
+)
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -26,7 +31,7 @@ def partnership() -> None:
 @click.option("--start", "start", required=True, type=_DATE, help="Contract start date (YYYY-MM-DD).")
 @click.option("--end", "end", required=True, type=_DATE, help="Contract end date (YYYY-MM-DD).")
 @click.option("--phase", help="Begin tracking at this phase; earlier tasks are recorded as waived.")
-@click.option("--as", "actor", metavar="PERSON", help="Who starts it [default: your login name].")
+@actor_option
 @db_option
 def partnership_start(
     name: str,
@@ -34,14 +39,12 @@ def partnership_start(
     start: dt.datetime,
     end: dt.datetime,
     phase: str | None,
-    actor: str | None,
+    actor: str,
     db: str | None,
 ) -> None:
     """Start tracking partnership NAME; creates the database on first use."""
     tracker = open_tracker(db, workflow, create=True)
-    started = tracker.start_partnership(
-        name, workflow, start.date(), end.date(), actor=actor or getpass.getuser(), phase=phase
-    )
+    started = tracker.start_partnership(name, workflow, start.date(), end.date(), actor=actor, phase=phase)
     click.echo(
         f"started {started.name}: {started.workflow_id}, phase {started.phase}, in {tracker.store.url}"
     )
@@ -63,15 +66,24 @@ def partnership_list(db: str | None, workflow: str | None) -> None:
 @partnership.command("rebase")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Drop tracked tasks that disappeared (logged).")
-@click.option("--as", "actor", metavar="PERSON", help="Who rebases [default: your login name].")
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="A task, gate, artifact or journey step renamed in the workflow; its state moves along. Repeatable.",
+)
+@actor_option
 @db_option
 @workflow_option
 def partnership_rebase(
-    name: str, force: bool, actor: str | None, db: str | None, workflow: str | None
+    name: str, force: bool, renames: tuple[str, ...], actor: str, db: str | None, workflow: str | None
 ) -> None:
     """Move partnership NAME to the current version of its workflow file."""
     tracker = open_tracker(db, workflow)
-    for line in tracker.rebase(name, actor=actor or getpass.getuser(), force=force):
+    from lifecycle.tracking.renames import parse_renames
+
+    for line in tracker.rebase(name, actor=actor, force=force, renames=parse_renames(renames)):
         click.echo(line)
     click.echo(f"rebased {name}")
 
@@ -86,6 +98,7 @@ def _task_command(action: str, help_text: str) -> click.Command:
     @click.argument("tasks", nargs=-1, required=True)
     @actor_option
     @click.option("--note", help="A note kept with the change.")
+    @reason_option
     @db_option
     @workflow_option
     def command(
@@ -93,13 +106,25 @@ def _task_command(action: str, help_text: str) -> click.Command:
         tasks: tuple[str, ...],
         actor: str,
         note: str | None,
+        reason: str | None,
         db: str | None,
         workflow: str | None,
-        **extra: str | None,
+        **extra: str | bool | None,
     ) -> None:
         tracker = open_tracker(db, workflow)
         evidence = extra.get("evidence")
-        for change in tracker.change_tasks(name, tasks, action, actor=actor, note=note, evidence=evidence):
+        assert evidence is None or isinstance(evidence, str)
+        changes = tracker.change_tasks(
+            name,
+            tasks,
+            action,
+            actor=actor,
+            note=note,
+            evidence=evidence,
+            reason=reason,
+            no_evidence=bool(extra.get("no_evidence")),
+        )
+        for change in changes:
             click.echo(f"{change.subject}: {change.before} -> {change.after}")
 
     command.__doc__ = help_text
@@ -107,6 +132,11 @@ def _task_command(action: str, help_text: str) -> click.Command:
         command = click.option("--evidence", help="Evidence (text or link) for the artifacts it produces.")(
             command
         )
+        command = click.option(
+            "--no-evidence",
+            is_flag=True,
+            help="Finish a task that produces an artifact without evidence yet (needs --reason).",
+        )(command)
     return task.command(action)(command)
 
 
@@ -144,15 +174,20 @@ def gate_check(name: str, gate_id: str | None, db: str | None, workflow: str | N
 @click.argument("gate_id", metavar="GATE")
 @actor_option
 @click.option("--evidence", required=True, help="What the sign-off rests on (text or link).")
-@click.option("--role", help="Sign for this role only [default: every signing role PERSON holds].")
+@click.option(
+    "--role", help="Sign for this role only [default: every signing role PERSON holds or backs up]."
+)
 @db_option
 @workflow_option
 def gate_signoff(
     name: str, gate_id: str, actor: str, evidence: str, role: str | None, db: str | None, workflow: str | None
 ) -> None:
-    """Sign off the exit gate of phase GATE; only holders of its signing roles may."""
-    roles = open_tracker(db, workflow).sign_off(name, gate_id, actor=actor, evidence=evidence, role=role)
-    click.echo(f"{actor} signed {gate_id} as {', '.join(roles)}")
+    """Sign off the exit gate of phase GATE; only holders (or backups) of its signing roles may."""
+    signed = open_tracker(db, workflow).sign_off(name, gate_id, actor=actor, evidence=evidence, role=role)
+    for line in signed:
+        click.echo(f"{actor} signed {gate_id} {line.how}")
+        for criterion in line.not_ready:
+            click.echo(f"  stale for {criterion}: sign again once it is in place")
 
 
 @gate.command("evidence")
@@ -160,13 +195,20 @@ def gate_signoff(
 @click.argument("artifact")
 @actor_option
 @click.option("--evidence", required=True, help="Where the artifact is, or what shows it exists.")
+@reason_option
 @db_option
 @workflow_option
 def gate_evidence(
-    name: str, artifact: str, actor: str, evidence: str, db: str | None, workflow: str | None
+    name: str,
+    artifact: str,
+    actor: str,
+    evidence: str,
+    reason: str | None,
+    db: str | None,
+    workflow: str | None,
 ) -> None:
     """Record evidence that ARTIFACT exists (without finishing the task that makes it)."""
-    open_tracker(db, workflow).record_evidence(name, artifact, evidence, actor=actor)
+    open_tracker(db, workflow).record_evidence(name, artifact, evidence, actor=actor, reason=reason)
     click.echo(f"evidence recorded for {artifact}")
 
 

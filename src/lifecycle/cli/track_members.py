@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
-from lifecycle.cli.track_options import actor_option, db_option, open_tracker, workflow_option
+from lifecycle.cli.track_options import (
+    actor_option,
+    at_option,
+    db_option,
+    open_tracker,
+    reason_option,
+    workflow_option,
+)
 
 
 @click.group()
@@ -17,14 +26,23 @@ def journey() -> None:
 @click.argument("journey_id", metavar="JOURNEY")
 @click.argument("member_key")
 @actor_option
+@reason_option
 @db_option
 @workflow_option
 def journey_start(
-    name: str, journey_id: str, member_key: str, actor: str, db: str | None, workflow: str | None
+    name: str,
+    journey_id: str,
+    member_key: str,
+    actor: str,
+    reason: str | None,
+    db: str | None,
+    workflow: str | None,
 ) -> None:
     """Start JOURNEY of partnership NAME for the member MEMBER_KEY (a referral or case number)."""
-    change = open_tracker(db, workflow).start_journey(name, journey_id, member_key, actor=actor)
-    click.echo(f"{member_key}: started at {change.after}")
+    change = open_tracker(db, workflow).start_journey(
+        name, journey_id, member_key, actor=actor, reason=reason
+    )
+    click.echo(f"{change.subject}: referred, at step {change.after}")
 
 
 @journey.command("move")
@@ -33,13 +51,23 @@ def journey_start(
 @click.argument("member_key")
 @click.argument("to", metavar="STEP")
 @actor_option
+@reason_option
 @db_option
 @workflow_option
 def journey_move(
-    name: str, journey_id: str, member_key: str, to: str, actor: str, db: str | None, workflow: str | None
+    name: str,
+    journey_id: str,
+    member_key: str,
+    to: str,
+    actor: str,
+    reason: str | None,
+    db: str | None,
+    workflow: str | None,
 ) -> None:
     """Move member MEMBER_KEY to STEP (a step or exit that follows the current step)."""
-    change = open_tracker(db, workflow).move_journey(name, journey_id, member_key, to, actor=actor)
+    change = open_tracker(db, workflow).move_journey(
+        name, journey_id, member_key, to, actor=actor, reason=reason
+    )
     click.echo(f"{member_key}: {change.before} -> {change.after}")
 
 
@@ -48,9 +76,11 @@ def journey_move(
 @db_option
 @workflow_option
 def journey_list(name: str, db: str | None, workflow: str | None) -> None:
-    """List the member journeys of partnership NAME."""
+    """List the member journeys of partnership NAME: journey, member, episode, step, last change."""
     for row in open_tracker(db, workflow).journeys(name):
-        click.echo(f"{row.journey_id}\t{row.member_key}\t{row.step}\t{row.updated_at:%Y-%m-%d %H:%M}")
+        click.echo(
+            f"{row.journey_id}\t{row.member_key}\t{row.episode}\t{row.step}\t{row.updated_at:%Y-%m-%d %H:%M}"
+        )
 
 
 @click.group()
@@ -63,13 +93,16 @@ def escalate() -> None:
 @click.argument("path")
 @click.argument("subject")
 @actor_option
+@reason_option
 @db_option
 @workflow_option
 def escalate_open(
-    name: str, path: str, subject: str, actor: str, db: str | None, workflow: str | None
+    name: str, path: str, subject: str, actor: str, reason: str | None, db: str | None, workflow: str | None
 ) -> None:
     """Raise SUBJECT (an opaque reference, e.g. a ticket number) on escalation PATH."""
-    number, level = open_tracker(db, workflow).open_escalation(name, path, subject, actor=actor)
+    number, level = open_tracker(db, workflow).open_escalation(
+        name, path, subject, actor=actor, reason=reason
+    )
     click.echo(f"escalation #{number} opened on {path}: with {level}")
 
 
@@ -77,10 +110,13 @@ def _move(command_name: str, action: str, help_text: str) -> None:
     @click.argument("name")
     @click.argument("number", type=int)
     @actor_option
+    @reason_option
     @db_option
     @workflow_option
-    def command(name: str, number: int, actor: str, db: str | None, workflow: str | None) -> None:
-        change = open_tracker(db, workflow).move_escalation(name, number, action, actor=actor)
+    def command(
+        name: str, number: int, actor: str, reason: str | None, db: str | None, workflow: str | None
+    ) -> None:
+        change = open_tracker(db, workflow).move_escalation(name, number, action, actor=actor, reason=reason)
         click.echo(f"escalation {change.subject}: {change.before} -> {change.after}")
 
     command.__doc__ = help_text
@@ -93,9 +129,12 @@ _move("resolve", "resolve", "Resolve escalation NUMBER of partnership NAME.")
 
 @escalate.command("list")
 @click.argument("name")
+@at_option
 @db_option
 @workflow_option
-def escalate_list(name: str, db: str | None, workflow: str | None) -> None:
-    """List the escalations of partnership NAME."""
-    for row in open_tracker(db, workflow).escalations(name):
-        click.echo(f"#{row.id}\t{row.path_id}\t{row.subject}\t{row.state}\t{row.opened_by}")
+def escalate_list(name: str, at: dt.datetime | None, db: str | None, workflow: str | None) -> None:
+    """List the escalations of partnership NAME: level, who has it, whether its
+    response is overdue, and who is next."""
+    from lifecycle.cli.track_views import print_escalations
+
+    print_escalations(open_tracker(db, workflow).escalation_lines(name, at))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -35,6 +36,26 @@ def actor_option(function: F) -> F:
     return click.option("--as", "actor", required=True, metavar="PERSON", help="Who makes the change.")(
         function
     )
+
+
+def reason_option(function: F) -> F:
+    """``--reason TEXT``: why a person acts for someone else (kept in the audit log)."""
+    return click.option(
+        "--reason",
+        help="Why you act for someone else: needed when you hold none of the roles "
+        "that may, but one that may act for anyone.",
+    )(function)
+
+
+def at_option(function: F) -> F:
+    """``--at WHEN``: show the state as of a moment (UTC), e.g. the next meeting."""
+    return click.option(
+        "--at",
+        type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+        callback=lambda _ctx, _param, value: value.replace(tzinfo=dt.UTC) if value else None,
+        metavar="WHEN",
+        help="Judge due and overdue as of this date or time (UTC) [default: now], e.g. the next meeting.",
+    )(function)
 
 
 def open_tracker(db: str | None, workflow: str | None = None, *, create: bool = False) -> Tracker:

@@ -6,19 +6,21 @@ import datetime as dt
 
 import click
 
-from lifecycle.cli.track_options import db_option, open_tracker, workflow_option
+from lifecycle.cli.track_options import at_option, db_option, open_tracker, workflow_option
 
 
 @click.command()
 @click.argument("name")
+@at_option
 @db_option
 @workflow_option
-def status(name: str, db: str | None, workflow: str | None) -> None:
-    """Show partnership NAME: phase, tasks, gates with evidence, blockers, deadlines."""
+def status(name: str, at: dt.datetime | None, db: str | None, workflow: str | None) -> None:
+    """Show partnership NAME: phase, tasks, gates with evidence, blockers,
+    deadlines, open escalations (overdue first, with who is next)."""
     from lifecycle.cli.track_views import print_status
     from lifecycle.tracking.status import partnership_status
 
-    print_status(partnership_status(open_tracker(db, workflow), name))
+    print_status(partnership_status(open_tracker(db, workflow), name, at), at.date() if at else None)
 
 
 @click.command()

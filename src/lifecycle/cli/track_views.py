@@ -13,6 +13,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from lifecycle.tracking import GateReport
+    from lifecycle.tracking.escalations import EscalationLine
     from lifecycle.tracking.status import Status
 
 _STATE_STYLES = {
@@ -61,8 +62,8 @@ def print_status(status: Status, today: dt.date | None = None) -> None:
     out.print("[bold]Blockers[/]" if status.blockers else "[bold]Blockers[/]: none")
     for blocker in status.blockers:
         out.print(f"  - {blocker}")
-    if status.open_escalations:
-        out.print(f"open escalations: {status.open_escalations}")
+    if status.escalations:
+        print_escalations(status.escalations, out, title="Open escalations")
     if status.deadlines:
         deadlines = Table(title="Deadlines", title_justify="left")
         for column in ("task", "due", "date", "status"):
@@ -74,21 +75,44 @@ def print_status(status: Status, today: dt.date | None = None) -> None:
         out.print(deadlines)
 
 
+def print_escalations(
+    lines: list[EscalationLine], out: Console | None = None, title: str = "Escalations"
+) -> None:
+    """Print escalations: level, who has them, due or overdue, who is next."""
+    out = out or console()
+    table = Table(title=title, title_justify="left")
+    for column in ("#", "path", "subject", "state", "with", "response", "next"):
+        table.add_column(column, overflow="fold")
+    for e in lines:
+        due = Text(e.describe_due(), style="bold red" if e.overdue is not None else "")
+        table.add_row(str(e.number), e.path, e.subject, e.state, e.describe_with(), due, e.describe_next())
+    out.print(table)
+
+
 def print_gate(report: GateReport) -> None:
     """Print one gate, criterion by criterion, and whether it is met."""
     out = console()
     _gate_table(out, report, current=True)
-    verdict = "[bold green]met[/]" if report.met else f"[bold red]not met[/]: {len(report.reasons())} unmet"
-    out.print(f"gate {report.phase}: {verdict}")
+    state = report.state()
+    style = "bold green" if report.met else "dim" if report.untracked else "bold red"
+    verdict, _, rest = state.partition(":")
+    out.print(f"gate {report.phase}: [{style}]{verdict}[/]" + (f":{rest}" if rest else ""))
 
 
 def _gate_table(out: Console, report: GateReport, *, current: bool) -> None:
     launch = " (launch)" if report.launch else ""
     marker = " [current]" if current else ""
-    table = Table(title=f"Gate {report.phase}: {report.title}{launch}{marker}", title_justify="left")
+    title = f"Gate {report.phase}: {report.title}{launch}{marker}"
+    if report.untracked is not None:
+        out.print(f"[bold]{title}[/]: [dim]{report.state()}[/]")
+        return
+    table = Table(title=title, title_justify="left")
     for column in ("criterion", "met", "unmet", "evidence"):
         table.add_column(column, overflow="fold")
     for c in report.criteria:
         met = Text("met", style="green") if c.met else Text("unmet", style="bold red")
-        table.add_row(c.id, met, "\n".join(c.unmet), "\n".join(c.evidence))
+        stale = [f"stale: {line}" for line in c.stale]
+        table.add_row(c.id, met, "\n".join([*c.unmet, *stale]), "\n".join(c.evidence))
+    for problem in report.problems:
+        table.add_row("-", Text("unmet", style="bold red"), problem, "")
     out.print(table)

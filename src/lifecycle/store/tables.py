@@ -80,6 +80,8 @@ class Partnership(Base):
     contract_start: Mapped[dt.date] = mapped_column(Date)
     contract_end: Mapped[dt.date] = mapped_column(Date)
     phase: Mapped[str] = mapped_column(String(80))
+    started_phase: Mapped[str | None] = mapped_column(String(80))
+    """The phase tracking began at: the gates before it are not tracked."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     """Bumped by every change to the partnership or anything it owns, so two
@@ -133,18 +135,31 @@ class Signoff(Base):
     person_id: Mapped[str] = mapped_column(String(80))
     evidence: Mapped[str] = mapped_column(Text)
     signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ready_for: Mapped[list[str] | None] = mapped_column(JSON)
+    """The criteria (ids) whose tasks and artifacts were all in place when this
+    sign-off was given: it counts for those only. None for sign-offs recorded
+    before lifecycle kept this, which count as they always did."""
+    through_role: Mapped[str | None] = mapped_column(String(80))
+    """The backup role the signer holds, when they signed as a backup."""
 
 
 class JourneyInstance(Base):
     """One member's way through a journey, keyed by an opaque member key."""
 
     __tablename__ = "journey_instances"
-    __table_args__ = (UniqueConstraint("partnership_id", "journey_id", "member_key"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "partnership_id", "journey_id", "member_key", "episode", name="uq_journey_instances_episode"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     journey_id: Mapped[str] = mapped_column(String(80))
     member_key: Mapped[str] = mapped_column(String(64))
+    episode: Mapped[int] = mapped_column(Integer, default=1)
+    """1 for a member's first referral into the journey, 2 for the next one after
+    an exit, and so on."""
     step: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -164,6 +179,8 @@ class Escalation(Base):
     opened_by: Mapped[str] = mapped_column(String(80))
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    level_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the escalation reached its current level: its response time runs from here."""
 
 
 class AuditEntry(Base):

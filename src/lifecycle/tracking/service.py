@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -32,6 +32,7 @@ from lifecycle.machine import (
     machines_for,
 )
 from lifecycle.model import EscalationPath, Journey, Workflow
+from lifecycle.roles import authority
 from lifecycle.store import Store, database_url, open_store
 from lifecycle.store.tables import (
     AuditEntry,
@@ -43,14 +44,19 @@ from lifecycle.store.tables import (
     TaskStatus,
     utcnow,
 )
+from lifecycle.tracking.authorize import ActionRefused, Permission, permit
 from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
-from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, evaluate_gate
+from lifecycle.tracking.escalations import EscalationLine, escalation_lines, level_of
+from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, criterion_gaps, evaluate_gate
+from lifecycle.tracking.renames import apply_renames
 from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
 
-__all__ = ["TASK_ACTIONS", "Change", "Tracker"]
+__all__ = ["TASK_ACTIONS", "Change", "Signed", "Tracker"]
 
 TASK_ACTIONS = ("start", "done", "block", "waive")
 """The task actions, each a trigger of the task machine."""
+
+_TASK_VERBS = {"start": "start", "done": "finish", "block": "block", "waive": "waive"}
 
 SYSTEM_ACTOR = "lifecycle"
 """The actor recorded for changes lifecycle makes itself."""
@@ -68,6 +74,18 @@ class Change:
     subject: str
     before: str | None
     after: str | None
+
+
+@dataclass(frozen=True)
+class Signed:
+    """One role a gate was signed for."""
+
+    role: str
+    how: str
+    """"as R" or "as backup for R"."""
+    not_ready: list[str]
+    """The criteria this role signs that were not ready yet, each with what is
+    missing: the sign-off is stale for them and must be given again."""
 
 
 @dataclass
@@ -108,6 +126,28 @@ class _Context:
             )
         )
 
+    def permit(
+        self,
+        actor: str,
+        actors: Sequence[str],
+        doing: str,
+        reason: str | None,
+        action: str,
+        subject: str,
+    ) -> Permission:
+        """The actor's permission to do ``doing``; a refusal leaves the
+        transaction and is logged (see :func:`lifecycle.tracking.authorize.permit`)."""
+        try:
+            return permit(self.workflow, actor, actors, doing, reason)
+        except ActionRefused as error:
+            entry: dict[str, str | None] = {
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "detail": str(error),
+            }
+            raise _Refusal(error, entry) from None
+
 
 class _Refusal(Exception):
     """Carries a refusal out of a transaction so it can be logged after rollback."""
@@ -143,7 +183,7 @@ class Tracker:
         start: dt.date,
         end: dt.date,
         *,
-        actor: str = SYSTEM_ACTOR,
+        actor: str,
         phase: str | None = None,
     ) -> Partnership:
         """Start tracking a partnership that follows the workflow at ``workflow_path``.
@@ -160,6 +200,7 @@ class Tracker:
             raise TrackingError(f"the contract ends ({end}) before it starts ({start})")
         if not workflow.phases:
             raise TrackingError(f"workflow {workflow.id!r} has no phases to track")
+        self._person(workflow, actor)
         phase = phase or next(iter(workflow.phases))
         if phase not in workflow.phases:
             raise UnknownName("phase", phase, workflow.phases, f" in workflow {workflow.id!r}")
@@ -180,6 +221,7 @@ class Tracker:
                 contract_start=start,
                 contract_end=end,
                 phase=phase,
+                started_phase=phase,
                 created_at=utcnow(),
             )
             session.add(partnership)
@@ -231,17 +273,30 @@ class Tracker:
         actor: str,
         note: str | None = None,
         evidence: str | None = None,
+        reason: str | None = None,
+        no_evidence: bool = False,
     ) -> list[Change]:
         """Apply ``action`` (start, done, block, waive) to each task, in one
         transaction: all of them change, or none does.
 
         ``evidence`` (with ``done``) records that the artifacts the task produces
-        exist, e.g. a link to the signed document.
+        exist, e.g. a link to the signed document; finishing a task that
+        produces artifacts needs it, unless ``no_evidence`` with a ``reason``
+        says why not, and it is refused for a task that produces nothing. Only a
+        holder (or backup) of
+        a task's owner or responsible roles may change it; someone acting for
+        anyone (see :mod:`lifecycle.tracking.authorize`) needs a ``reason``.
         """
         if action not in TASK_ACTIONS:
             raise TrackingError(f"unknown task action {action!r} (one of {', '.join(TASK_ACTIONS)})")
         if evidence is not None and action != "done":
             raise TrackingError("evidence is recorded when a task is done")
+        if evidence is not None and not evidence.strip():
+            raise TrackingError("evidence must not be empty (a short text or a link)")
+        if no_evidence and (evidence is not None or action != "done"):
+            raise TrackingError("--no-evidence goes with `task done` and without --evidence")
+        if no_evidence and not (reason and reason.strip()):
+            raise TrackingError("--no-evidence needs --reason: say why the artifact has no evidence yet")
 
         def apply(context: _Context) -> list[Change]:
             workflow = context.workflow
@@ -250,6 +305,7 @@ class Tracker:
             for tid in task_ids:
                 if tid not in tasks:
                     raise UnknownName("task", tid, tasks, f" in workflow {workflow.id!r}")
+                _check_evidence(tid, tasks[tid].produces, action, evidence, no_evidence)
             pid = context.partnership.id
             # Plain (id, state) pairs for the guards; ORM rows only for the tasks that change.
             states = dict(
@@ -268,6 +324,15 @@ class Tracker:
             machine = context.machines.task
             changes = []
             for tid in task_ids:
+                task = tasks[tid]
+                power = context.permit(
+                    actor,
+                    [*task.owner, *task.responsible],
+                    f"{_TASK_VERBS[action]} task {tid!r}",
+                    reason,
+                    f"task.{action}",
+                    tid,
+                )
                 row = rows[tid]
                 before = row.state
                 guard = _predecessors_guard(tasks[tid].after, states)
@@ -276,7 +341,15 @@ class Tracker:
                 row.note = note
                 row.updated_by = actor
                 row.updated_at = utcnow()
-                context.log(actor, f"task.{action}", tid, before, after, note)
+                unproven = f"no evidence: {reason}" if no_evidence and task.produces else None
+                context.log(
+                    actor,
+                    f"task.{action}",
+                    tid,
+                    before,
+                    after,
+                    _detail(power, "; ".join(filter(None, [note, unproven]))),
+                )
                 if evidence is not None:
                     for artifact in tasks[tid].produces:
                         context.session.add(
@@ -297,9 +370,12 @@ class Tracker:
 
     # -- gates ----------------------------------------------------------------------
 
-    def record_evidence(self, name: str, artifact: str, evidence: str, *, actor: str) -> None:
+    def record_evidence(
+        self, name: str, artifact: str, evidence: str, *, actor: str, reason: str | None = None
+    ) -> None:
         """Record evidence that ``artifact`` exists without finishing a task, e.g.
-        a document made before tracking began."""
+        a document made before tracking began; only the roles of the tasks that
+        produce it may (anyone, for an artifact no task produces)."""
         if not evidence.strip():
             raise TrackingError("evidence must not be empty (a short text or a link)")
 
@@ -308,6 +384,14 @@ class Tracker:
             self._person(workflow, actor)
             if artifact not in workflow.artifacts:
                 raise UnknownName("artifact", artifact, workflow.artifacts, f" in workflow {workflow.id!r}")
+            makers = [r for t in workflow.tasks().values() if artifact in t.produces for r in t.owner]
+            makers += [r for t in workflow.tasks().values() if artifact in t.produces for r in t.responsible]
+            detail = evidence
+            if makers:
+                power = context.permit(
+                    actor, makers, f"record evidence for {artifact!r}", reason, "artifact.evidence", artifact
+                )
+                detail = _detail(power, evidence)
             context.session.add(
                 EvidenceRecord(
                     partnership_id=context.partnership.id,
@@ -317,7 +401,7 @@ class Tracker:
                     recorded_at=utcnow(),
                 )
             )
-            context.log(actor, "artifact.evidence", artifact, None, "present", evidence)
+            context.log(actor, "artifact.evidence", artifact, None, "present", detail)
 
         self._write(name, apply)
 
@@ -331,39 +415,56 @@ class Tracker:
 
     def sign_off(
         self, name: str, phase: str, *, actor: str, evidence: str, role: str | None = None
-    ) -> list[str]:
+    ) -> list[Signed]:
         """Sign the exit gate of ``phase`` as ``actor`` for each signing role they
-        hold (or only ``role``); returns the roles signed.
+        hold or back up (or only ``role``); returns the roles signed. A backup's
+        sign-off is logged "as backup for R" (see :mod:`lifecycle.roles`). A
+        sign-off counts only for the criteria whose tasks and artifacts are
+        already in place; for the others it is recorded as stale (see
+        :attr:`Signed.not_ready`) and must be given again once they are.
 
         Raises
         ------
         SignoffRefused
-            When ``actor`` holds none of the gate's signing roles (or not
-            ``role``); the refusal is logged.
+            When ``actor`` holds or backs up none of the gate's signing roles
+            (or not ``role``); the refusal is logged.
         """
         if not evidence.strip():
             raise TrackingError("a sign-off needs evidence (a short text or a link)")
 
-        def apply(context: _Context) -> list[str]:
+        def apply(context: _Context) -> list[Signed]:
             workflow = context.workflow
             self._person(workflow, actor)
             phase_id = self._gate_phase(workflow, context.partnership, phase)
+            progress = self._progress(context.session, context.partnership)
             gate = workflow.phases[phase_id].exit_gate
             signing = sorted({r for c in (gate.criteria.values() if gate else ()) for r in c.signoff})
             if role is not None and role not in workflow.roles:
                 raise UnknownName("role", role, workflow.roles, f" in workflow {workflow.id!r}")
-            held = [r for r in signing if actor in workflow.roles[r].held_by] if signing else []
-            chosen = [r for r in held if role is None or r == role]
+            powers = {r: authority(workflow, actor, r) for r in signing if role is None or r == role}
+            chosen = {r: power for r, power in powers.items() if power is not None}
+            if role is None and any(not power.as_backup for power in chosen.values()):
+                # A holder signs for the seats they hold; they sign as a backup
+                # only when they ask for that role, or hold no signing role.
+                chosen = {r: power for r, power in chosen.items() if not power.as_backup}
             if not chosen:
                 wanted = f"role {role!r}" if role else "any signing role"
-                why = f"{actor} does not hold {wanted} of gate {phase_id!r}"
+                why = f"{actor} does not hold (or back up) {wanted} of gate {phase_id!r}"
                 refusal = SignoffRefused(
                     f"sign-off refused: {why}", [f"signing roles: {', '.join(signing) or 'none'}"]
                 )
                 raise _Refusal(
                     refusal, {"actor": actor, "action": "gate.signoff", "subject": phase_id, "detail": why}
                 )
-            for signed_role in chosen:
+            signed = []
+            for signed_role, power in chosen.items():
+                criteria = (
+                    {cid: c for cid, c in gate.criteria.items() if signed_role in c.signoff} if gate else {}
+                )
+                gaps = {cid: criterion_gaps(c, progress) for cid, c in criteria.items()}
+                ready = [cid for cid, missing in gaps.items() if not missing]
+                not_ready = [f"{cid}: {'; '.join(missing)}" for cid, missing in gaps.items() if missing]
+                signed.append(Signed(signed_role, power.describe(), not_ready))
                 context.session.add(
                     Signoff(
                         partnership_id=context.partnership.id,
@@ -372,10 +473,20 @@ class Tracker:
                         person_id=actor,
                         evidence=evidence,
                         signed_at=utcnow(),
+                        ready_for=ready,
+                        through_role=power.through,
                     )
                 )
-                context.log(actor, "gate.signoff", phase_id, None, signed_role, evidence)
-            return chosen
+                stale = f" (stale for {', '.join(not_ready)})" if not_ready else ""
+                context.log(
+                    actor,
+                    "gate.signoff",
+                    phase_id,
+                    None,
+                    signed_role,
+                    f"{power.describe()}: {evidence}{stale}",
+                )
+            return signed
 
         return self._write(name, apply)
 
@@ -411,8 +522,17 @@ class Tracker:
 
     # -- member journeys and escalations --------------------------------------------
 
-    def start_journey(self, name: str, journey: str, member_key: str, *, actor: str) -> Change:
-        """Start ``journey`` for the member known by the opaque ``member_key``."""
+    def start_journey(
+        self, name: str, journey: str, member_key: str, *, actor: str, reason: str | None = None
+    ) -> Change:
+        """Refer the member known by the opaque ``member_key`` into ``journey``.
+
+        Referrals open at the journey's ``opens_at`` phase, or once the launch
+        gate is passed; before then they are refused and the refusal logged. A
+        member whose last episode of the journey ended at an exit may be
+        referred again: a new episode, with its own audit subject
+        (``journey/member#2``).
+        """
         if not _MEMBER_KEY.match(member_key):
             raise TrackingError(
                 f"member key {member_key!r} is not an opaque key: use a referral or case number "
@@ -422,33 +542,55 @@ class Tracker:
         def apply(context: _Context) -> Change:
             self._person(context.workflow, actor)
             self._journey(context, journey)
-            exists = context.session.scalar(
-                select(JourneyInstance.id).where(
-                    JourneyInstance.partnership_id == context.partnership.id,
-                    JourneyInstance.journey_id == journey,
-                    JourneyInstance.member_key == member_key,
+            definition = context.workflow.journeys[journey]
+            closed = referrals_closed(context.workflow, journey, context.partnership.phase)
+            if closed is not None:
+                why = f"members cannot be referred into journey {journey!r} yet: {closed}"
+                raise _Refusal(
+                    TransitionRefused(why),
+                    {
+                        "actor": actor,
+                        "action": "journey.start",
+                        "subject": f"{journey}/{member_key}",
+                        "detail": why,
+                    },
                 )
+            last = _latest_episode(context, journey, member_key)
+            if last is not None and last.step not in definition.exits:
+                raise TrackingError(
+                    f"member {member_key} is already in journey {journey!r} (at step {last.step!r}); "
+                    "a new referral opens once the member reaches an exit"
+                )
+            episode = 1 if last is None else last.episode + 1
+            start = definition.start
+            subject = _episode_subject(journey, member_key, episode)
+            owner = definition.steps[start].owner
+            power = context.permit(
+                actor, [owner], f"refer a member into journey {journey!r}", reason, "journey.start", subject
             )
-            if exists is not None:
-                raise TrackingError(f"member {member_key} already has journey {journey!r}")
-            start = context.workflow.journeys[journey].start
             context.session.add(
                 JourneyInstance(
                     partnership_id=context.partnership.id,
                     journey_id=journey,
                     member_key=member_key,
+                    episode=episode,
                     step=start,
                     started_at=utcnow(),
                     updated_at=utcnow(),
                 )
             )
-            context.log(actor, "journey.start", f"{journey}/{member_key}", None, start)
-            return Change(member_key, None, start)
+            again = f"; referred again (episode {episode})" if episode > 1 else ""
+            context.log(actor, "journey.start", subject, None, start, power.describe() + again)
+            return Change(subject, None, start)
 
         return self._write(name, apply)
 
-    def move_journey(self, name: str, journey: str, member_key: str, to: str, *, actor: str) -> Change:
-        """Move a member's journey to step or exit ``to``, along a ``next`` link."""
+    def move_journey(
+        self, name: str, journey: str, member_key: str, to: str, *, actor: str, reason: str | None = None
+    ) -> Change:
+        """Move a member's journey to step or exit ``to``, along a ``next`` link;
+        only the owner of the step the member is at, or of the step they move
+        to, may (see :mod:`lifecycle.tracking.authorize`)."""
 
         def apply(context: _Context) -> Change:
             self._person(context.workflow, actor)
@@ -457,17 +599,15 @@ class Tracker:
             if to not in definition.steps and to not in definition.exits:
                 known = [*definition.steps, *definition.exits]
                 raise UnknownName("step or exit", to, known, f" in journey {journey!r}")
-            instance = context.session.scalar(
-                select(JourneyInstance).where(
-                    JourneyInstance.partnership_id == context.partnership.id,
-                    JourneyInstance.journey_id == journey,
-                    JourneyInstance.member_key == member_key,
-                )
-            )
+            instance = _latest_episode(context, journey, member_key)
             if instance is None:
                 raise TrackingError(f"member {member_key} has no journey {journey!r} (start it first)")
-            subject = f"{journey}/{member_key}"
+            subject = _episode_subject(journey, member_key, instance.episode)
             before = instance.step
+            owners = [s.owner for s in (definition.steps.get(before), definition.steps.get(to)) if s]
+            power = context.permit(
+                actor, owners, f"move member {member_key} from {before!r}", reason, "journey.move", subject
+            )
             after = _move(
                 machine, f"member {member_key}", before, f"move:{to}", None, actor, "journey.move", subject
             )
@@ -479,19 +619,25 @@ class Tracker:
                 subject,
                 before,
                 after,
-                _handoff_note(context.workflow, definition, after),
+                _detail(power, _handoff_note(context.workflow, definition, after)),
             )
             return Change(member_key, before, after)
 
         return self._write(name, apply)
 
-    def open_escalation(self, name: str, path: str, subject: str, *, actor: str) -> tuple[int, str]:
+    def open_escalation(
+        self, name: str, path: str, subject: str, *, actor: str, reason: str | None = None
+    ) -> tuple[int, str]:
         """Raise ``subject`` (an opaque reference) on escalation ``path``; returns
-        the escalation's number and the role or person at its first level."""
+        the escalation's number and the role or person at its first level. Only
+        someone at one of the path's levels may."""
 
         def apply(context: _Context) -> tuple[int, str]:
             self._person(context.workflow, actor)
             definition = self._path(context.workflow, path)
+            power = context.permit(
+                actor, definition.levels, f"open an escalation on {path!r}", reason, "escalation.open", path
+            )
             row = Escalation(
                 partnership_id=context.partnership.id,
                 path_id=path,
@@ -500,19 +646,28 @@ class Tracker:
                 opened_by=actor,
                 opened_at=utcnow(),
                 updated_at=utcnow(),
+                level_since=utcnow(),
             )
             context.session.add(row)
             context.session.flush()
             level = definition.levels[0]
             context.log(
-                actor, "escalation.open", f"{path}#{row.id}", None, row.state, f"{subject} -> {level}"
+                actor,
+                "escalation.open",
+                f"{path}#{row.id}",
+                None,
+                row.state,
+                _detail(power, f"{subject} -> {level}"),
             )
             return row.id, level
 
         return self._write(name, apply)
 
-    def move_escalation(self, name: str, number: int, action: str, *, actor: str) -> Change:
-        """``escalate`` escalation ``number`` one level up, or ``resolve`` it."""
+    def move_escalation(
+        self, name: str, number: int, action: str, *, actor: str, reason: str | None = None
+    ) -> Change:
+        """``escalate`` escalation ``number`` one level up, or ``resolve`` it;
+        only someone at its current level or a higher one may."""
 
         def apply(context: _Context) -> Change:
             self._person(context.workflow, actor)
@@ -524,12 +679,28 @@ class Tracker:
                 raise UnknownName("escalation path", row.path_id, context.workflow.escalations)
             subject = f"{row.path_id}#{number}"
             before = row.state
+            levels = context.workflow.escalations[row.path_id].levels
+            power = context.permit(
+                actor,
+                levels[level_of(before) - 1 :] if before != RESOLVED else levels,
+                f"{action} escalation #{number}",
+                reason,
+                f"escalation.{action}",
+                subject,
+            )
             after = _move(
                 machine, f"escalation #{number}", before, action, None, actor, f"escalation.{action}", subject
             )
             row.state = after
-            row.updated_at = utcnow()
-            context.log(actor, f"escalation.{action}", subject, before, after, _level_note(context, row))
+            row.updated_at = row.level_since = utcnow()
+            context.log(
+                actor,
+                f"escalation.{action}",
+                subject,
+                before,
+                after,
+                _detail(power, _level_note(context, row)),
+            )
             return Change(subject, before, after)
 
         return self._write(name, apply)
@@ -540,6 +711,14 @@ class Tracker:
             partnership = self._find(session, name)
             query = select(Escalation).where(Escalation.partnership_id == partnership.id)
             return list(session.scalars(query.order_by(Escalation.id)))
+
+    def escalation_lines(self, name: str, now: dt.datetime | None = None) -> list[EscalationLine]:
+        """The partnership's escalations with their level, who has them, when
+        the level must respond, whether it is overdue (as of ``now``, by default
+        the current time) and who is next."""
+        partnership = self.partnership(name)
+        workflow = self.workflow_of(partnership).workflow
+        return escalation_lines(workflow, self.escalations(name), now or utcnow())
 
     def journeys(self, name: str) -> list[JourneyInstance]:
         """The partnership's member journeys."""
@@ -577,17 +756,30 @@ class Tracker:
                 query = query.where(AuditEntry.at >= since)
             return list(session.scalars(query.order_by(AuditEntry.id)))
 
-    def rebase(self, name: str, *, actor: str = SYSTEM_ACTOR, force: bool = False) -> list[str]:
+    def rebase(
+        self, name: str, *, actor: str, force: bool = False, renames: Mapping[str, str] | None = None
+    ) -> list[str]:
         """Move the partnership to the workflow file's current version.
 
-        New tasks are added as ``todo``. Refused when a task that has progress
-        (not ``todo``) disappeared, unless ``force``; the current phase must still
-        exist. Returns one line per change made.
+        ``renames`` maps old ids to new ones (tasks, gates, artifacts, journey
+        steps) whose tracked state moves along (see
+        :mod:`lifecycle.tracking.renames`). New tasks are added as ``todo``.
+        Refused when a task that has progress (not ``todo``) disappeared, unless
+        ``force``; the current phase must still exist. Returns one line per
+        change made.
         """
 
         def apply(context: _Context) -> list[str]:
             partnership = context.partnership
             workflow = context.workflow
+            self._person(workflow, actor)
+            lines = []
+            for moved in apply_renames(context.session, partnership, workflow, renames or {}):
+                context.log(
+                    actor, f"{moved.kind}.rename", moved.old, moved.old, moved.new, "renamed in the workflow"
+                )
+                lines.append(f"renamed {moved.kind} {moved.old} -> {moved.new}")
+            context.session.flush()
             if partnership.phase != COMPLETED and partnership.phase not in workflow.phases:
                 raise TrackingError(
                     f"cannot rebase {partnership.name!r}: its current phase {partnership.phase!r} "
@@ -602,9 +794,9 @@ class Tracker:
             if tracked and not force:
                 raise TrackingError(
                     f"cannot rebase {partnership.name!r}: tracked tasks disappeared from the workflow: "
-                    f"{', '.join(tracked)} (use --force to drop them; the audit log keeps their history)"
+                    f"{', '.join(tracked)} (use --rename OLD=NEW when they were renamed, or --force to "
+                    "drop them; the audit log keeps their history)"
                 )
-            lines = []
             for row in gone:
                 context.session.delete(row)
                 context.log(actor, "task.remove", row.task_id, row.state, None, "gone from the workflow")
@@ -732,10 +924,72 @@ class Tracker:
         signoffs: dict[str, list[SignoffFact]] = {}
         for row in session.scalars(select(Signoff).where(Signoff.partnership_id == pid).order_by(Signoff.id)):
             fact = SignoffFact(
-                row.role_id, row.person_id, row.evidence, row.signed_at.isoformat(timespec="minutes")
+                row.role_id,
+                row.person_id,
+                row.evidence,
+                row.signed_at.isoformat(timespec="minutes"),
+                None if row.ready_for is None else tuple(row.ready_for),
             )
             signoffs.setdefault(row.gate_id, []).append(fact)
-        return Progress(tasks, evidence, signoffs)
+        return Progress(tasks, evidence, signoffs, partnership.started_phase)
+
+
+def referrals_closed(workflow: Workflow, journey: str, phase: str) -> str | None:
+    """Why members cannot be referred into ``journey`` while the partnership is
+    in ``phase``, or None when they can.
+
+    Referrals open at the journey's ``opens_at`` phase; without one, once the
+    first launch gate is passed (at once when the workflow has none).
+    """
+    if phase == COMPLETED:
+        return None
+    order = list(workflow.phases)
+    opens_at = workflow.journeys[journey].opens_at
+    if opens_at is not None:
+        if order.index(phase) >= order.index(opens_at):
+            return None
+        return f"the partnership is in {phase!r}; referrals open at phase {opens_at!r}"
+    launch = next((pid for pid, p in workflow.phases.items() if p.exit_gate and p.exit_gate.launch), None)
+    if launch is None or order.index(phase) > order.index(launch):
+        return None
+    return f"the partnership is in {phase!r}; referrals open once the launch gate of {launch!r} is passed"
+
+
+def _latest_episode(context: _Context, journey: str, member_key: str) -> JourneyInstance | None:
+    return context.session.scalar(
+        select(JourneyInstance)
+        .where(
+            JourneyInstance.partnership_id == context.partnership.id,
+            JourneyInstance.journey_id == journey,
+            JourneyInstance.member_key == member_key,
+        )
+        .order_by(JourneyInstance.episode.desc())
+        .limit(1)
+    )
+
+
+def _episode_subject(journey: str, member_key: str, episode: int) -> str:
+    """The audit subject of a member's episode: ``journey/member``, then ``#2`` ..."""
+    return f"{journey}/{member_key}" + (f"#{episode}" if episode > 1 else "")
+
+
+def _check_evidence(
+    tid: str, produces: Sequence[str], action: str, evidence: str | None, no_evidence: bool
+) -> None:
+    """Refuse to finish a task that produces artifacts without evidence (or an
+    explicit ``no_evidence``), and evidence for a task that produces nothing."""
+    if action != "done":
+        return
+    if evidence is not None and not produces:
+        raise TrackingError(
+            f"task {tid!r} produces no artifact, so its evidence would be kept nowhere "
+            "(record evidence for an artifact with `lifecycle gate evidence`)"
+        )
+    if evidence is None and produces and not no_evidence:
+        raise TrackingError(
+            f"task {tid!r} produces {', '.join(produces)}: give --evidence (a link or a short text), "
+            "or --no-evidence --reason WHY"
+        )
 
 
 def _predecessors_guard(after: Iterable[str], states: dict[str, str]) -> Guard:
@@ -789,4 +1043,9 @@ def _level_note(context: _Context, row: Escalation) -> str | None:
     if row.state == RESOLVED:
         return None
     levels = context.workflow.escalations[row.path_id].levels
-    return f"now with {levels[int(row.state.rsplit('-', 1)[1]) - 1]}"
+    return f"now with {levels[level_of(row.state) - 1]}"
+
+
+def _detail(power: Permission, note: str | None) -> str:
+    """The audit detail of a permitted change: how the actor was allowed, and the note."""
+    return f"{power.describe()}; {note}" if note else power.describe()

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from lifecycle.machine import COMPLETED, FINISHED_TASK_STATES
 from lifecycle.model import Workflow
-from lifecycle.store.tables import AuditEntry, Escalation, Partnership
+from lifecycle.store.tables import AuditEntry, Partnership
+from lifecycle.tracking.escalations import EscalationLine
 from lifecycle.tracking.gates import GateReport, evaluate_gate
 from lifecycle.tracking.service import Tracker
 
@@ -62,11 +63,13 @@ class Status:
     gates: list[GateReport]
     blockers: list[str]
     deadlines: list[Deadline]
-    open_escalations: int
+    escalations: list[EscalationLine]
+    """The open escalations, overdue ones first."""
 
 
-def partnership_status(tracker: Tracker, name: str) -> Status:
-    """Build the status of partnership ``name``."""
+def partnership_status(tracker: Tracker, name: str, now: dt.datetime | None = None) -> Status:
+    """Build the status of partnership ``name`` as of ``now`` (by default the
+    current time)."""
     partnership, progress = tracker.progress(name)
     loaded = tracker.workflow_of(partnership)
     workflow = loaded.workflow
@@ -84,13 +87,8 @@ def partnership_status(tracker: Tracker, name: str) -> Status:
     ]
     with tracker.store.transaction() as session:
         launched = _launch_date(session, partnership, workflow)
-        open_escalations = len(
-            session.scalars(
-                select(Escalation.id).where(
-                    Escalation.partnership_id == partnership.id, Escalation.state != "resolved"
-                )
-            ).all()
-        )
+    escalations = [e for e in tracker.escalation_lines(name, now) if e.level is not None]
+    escalations.sort(key=lambda e: (e.overdue is None, e.due or dt.datetime.max.replace(tzinfo=dt.UTC)))
     deadlines = []
     for tid, task in workflow.tasks().items():
         due = task.deadline
@@ -118,7 +116,7 @@ def partnership_status(tracker: Tracker, name: str) -> Status:
         gates,
         blockers,
         deadlines,
-        open_escalations,
+        escalations,
     )
 
 

@@ -1,10 +1,10 @@
 """Seal the audit log into a hash chain per partnership; block REPLACE and TRUNCATE.
 
 Existing entries are sealed in the order they were written, so a database
-upgraded from 0001 verifies like a new one from this point on.
+upgraded from an older revision verifies like a new one from this point on.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 
 from lifecycle.store.audit_chain import GENESIS, entry_hash
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
