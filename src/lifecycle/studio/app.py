@@ -37,7 +37,7 @@ from lifecycle.studio.events import Hub, TooManyListeners, watch
 from lifecycle.studio.state import Snapshot, Studio
 from lifecycle.studio.views import snapshot_view, whatif_view
 from lifecycle.studio.workspace import BadName, NotServed, Workspace
-from lifecycle.tracking import Tracker, TrackingError
+from lifecycle.tracking import Tracker, UnknownName
 
 __all__ = ["CONTENT_SECURITY_POLICY", "LOOPBACK_HOSTS", "create_app"]
 
@@ -67,6 +67,7 @@ _ASSETS = {
 _MAX_VALUE = 1024
 _MAX_WITHOUT = 50
 _SAFE_STEM = re.compile(r"[^A-Za-z0-9._-]+")
+_TARGET = re.compile(r"(person|role):[^:\s]+")
 
 T = TypeVar("T")
 
@@ -176,8 +177,8 @@ def create_app(
             raise HTTPException(404, str(error)) from None
         except UnknownElement as error:
             raise HTTPException(404, str(error)) from None
-        except (WhatIfError, TrackingError) as error:
-            raise HTTPException(404 if "no " in str(error) else 400, str(error)) from None
+        except (WhatIfError, UnknownName) as error:
+            raise HTTPException(404, str(error)) from None
         except RenderError as error:
             raise HTTPException(500, str(error)) from None
         except LifecycleError as error:
@@ -195,12 +196,19 @@ def create_app(
             raise HTTPException(409, f"{snapshot.name} has not loaded yet: {first}")
         return snapshot.document
 
+    def targets(params: dict[str, list[str]]) -> tuple[str, ...]:
+        found = tuple(params.get("without", []))
+        for target in found:
+            if not _TARGET.fullmatch(target):
+                raise HTTPException(400, f"without={target!r}: write person:ID or role:ID")
+        return found
+
     def map_request(params: dict[str, list[str]]) -> MapRequest:
         request = MapRequest(
             phase=_first(params, "phase") or None,
             journey=_first(params, "journey") or None,
             overview=_flag(params, "overview"),
-            without=tuple(params.get("without", [])),
+            without=targets(params),
         )
         if sum([bool(request.phase), bool(request.journey), request.overview]) > 1:
             raise HTTPException(400, "choose one of phase, journey and overview")
@@ -244,7 +252,7 @@ def create_app(
             raise HTTPException(400, "name someone to take out: without=person:ID or without=role:ID")
         snapshot = await snapshot_of(params)
         document = good(snapshot)
-        result = await in_thread(whatif, document, params["without"])
+        result = await in_thread(whatif, document, list(targets(params)))
         return JSONResponse(whatif_view(result, document.workflow))
 
     async def export(request: Request) -> Response:
