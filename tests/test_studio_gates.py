@@ -13,43 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
+from studio_live import track_two
 
-from lifecycle.loader import load
 from lifecycle.store import DatabaseError
 from lifecycle.studio import create_app
 from lifecycle.studio.gates import open_read_only
-from lifecycle.tracking import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYER = ROOT / "workflows" / "payer-cbo-partnership.yaml"
-
-
-def track_two(db: str, workflow: Path) -> None:
-    """Riverside has met its first gate, with evidence and sign-offs; Lakeside has just started."""
-    tracker = Tracker.open(db, create=True)
-    try:
-        start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
-        for name in ("riverside", "lakeside"):
-            tracker.start_partnership(name, str(workflow), start, end, actor="jlee")
-        doc = load(workflow)
-        phase_id, phase = next(iter(doc.workflow.phases.items()))
-        assert phase.exit_gate is not None
-        for task in phase.tasks:
-            tracker.change_tasks("riverside", [task], "start", actor="jlee")
-            tracker.change_tasks("riverside", [task], "done", actor="jlee")
-        for criterion in phase.exit_gate.criteria.values():
-            for artifact in criterion.artifacts:
-                tracker.record_evidence("riverside", artifact, f"shared drive: {artifact}.pdf", actor="jlee")
-        signers = {
-            doc.workflow.roles[role].held_by[0]
-            for criterion in phase.exit_gate.criteria.values()
-            for role in criterion.signoff
-        }
-        for person in sorted(signers):
-            tracker.sign_off("riverside", phase_id, actor=person, evidence="reviewed in the JOC")
-        assert tracker.check_gate("riverside").met
-    finally:
-        tracker.close()
 
 
 @pytest.fixture(scope="module")

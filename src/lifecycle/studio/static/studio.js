@@ -106,7 +106,7 @@ async function refresh() {
         state.view = view;
         showErrors(view.errors);
         if (view.loaded) {
-          $("title").textContent = view.title;
+          $("workflow-title").textContent = view.title;
           document.title = view.title + " · lifecycle studio";
           fillScopes(view);
           showFindings($("findings"), view.findings, $("finding-count"));
@@ -159,7 +159,7 @@ function showFindings(box, groups, counter) {
     total += group.findings.length;
     const heading = `${group.findings.length} ${group.noun}${group.findings.length === 1 ? "" : "s"}`;
     const items = group.findings.map((f) =>
-      el("button", { type: "button", class: `finding ${f.severity}`, onclick: () => selectFinding(f) },
+      el("button", { type: "button", class: `finding ${f.severity}`, onclick: (event) => selectFinding(f, event.currentTarget) },
         el("span", { class: "code" }, f.code), " ", f.message,
         el("span", { class: "where" }, f.where + (f.element ? ` · ${f.element}` : ""))),
     );
@@ -244,6 +244,7 @@ async function refreshWhatIf() {
   document.body.dataset.score = String(answer.after.score);
   $("added").hidden = false;
   showFindings($("added-list"), answer.added, null);
+  $("resilience").scrollIntoView({ block: "nearest" });
 }
 
 // -- the map -----------------------------------------------------------------------------
@@ -354,9 +355,10 @@ function installPanZoom() {
 
 // -- findings on the map -------------------------------------------------------------------
 
-function selectFinding(finding) {
+function selectFinding(finding, button) {
   state.selected = finding;
   for (const item of document.querySelectorAll(".finding")) item.classList.remove("on");
+  if (button) button.classList.add("on");
   const box = $("selected");
   box.hidden = false;
   const found = highlight(finding, true);
@@ -379,7 +381,11 @@ function highlight(finding, focus) {
   for (const node of nodes) node.classList.add("hl");
   document.body.dataset.highlighted = nodes.map((n) => n.id).join(" ");
   if (focus && nodes.length) {
-    const b = nodes[0].getBBox();
+    // The element's box in the map's own units, whatever transforms Graphviz nested it in.
+    const rect = nodes[0].getBoundingClientRect();
+    const from = toMapPoint(svg, rect.left, rect.top);
+    const to = toMapPoint(svg, rect.right, rect.bottom);
+    const b = { x: from.x, y: from.y, width: to.x - from.x, height: to.y - from.y };
     const [, , w, h] = state.baseBox;
     const nw = Math.min(w, Math.max(b.width * 6, w / 4));
     const nh = nw * (h / w);
@@ -407,7 +413,11 @@ async function loadGates() {
       class: `gate ${g.met ? "met" : "unmet"}${g.current ? " current" : ""}`,
       title: g.title,
       dataset: { partnership: p.name, phase: g.phase },
-      onclick: () => showGate(p.name, g.phase),
+      onclick: (event) => {
+        for (const chip of table.querySelectorAll(".gate.shown")) chip.classList.remove("shown");
+        event.currentTarget.classList.add("shown");
+        showGate(p.name, g.phase);
+      },
     }, g.met ? `✓ ${g.phase}` : `✗ ${g.phase}: ${g.open_criteria} open`));
     const deadline = p.next_deadline
       ? el("span", { class: p.next_deadline.overdue ? "bad" : "" }, `${p.next_deadline.task}: ${p.next_deadline.date} (${p.next_deadline.when})`)
