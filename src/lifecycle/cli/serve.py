@@ -46,6 +46,9 @@ def serve(target: str, db: str | None, port: int, host: str, open_browser: bool)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
+        # Listening before the address is printed: a page opened at once waits in
+        # the backlog instead of being refused while the server starts.
+        sock.listen(128)
     except OSError as exc:
         sock.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
