@@ -331,7 +331,7 @@ def create_app(
         try:
             async with anyio.create_task_group() as group:
                 if watch_files:
-                    group.start_soon(watch, studio, hub, stop)
+                    group.start_soon(watch, studio, hub, stop, maps.warm)
                 yield
                 stop.set()
         finally:

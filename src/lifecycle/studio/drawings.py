@@ -11,8 +11,10 @@ import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 
+from lifecycle.diagnostics import LifecycleError
 from lifecycle.drawing.maps import build_map
 from lifecycle.drawing.output import map_bytes
 from lifecycle.drawing.raci import raci_matrix
@@ -104,26 +106,68 @@ def draw_map(document: Document, request: MapRequest, fmt: str = "svg") -> bytes
 
 
 class MapCache:
-    """The last few maps drawn, by file, version, request and format."""
+    """The last few maps drawn, by file, version, request and format.
 
-    def __init__(self, size: int = 32) -> None:
+    A map asked for while it is being drawn is waited for, not drawn twice; and
+    :meth:`warm` draws the maps pages were last showing of a file as soon as it
+    changes, while the pages are still hearing about the change.
+    """
+
+    def __init__(self, size: int = 32, remembered: int = 4) -> None:
         self._size = size
+        self._remembered = remembered
         self._maps: OrderedDict[tuple[str, int, MapRequest, str], bytes] = OrderedDict()
+        self._drawing: dict[tuple[str, int, MapRequest, str], Future[bytes]] = {}
+        self._shown: dict[str, OrderedDict[MapRequest, None]] = {}
         self._lock = threading.Lock()
 
     def get(self, snapshot: Snapshot, document: Document, request: MapRequest, fmt: str = "svg") -> bytes:
         """The map of the snapshot's good document, drawn once per version."""
         key = (snapshot.name, snapshot.good_version, request, fmt)
         with self._lock:
+            if fmt == "svg":
+                shown = self._shown.setdefault(snapshot.name, OrderedDict())
+                shown[request] = None
+                shown.move_to_end(request)
+                while len(shown) > self._remembered:
+                    shown.popitem(last=False)
             if key in self._maps:
                 self._maps.move_to_end(key)
                 return self._maps[key]
-        data = draw_map(document, request, fmt)
+            pending = self._drawing.get(key)
+            if pending is None:
+                pending = self._drawing[key] = Future()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            return pending.result()
+        try:
+            data = draw_map(document, request, fmt)
+        except BaseException as error:
+            pending.set_exception(error)
+            raise
+        finally:
+            with self._lock:
+                self._drawing.pop(key, None)
         with self._lock:
             self._maps[key] = data
             while len(self._maps) > self._size:
                 self._maps.popitem(last=False)
+        pending.set_result(data)
         return data
+
+    def warm(self, snapshot: Snapshot) -> None:
+        """Draw the maps of ``snapshot`` that pages last showed of its file."""
+        if snapshot.document is None or snapshot.errors:
+            return
+        with self._lock:
+            requests = list(self._shown.get(snapshot.name, ()))
+        for request in reversed(requests):
+            try:
+                self.get(snapshot, snapshot.document, request)
+            except LifecycleError:
+                continue  # a phase the edit removed: the page falls back, nothing to warm
 
 
 def raci_file(document: Document) -> bytes:

@@ -4,12 +4,13 @@ a file watcher (watchfiles), read as server-sent events."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import anyio
 from watchfiles import awatch
 
-from lifecycle.studio.state import Studio
+from lifecycle.studio.state import Snapshot, Studio
 
 __all__ = ["Hub", "TooManyListeners", "watch"]
 
@@ -63,12 +64,15 @@ class Hub:
             queue.put_nowait(event)
 
 
-async def watch(studio: Studio, hub: Hub, stop: anyio.Event) -> None:
+async def watch(
+    studio: Studio, hub: Hub, stop: anyio.Event, changed: Callable[[Snapshot], None] | None = None
+) -> None:
     """Publish ``{"file", "version", "ok"}`` whenever a served file changes, and
     ``{"files"}`` when files appear or go, until ``stop`` is set.
 
     Editors save by writing a new file and renaming it over the old, so the
     folder is watched, not the file; a change is picked up within about 50 ms.
+    ``changed`` is then called (in a worker thread) with the file's new snapshot.
     """
     workspace = studio.workspace
     names = workspace.names()
@@ -83,3 +87,5 @@ async def watch(studio: Studio, hub: Hub, stop: anyio.Event) -> None:
             snapshot = await anyio.to_thread.run_sync(studio.refresh, name)
             if snapshot is not None:
                 hub.publish({"file": name, "version": snapshot.version, "ok": not snapshot.errors})
+                if changed is not None:
+                    await anyio.to_thread.run_sync(changed, snapshot)
