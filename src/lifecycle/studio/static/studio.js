@@ -105,7 +105,10 @@ async function refresh() {
         const view = await getJSON("/api/workflow?" + query());
         state.view = view;
         showErrors(view.errors);
-        if (view.loaded) {
+        if (!view.loaded) {
+          $("map").replaceChildren(el("p", { class: "empty" }, `${view.file} has not loaded yet: mend the errors above and save.`));
+          state.mapKey = null;
+        } else {
           $("workflow-title").textContent = view.title;
           document.title = view.title + " · lifecycle studio";
           fillScopes(view);
@@ -502,6 +505,8 @@ async function start() {
     showChips(state.view);
     await refreshMap();
   });
+  // The database changes under the page (the tracking commands); the gates follow it.
+  setInterval(() => document.body.dataset.view === "gates" && loadGates(), 15000);
   await loadFiles();
   showView(new URLSearchParams(location.search).get("view") === "gates" ? "gates" : "map");
   await refresh();
