@@ -244,6 +244,10 @@ def test_every_view_at_projector_and_laptop_size(page: playwright.Page, studio: 
         page.select_option("#scope", "journey:member")
         page.wait_for_function("document.body.dataset.mapKey.includes('journey=member')")
         shoot(page, shots, "map-journey")
+        page.locator("#panel").click()
+        shoot(page, shots, "map-journey-wide")
+        assert page.locator("aside.side").is_hidden()
+        page.locator("#panel").click()
         page.select_option("#scope", "overview")
         page.wait_for_function("document.body.dataset.mapKey.includes('overview=1')")
         shoot(page, shots, "map-overview")
@@ -251,4 +255,4 @@ def test_every_view_at_projector_and_laptop_size(page: playwright.Page, studio: 
         page.wait_for_selector("#raci tbody tr")
         shoot(page, shots, "raci")
         page.locator('#views [data-view="map"]').click()
-    assert len(list(shots.glob("map-*.png"))) == 8
+    assert len(list(shots.glob("map-*.png"))) == 10

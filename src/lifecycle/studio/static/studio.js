@@ -354,6 +354,11 @@ function installPanZoom() {
   $("zoom-in").addEventListener("click", () => zoom(1.4));
   $("zoom-out").addEventListener("click", () => zoom(1 / 1.4));
   $("zoom-fit").addEventListener("click", () => state.baseBox && setBox(state.baseBox));
+  $("panel").addEventListener("click", (event) => {
+    const wide = document.querySelector(".split").classList.toggle("wide");
+    event.currentTarget.textContent = wide ? "Show panel" : "Hide panel";
+    event.currentTarget.setAttribute("aria-pressed", String(wide));
+  });
 }
 
 // -- findings on the map -------------------------------------------------------------------
