@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from lifecycle.studio import create_app
-from lifecycle.studio.app import CONTENT_SECURITY_POLICY
 from lifecycle.studio.events import Hub, TooManyListeners
+from lifecycle.studio.guard import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parent.parent
 GO_TO = ROOT / "workflows" / "examples" / "go-to-escalation.yaml"

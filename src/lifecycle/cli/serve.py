@@ -37,9 +37,11 @@ def serve(target: str, db: str | None, port: int, host: str, open_browser: bool)
     import uvicorn
 
     from lifecycle.studio import create_app
-    from lifecycle.studio.app import LOOPBACK_HOSTS
+    from lifecycle.studio.guard import LOOPBACK_HOSTS
 
-    hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else (*LOOPBACK_HOSTS, host)
+    # On loopback, other Host names are refused (DNS rebinding); bound to another
+    # address, the machine's own names are not known in advance.
+    hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else ("*",)
     app = create_app(target, db=db, allowed_hosts=hosts)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -25,7 +25,6 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.drawing.output import RenderError
@@ -34,29 +33,14 @@ from lifecycle.loader import Document
 from lifecycle.resilience import WhatIfError, whatif
 from lifecycle.studio.drawings import EXPORT_TYPES, MapCache, MapRequest, findings_file, raci_file
 from lifecycle.studio.events import Hub, TooManyListeners, watch
+from lifecycle.studio.guard import LOOPBACK_HOSTS, SecurityHeaders
+from lifecycle.studio.params import checked_params, first, flag, targets
 from lifecycle.studio.state import Snapshot, Studio
 from lifecycle.studio.views import snapshot_view, whatif_view
 from lifecycle.studio.workspace import BadName, NotServed, Workspace
 from lifecycle.tracking import Tracker, UnknownName
 
-__all__ = ["CONTENT_SECURITY_POLICY", "LOOPBACK_HOSTS", "create_app"]
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
-"""Nothing loads from anywhere but the studio itself: no CDN, no outside request."""
-
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-"""Host names the studio answers to on loopback (others are refused, against DNS rebinding)."""
-
-_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cache-control", b"no-store"),
-]
+__all__ = ["create_app"]
 
 # The assets, by the only names they are served under.
 _ASSETS = {
@@ -64,70 +48,13 @@ _ASSETS = {
     "studio.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
-_MAX_VALUE = 1024
-_MAX_WITHOUT = 50
 _SAFE_STEM = re.compile(r"[^A-Za-z0-9._-]+")
-_TARGET = re.compile(r"(person|role):[^:\s]+")
 
 T = TypeVar("T")
 
 
-class SecurityHeaders:
-    """Add the Content-Security-Policy and its companions to every response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in _HEADERS if n not in present]
-                message["headers"] = list(message.get("headers", [])) + extra
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 def _asset(name: str) -> bytes:
     return resources.files("lifecycle.studio").joinpath("static", name).read_bytes()
-
-
-def _params(request: Request, allowed: dict[str, bool]) -> dict[str, list[str]]:
-    """The query parameters, each checked: known, not too long, repeated only if
-    ``allowed`` says so (name -> repeatable)."""
-    found: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        if key not in allowed:
-            raise HTTPException(
-                400, f"unknown parameter {key!r} (this address takes: {', '.join(allowed) or 'none'})"
-            )
-        if len(value) > _MAX_VALUE:
-            raise HTTPException(400, f"parameter {key!r} is too long")
-        if "\x00" in value:
-            raise HTTPException(400, f"parameter {key!r} holds a NUL character")
-        found.setdefault(key, []).append(value)
-        if len(found[key]) > (_MAX_WITHOUT if allowed[key] else 1):
-            raise HTTPException(400, f"parameter {key!r} is given too often")
-    return found
-
-
-def _first(params: dict[str, list[str]], key: str) -> str | None:
-    values = params.get(key)
-    return values[0] if values else None
-
-
-def _flag(params: dict[str, list[str]], key: str) -> bool:
-    value = _first(params, key)
-    if value in (None, "", "0", "false"):
-        return False
-    if value in ("1", "true"):
-        return True
-    raise HTTPException(400, f"parameter {key!r} must be 1 or 0")
 
 
 def create_app(
@@ -185,7 +112,7 @@ def create_app(
             raise HTTPException(400, str(error)) from None
 
     async def snapshot_of(params: dict[str, list[str]]) -> Snapshot:
-        name = _first(params, "file") or studio.workspace.default()
+        name = first(params, "file") or studio.workspace.default()
         if name is None:
             raise HTTPException(404, "no workflow files are served here")
         return await in_thread(studio.snapshot, name)
@@ -196,18 +123,11 @@ def create_app(
             raise HTTPException(409, f"{snapshot.name} has not loaded yet: {first}")
         return snapshot.document
 
-    def targets(params: dict[str, list[str]]) -> tuple[str, ...]:
-        found = tuple(params.get("without", []))
-        for target in found:
-            if not _TARGET.fullmatch(target):
-                raise HTTPException(400, f"without={target!r}: write person:ID or role:ID")
-        return found
-
     def map_request(params: dict[str, list[str]]) -> MapRequest:
         request = MapRequest(
-            phase=_first(params, "phase") or None,
-            journey=_first(params, "journey") or None,
-            overview=_flag(params, "overview"),
+            phase=first(params, "phase") or None,
+            journey=first(params, "journey") or None,
+            overview=flag(params, "overview"),
             without=targets(params),
         )
         if sum([bool(request.phase), bool(request.journey), request.overview]) > 1:
@@ -215,39 +135,39 @@ def create_app(
         return request
 
     async def page(request: Request) -> Response:
-        _params(request, {"file": False, "view": False})
+        checked_params(request, {"file": False, "view": False})
         return Response(_asset("index.html"), media_type="text/html; charset=utf-8")
 
     async def asset(request: Request) -> Response:
-        _params(request, {})
+        checked_params(request, {})
         name = request.path_params["name"]
         if name not in _ASSETS:
             raise HTTPException(404, "no such asset")
         return Response(_asset(name), media_type=_ASSETS[name])
 
     async def files(request: Request) -> Response:
-        _params(request, {})
+        checked_params(request, {})
         names = await anyio.to_thread.run_sync(studio.workspace.names)
         return JSONResponse(
             {"files": names, "default": names[0] if names else None, "gates": tracker is not None}
         )
 
     async def workflow(request: Request) -> Response:
-        params = _params(request, {"file": False})
+        params = checked_params(request, {"file": False})
         snapshot = await snapshot_of(params)
         return JSONResponse(snapshot_view(snapshot))
 
     map_params = {"file": False, "phase": False, "journey": False, "overview": False, "without": True}
 
     async def map_svg(request: Request) -> Response:
-        params = _params(request, map_params)
+        params = checked_params(request, map_params)
         wanted = map_request(params)
         snapshot = await snapshot_of(params)
         svg = await in_thread(maps.get, snapshot, good(snapshot), wanted, "svg")
         return Response(svg, media_type="image/svg+xml", headers={"x-version": str(snapshot.good_version)})
 
     async def what_if(request: Request) -> Response:
-        params = _params(request, {"file": False, "without": True})
+        params = checked_params(request, {"file": False, "without": True})
         if not params.get("without"):
             raise HTTPException(400, "name someone to take out: without=person:ID or without=role:ID")
         snapshot = await snapshot_of(params)
@@ -260,7 +180,7 @@ def create_app(
         kinds = {"map": ("svg", "png", "pdf"), "raci": ("xlsx",), "findings": ("json", "sarif")}
         if fmt not in kinds.get(what, ()):
             raise HTTPException(404, f"no export {what}.{fmt}")
-        params = _params(request, map_params if what == "map" else {"file": False})
+        params = checked_params(request, map_params if what == "map" else {"file": False})
         snapshot = await snapshot_of(params)
         document = good(snapshot)
         stem = snapshot.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -282,7 +202,7 @@ def create_app(
         )
 
     async def events(request: Request) -> Response:
-        _params(request, {})
+        checked_params(request, {})
         try:
             queue = hub.subscribe()
         except TooManyListeners as error:
@@ -305,20 +225,20 @@ def create_app(
         return tracker
 
     async def gates(request: Request) -> Response:
-        _params(request, {})
+        checked_params(request, {})
         from lifecycle.studio.gates import dashboard
 
         rows = await in_thread(dashboard, the_tracker())
         return JSONResponse({"partnerships": rows})
 
     async def gate(request: Request) -> Response:
-        params = _params(request, {"partnership": False, "phase": False})
-        name = _first(params, "partnership")
+        params = checked_params(request, {"partnership": False, "phase": False})
+        name = first(params, "partnership")
         if not name:
             raise HTTPException(400, "name the partnership: partnership=NAME")
         from lifecycle.studio.gates import gate_detail
 
-        detail = await in_thread(gate_detail, the_tracker(), name, _first(params, "phase") or None)
+        detail = await in_thread(gate_detail, the_tracker(), name, first(params, "phase") or None)
         return JSONResponse(detail)
 
     async def http_error(request: Request, exc: Exception) -> Response:
