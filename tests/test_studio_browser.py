@@ -256,3 +256,16 @@ def test_every_view_at_projector_and_laptop_size(page: playwright.Page, studio: 
         shoot(page, shots, "raci")
         page.locator('#views [data-view="map"]').click()
     assert len(list(shots.glob("map-*.png"))) == 10
+
+
+def test_a_workflow_saved_into_the_folder_joins_the_file_list(
+    page: playwright.Page, studio: str, folder: Path
+) -> None:
+    open_studio(page, studio)
+    added = folder / "added.yaml"
+    try:
+        save(added, GO_TO.read_text(encoding="utf-8"))
+        page.wait_for_selector('#file option[value="added.yaml"]', state="attached")
+    finally:
+        added.unlink()
+    page.wait_for_selector('#file option[value="added.yaml"]', state="detached")
