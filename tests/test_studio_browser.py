@@ -269,3 +269,13 @@ def test_a_workflow_saved_into_the_folder_joins_the_file_list(
     finally:
         added.unlink()
     page.wait_for_selector('#file option[value="added.yaml"]', state="detached")
+
+
+def test_a_finding_off_the_phase_shown_brings_back_the_whole_map(page: playwright.Page, studio: str) -> None:
+    open_studio(page, studio)
+    page.select_option("#scope", "overview")
+    page.wait_for_function("document.body.dataset.mapKey.includes('overview=1')")
+    page.locator("#findings .finding", has_text="role 'plan-poc'").first.click()
+    page.wait_for_selector("#map svg g.hl")
+    assert page.locator("#scope").input_value() == ""
+    assert page.locator("#map svg g.hl").get_attribute("id") == "lanehead-plan-poc"

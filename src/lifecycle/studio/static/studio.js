@@ -363,13 +363,20 @@ function installPanZoom() {
 
 // -- findings on the map -------------------------------------------------------------------
 
-function selectFinding(finding, button) {
+async function selectFinding(finding, button) {
   state.selected = finding;
   for (const item of document.querySelectorAll(".finding")) item.classList.remove("on");
   if (button) button.classList.add("on");
   const box = $("selected");
   box.hidden = false;
-  const found = highlight(finding, true);
+  let found = highlight(finding, true);
+  if (!found && state.scope && finding.targets.length) {
+    // Drawn in another phase, perhaps: the whole lifecycle shows every task and lane.
+    state.scope = "";
+    $("scope").value = "";
+    await refreshMap();
+    found = highlight(finding, true);
+  }
   box.replaceChildren(
     el("code", {}, finding.where), " ", el("strong", {}, finding.code), " ", finding.message,
     found ? "" : el("span", { class: "none" }, " (not drawn on this map)"),
