@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "rules": "lifecycle.cli.check:rules",
     "render": "lifecycle.cli.render:render",
     "raci": "lifecycle.cli.render:raci",
+    "serve": "lifecycle.cli.serve:serve",
 }
 
 class LazyGroup(click.Group):

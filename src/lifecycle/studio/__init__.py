@@ -1,0 +1,12 @@
+"""The studio: a local web app for facilitation sessions and gate dashboards.
+
+``lifecycle serve FILE_OR_FOLDER`` shows a workflow's swimlane map, findings,
+RACI matrix, resilience and what-if, and updates the page within a second of
+the file being saved; with ``--db`` it adds every tracked partnership's gates,
+read-only. :func:`create_app` builds the application; it binds to loopback and
+loads nothing from outside the package.
+"""
+
+from lifecycle.studio.app import create_app
+
+__all__ = ["create_app"]

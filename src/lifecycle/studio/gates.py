@@ -1,0 +1,181 @@
+"""The gates dashboard: every tracked partnership's readiness gates at a glance,
+and one gate in detail, read from a database opened read-only.
+
+The database is opened so that nothing can be written: a SQLite file through a
+``mode=ro`` connection that also refuses writes (``query_only``), PostgreSQL in
+read-only transactions. Browsing the dashboard leaves the file byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from typing import Any
+
+from sqlalchemy import create_engine, inspect, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from lifecycle.diagnostics import LifecycleError
+from lifecycle.machine import FINISHED_TASK_STATES
+from lifecycle.store import DatabaseError, Store, database_url
+from lifecycle.store.tables import Signoff
+from lifecycle.tracking import Tracker
+from lifecycle.tracking.gates import GateReport
+from lifecycle.tracking.status import Status, partnership_status
+
+__all__ = ["dashboard", "gate_detail", "open_read_only"]
+
+
+def _sqlite_engine(path: str) -> Engine:
+    uri = f"file:{path}?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    return create_engine("sqlite://", creator=connect)
+
+
+def open_read_only(db: str) -> Tracker:
+    """A tracker on the database ``db`` (a URL or a SQLite file) that can change nothing.
+
+    Raises
+    ------
+    DatabaseError
+        When the database is missing, unreachable or not a lifecycle database.
+    """
+    url = database_url(db)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise DatabaseError(f"invalid database URL {db!r} (expected e.g. sqlite:///lifecycle.db)") from None
+    shown = parsed.render_as_string(hide_password=True)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if not parsed.database or not os.path.isfile(parsed.database):
+            raise DatabaseError(f"no lifecycle database at {parsed.database or db}")
+        engine = _sqlite_engine(os.path.abspath(parsed.database))
+    elif backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = create_engine(
+            parsed, connect_args={"connect_timeout": 10, "options": "-c default_transaction_read_only=on"}
+        )
+    else:
+        raise DatabaseError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        first = str(getattr(exc, "orig", exc)).strip().splitlines()
+        raise DatabaseError(f"cannot use database {shown}: {first[0] if first else exc}") from None
+    if "partnerships" not in tables:
+        engine.dispose()
+        raise DatabaseError(f"{shown} is not a lifecycle database")
+    return Tracker(Store(engine, shown, sessionmaker(engine, expire_on_commit=False)))
+
+
+def _gate_line(report: GateReport, current: bool) -> dict[str, Any]:
+    open_criteria = [c for c in report.criteria if not c.met]
+    return {
+        "phase": report.phase,
+        "title": report.title,
+        "launch": report.launch,
+        "current": current,
+        "met": report.met,
+        "open_criteria": len(open_criteria),
+        "criteria": len(report.criteria),
+        "stale_signoffs": sum(len(c.stale) for c in report.criteria),
+        "untracked": report.untracked,
+    }
+
+
+def _next_deadline(status: Status, today: dt.date) -> dict[str, Any] | None:
+    for deadline in status.deadlines:
+        if deadline.state in FINISHED_TASK_STATES or deadline.date is None:
+            continue
+        return {
+            "task": deadline.task,
+            "due": deadline.due,
+            "date": deadline.date.isoformat(),
+            "when": deadline.describe(today),
+            "overdue": deadline.date < today,
+        }
+    return None
+
+
+def dashboard(tracker: Tracker, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every tracked partnership with its gates: met, or how many criteria are
+    open; its next deadline and its open escalations.
+
+    A partnership whose workflow file cannot be read is listed with the reason.
+    """
+    today = today or dt.date.today()
+    rows = []
+    for partnership in tracker.partnerships():
+        row: dict[str, Any] = {"name": partnership.name, "phase": partnership.phase}
+        try:
+            status = partnership_status(tracker, partnership.name)
+        except LifecycleError as error:
+            row["error"] = str(error).splitlines()[0]
+            rows.append(row)
+            continue
+        row.update(
+            workflow=status.workflow.title,
+            phase_title=status.phase_title,
+            workflow_changed=status.workflow_changed,
+            gates=[_gate_line(g, g.phase == partnership.phase) for g in status.gates],
+            next_deadline=_next_deadline(status, today),
+            open_escalations=len(status.escalations),
+            overdue_escalations=[
+                {"number": e.number, "path": e.path, "with": e.with_, "next": e.next}
+                for e in status.escalations
+                if e.overdue is not None
+            ],
+        )
+        rows.append(row)
+    return rows
+
+
+def gate_detail(tracker: Tracker, name: str, phase: str | None = None) -> dict[str, Any]:
+    """One partnership's gate (its current phase's by default): every criterion,
+    met or not and why, its evidence, and the sign-offs recorded for it.
+
+    Raises
+    ------
+    TrackingError
+        When the partnership or the phase is unknown.
+    """
+    report = tracker.check_gate(name, phase)
+    partnership = tracker.partnership(name)
+    with tracker.store.transaction() as session:
+        signoffs = [
+            {
+                "role": row.role_id,
+                "person": row.person_id,
+                "evidence": row.evidence,
+                "when": row.signed_at.isoformat(timespec="minutes"),
+            }
+            for row in session.scalars(
+                select(Signoff)
+                .where(Signoff.partnership_id == partnership.id, Signoff.gate_id == report.phase)
+                .order_by(Signoff.id)
+            )
+        ]
+    return {
+        "partnership": name,
+        "phase": report.phase,
+        "title": report.title,
+        "launch": report.launch,
+        "met": report.met,
+        "criteria": [
+            {"id": c.id, "title": c.title, "met": c.met, "unmet": c.unmet, "evidence": c.evidence}
+            for c in report.criteria
+        ],
+        "signoffs": signoffs,
+    }
