@@ -1,0 +1,604 @@
+"""Export a workflow's lane map as a laid-out BPMN 2.0 collaboration.
+
+The export is built on the same :class:`~lifecycle.drawing.lane_model.LaneMap`
+and :func:`~lifecycle.drawing.layout.place` geometry as the swimlane and
+journey maps, so a task sits in the same lane, and at the same place, in the
+BPMN file as on lifecycle's own map:
+
+- one pool (participant and process) per organization, one lane per lane of the
+  map (a role), every card a user task (journey exits: end events);
+- a link inside one organization is a sequence flow, a link across
+  organizations a message flow; handoffs are labelled ``channel: what passes``;
+- each exit gate is a conditional intermediate catch event in every pool at the
+  phase boundary: a gate is a condition the partnership waits on, not a choice
+  between paths (see ``docs/interchange.md``);
+- every pool starts at a start event and ends at an end event, so every task is
+  reachable, as an engine (SpiffWorkflow) or a modeler's linter expects;
+- what BPMN has no word for (RACI, channels, phases, stages, organization kinds)
+  goes into ``lc:`` extension elements, which modelers keep and ignore.
+
+XML is built with lxml, so any title is escaped; diagram interchange (DI) gives
+bounds to every pool, lane and node and waypoints to every flow.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from lifecycle.drawing.journey import journey_map
+from lifecycle.drawing.lane_model import Card, LaneMap, Link
+from lifecycle.drawing.lanes import UNASSIGNED
+from lifecycle.drawing.layout import LANE_W, ORG_W, Box, Geometry, place
+from lifecycle.drawing.swimlane import swimlane_map
+from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
+from lifecycle.model import Handoff, Item, Workflow
+
+__all__ = ["EVENT_SIZE", "POOL_LABEL_W", "export_bpmn"]
+
+EVENT_SIZE = 36.0
+"""Width and height of an event circle, as modelers draw them."""
+
+POOL_LABEL_W = 30.0
+"""The band at a pool's left edge where modelers write the pool's name."""
+
+END_ROOM = 84.0
+"""Room added at the right of every pool for its end events."""
+
+NOTE_LINE_H = 15.0
+
+GATEWAY_SIZE = 30.0
+"""A parallel gateway's diamond: small enough that a split and a join fit in the
+gap between two columns of the map."""
+
+GATEWAY_GAP = 6.0
+"""Space between a node and the gateway beside it."""
+
+
+@dataclass
+class _Node:
+    """A flow node with its place (DI coordinates: y grows downwards)."""
+
+    id: str
+    tag: str
+    name: str
+    pool: str
+    lane: str
+    x: float
+    y: float
+    w: float
+    h: float
+    item: Item | None = None
+    extension: list[etree._Element] = field(default_factory=list)
+    definition: str | None = None
+    """The event definition's tag (``conditionalEventDefinition``), if any."""
+
+    condition: str | None = None
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+@dataclass
+class _Flow:
+    id: str
+    source: str
+    target: str
+    name: str | None = None
+    item: Item | None = None
+    extension: list[etree._Element] = field(default_factory=list)
+
+
+def _q(namespace: str, tag: str) -> str:
+    return f"{{{namespace}}}{tag}"
+
+
+def _lc(tag: str, **attributes: str | None) -> etree._Element:
+    """An ``lc:`` extension element; attributes that are None are left out."""
+    element = etree.Element(_q(LIFECYCLE, tag), nsmap={"lc": LIFECYCLE})
+    for key, value in attributes.items():
+        if value is not None:
+            element.set(key, value)
+    return element
+
+
+def _documentation(item: Item | None) -> str | None:
+    """An item's notes, then its source on a last ``Source:`` line."""
+    if item is None:
+        return None
+    parts = [p for p in (item.notes, f"Source: {item.source}" if item.source else None) if p]
+    return "\n\n".join(parts) or None
+
+
+def _words(ids: Sequence[str]) -> str | None:
+    return " ".join(ids) if ids else None
+
+
+def _handoff_label(handoff: Handoff) -> str:
+    channel = handoff.channel.value if handoff.channel else "no channel"
+    return f"{channel}: {handoff.passes}" if handoff.passes else channel
+
+
+class _Collaboration:
+    """The pools, nodes and flows of one export, placed from lifecycle's geometry."""
+
+    def __init__(self, workflow: Workflow, lane_map: LaneMap, geometry: Geometry, journey: str | None):
+        self.workflow = workflow
+        self.lane_map = lane_map
+        self.geometry = geometry
+        self.journey = journey
+        self.pool_of_lane = {lane.key: lane.org or UNASSIGNED for lane in lane_map.lanes}
+        self.pools: list[str] = list(dict.fromkeys(self.pool_of_lane.values()))
+        self.width = geometry.width + END_ROOM
+        self.nodes: dict[str, _Node] = {}
+        self.sequence: list[_Flow] = []
+        self.messages: list[_Flow] = []
+        self._place_cards()
+        self._link_cards()
+        self._connect_pools()
+        self._parallel_gateways()
+
+    # -- geometry ---------------------------------------------------------------------------
+
+    def _top(self, box: Box) -> float:
+        """The DI y of a box's top edge (Graphviz y grows upwards, DI y downwards)."""
+        return self.geometry.height - box.bb[3]
+
+    def pool_bounds(self, pool: str) -> tuple[float, float, float, float]:
+        bands = [self.geometry.lanes[k] for k, p in self.pool_of_lane.items() if p == pool]
+        top = min(self._top(b) for b in bands)
+        return (0.0, top, self.width, sum(b.h for b in bands))
+
+    def lane_bounds(self, lane: str) -> tuple[float, float, float, float]:
+        band = self.geometry.lanes[lane]
+        return (POOL_LABEL_W, self._top(band), self.width - POOL_LABEL_W, band.h)
+
+    def _event(self, node_id: str, tag: str, name: str, lane: str, cx: float) -> _Node:
+        _, top, _, h = self.lane_bounds(lane)
+        half = EVENT_SIZE / 2
+        node = _Node(
+            node_id,
+            tag,
+            name,
+            self.pool_of_lane[lane],
+            lane,
+            cx - half,
+            top + h / 2 - half,
+            EVENT_SIZE,
+            EVENT_SIZE,
+        )
+        self.nodes[node_id] = node
+        return node
+
+    # -- cards and links ----------------------------------------------------------------------
+
+    def _place_cards(self) -> None:
+        for card in self.lane_map.cards:
+            box = self.geometry.cards[card.key].box
+            pool = self.pool_of_lane[card.lane]
+            if card.kind == "exit":
+                node_id = PREFIX["exit"] + card.key
+                half = EVENT_SIZE / 2
+                node = _Node(
+                    node_id,
+                    "endEvent",
+                    card.label,
+                    pool,
+                    card.lane,
+                    box.x - half,
+                    self.geometry.height - box.y - half,
+                    EVENT_SIZE,
+                    EVENT_SIZE,
+                )
+            else:
+                node_id = PREFIX["task"] + card.key
+                node = _Node(
+                    node_id, "userTask", card.label, pool, card.lane, box.bb[0], self._top(box), box.w, box.h
+                )
+            node.item, node.extension = self._card_item(card)
+            self.nodes[node_id] = node
+
+    def _card_item(self, card: Card) -> tuple[Item | None, list[etree._Element]]:
+        if self.journey is not None:
+            journey = self.workflow.journeys[self.journey]
+            if card.key in journey.exits:
+                end = journey.exits[card.key]
+                return end, [_lc("exit", kind=end.kind.value)]
+            step = journey.steps[card.key]
+            return step, [_lc("step", owner=step.owner, stage=step.stage.value, via=step.via)]
+        task = self.workflow.tasks()[card.key]
+        ext = _lc(
+            "task",
+            phase=card.block,
+            owner=_words(task.owner),
+            responsible=_words(task.responsible),
+            consulted=_words(task.consulted),
+            informed=_words(task.informed),
+        )
+        return task, [ext]
+
+    def _node_id(self, key: str) -> str:
+        task = PREFIX["task"] + key
+        return task if task in self.nodes else PREFIX["exit"] + key
+
+    def _order(self, link: Link) -> tuple[int, int]:
+        """Flows are written so the import reads each list (``after``, ``next``) in order."""
+        index = {c.key: i for i, c in enumerate(self.lane_map.cards)}
+        if self.journey is not None:
+            steps = self.workflow.journeys[self.journey].steps
+            nexts = steps[link.tail].next if link.tail in steps else []
+            return (index[link.tail], nexts.index(link.head) if link.head in nexts else len(nexts))
+        after = self.workflow.tasks()[link.head].after
+        return (index[link.head], after.index(link.tail) if link.tail in after else len(after))
+
+    def _link_cards(self) -> None:
+        for link in sorted(self.lane_map.links, key=self._order):
+            source, target = self._node_id(link.tail), self._node_id(link.head)
+            flow = _Flow(PREFIX["flow"] + link.key, source, target)
+            handoff_id = link.element or (link.key if link.kind == "handoff" else None)
+            if link.kind == "handoff" and handoff_id in self.workflow.handoffs:
+                handoff = self.workflow.handoffs[handoff_id]
+                flow.name = _handoff_label(handoff)
+                flow.item = handoff
+                in_order = self.journey is not None or link.tail in self.workflow.tasks()[link.head].after
+                if self.journey is None:
+                    flow.id = PREFIX["handoff"] + handoff_id
+                flow.extension.append(
+                    _lc(
+                        "handoff",
+                        id=handoff_id if self.journey is not None else None,
+                        **{"from": handoff.from_},
+                        to=handoff.to,
+                        channel=handoff.channel.value if handoff.channel else None,
+                        passes=handoff.passes,
+                        order="true" if in_order else "false",
+                    )
+                )
+            if self.nodes[source].pool == self.nodes[target].pool:
+                self.sequence.append(flow)
+            else:
+                self.messages.append(flow)
+
+    # -- start, gates and end: every node reachable ---------------------------------------------
+
+    def _checkpoints(self, pool: str, cards: list[_Node]) -> list[tuple[int, _Node]]:
+        """The pool's start, one gate event per gated block, and its end, each with the
+        index of the block it comes after (-1 for the start)."""
+        first = min(cards, key=lambda n: (n.x, n.y))
+        blocks = self.lane_map.blocks
+        start = self._event(PREFIX["start"] + pool, "startEvent", "Start", first.lane, ORG_W + LANE_W / 2)
+        if self.journey is not None and pool != self.nodes[PREFIX["task"] + self._journey_start].pool:
+            start.definition = "messageEventDefinition"
+        points = [(-1, start)]
+        block_of = {c.key: c.block for c in self.lane_map.cards}
+        for i, block in enumerate(blocks):
+            if block.gate is None:
+                continue
+            phase = self.workflow.phases[block.key]
+            assert phase.exit_gate is not None
+            in_block = [n for n in cards if block_of[self._key(n)] == block.key]
+            lane = (in_block or [first])[0].lane
+            gate = self._event(
+                f"{PREFIX['gate']}{block.key}--{pool}",
+                "intermediateCatchEvent",
+                phase.exit_gate.title,
+                lane,
+                self.geometry.gates[block.key].x,
+            )
+            gate.item = phase.exit_gate
+            gate.definition = "conditionalEventDefinition"
+            gate.condition = f"every criterion of '{phase.exit_gate.title}' is met"
+            gate.extension.append(_lc("gate", phase=block.key))
+            points.append((i, gate))
+        last = max(cards, key=lambda n: (n.x + n.w, -n.y))
+        points.append(
+            (
+                len(blocks),
+                self._event(PREFIX["end"] + pool, "endEvent", "End", last.lane, self.width - END_ROOM / 2),
+            )
+        )
+        return points
+
+    @staticmethod
+    def _key(node: _Node) -> str:
+        return node.id.split("_", 1)[1]
+
+    @property
+    def _journey_start(self) -> str:
+        assert self.journey is not None
+        return self.workflow.journeys[self.journey].start
+
+    def _connect_pools(self) -> None:
+        block_index = {b.key: i for i, b in enumerate(self.lane_map.blocks)}
+        block_of = {c.key: c.block for c in self.lane_map.cards}
+        by_pool: dict[str, list[_Node]] = defaultdict(list)
+        for node in list(self.nodes.values()):
+            by_pool[node.pool].append(node)
+        for pool in self.pools:
+            cards = by_pool.get(pool, [])
+            if not cards:
+                continue
+            points = self._checkpoints(pool, cards)
+            has_in = {f.target for f in self.sequence}
+            has_out = {f.source for f in self.sequence}
+            sources: set[int] = set()
+            targets: set[int] = set()
+            for node in sorted(cards, key=lambda n: (n.x, n.y)):
+                i = block_index[block_of[self._key(node)]]
+                before = max((k for k, (b, _) in enumerate(points) if b < i), default=0)
+                after = min(k for k, (b, _) in enumerate(points) if b >= i)
+                starts_journey = self.journey is not None and self._key(node) == self._journey_start
+                if node.id not in has_in or starts_journey:
+                    self._flow(points[before][1], node)
+                    sources.add(before)
+                if node.id not in has_out and node.tag != "endEvent":
+                    self._flow(node, points[after][1])
+                    targets.add(after)
+            # A checkpoint that no task of this pool leaves (or reaches) is passed straight through.
+            for k in range(len(points) - 1):
+                if k not in sources or k + 1 not in targets:
+                    self._flow(points[k][1], points[k + 1][1])
+                    sources.add(k)
+                    targets.add(k + 1)
+
+    def _parallel_gateways(self) -> None:
+        """Make every split and join explicit: a node with several outgoing (incoming)
+        sequence flows leaves (is entered) through a parallel gateway beside it. An
+        implicit split is legal BPMN, but linters flag it and engines (SpiffWorkflow)
+        refuse it, and a task's ``after`` list means "all of these", a parallel join."""
+        for end in ("source", "target"):
+            ends: dict[str, list[_Flow]] = defaultdict(list)
+            for flow in self.sequence:
+                ends[getattr(flow, end)].append(flow)
+            for node_id, flows in ends.items():
+                if len(flows) < 2:
+                    continue
+                node = self.nodes[node_id]
+                splits = end == "source"
+                gateway_id = f"{PREFIX['split' if splits else 'join']}{node_id}"
+                x = node.x + node.w + GATEWAY_GAP if splits else node.x - GATEWAY_GAP - GATEWAY_SIZE
+                gateway = _Node(
+                    gateway_id,
+                    "parallelGateway",
+                    "",
+                    node.pool,
+                    node.lane,
+                    x,
+                    node.cy - GATEWAY_SIZE / 2,
+                    GATEWAY_SIZE,
+                    GATEWAY_SIZE,
+                )
+                self.nodes[gateway_id] = gateway
+                for flow in flows:
+                    setattr(flow, end, gateway_id)
+                self._flow(node, gateway) if splits else self._flow(gateway, node)
+
+    def _flow(self, source: _Node, target: _Node) -> None:
+        self.sequence.append(_Flow(f"{PREFIX['flow']}{source.id}--{target.id}", source.id, target.id))
+
+
+# -- XML ---------------------------------------------------------------------------------------
+
+
+def _sub(parent: etree._Element, namespace: str, tag: str, **attributes: str) -> etree._Element:
+    return etree.SubElement(parent, _q(namespace, tag), attributes)
+
+
+def _describe(element: etree._Element, item: Item | None, extension: Sequence[etree._Element]) -> None:
+    text = _documentation(item)
+    if text:
+        _sub(element, BPMN, "documentation").text = text
+    if extension:
+        holder = _sub(element, BPMN, "extensionElements")
+        holder.extend(extension)
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _bounds(parent: etree._Element, x: float, y: float, w: float, h: float) -> None:
+    _sub(parent, DC, "Bounds", x=_num(x), y=_num(y), width=_num(w), height=_num(h))
+
+
+def _waypoints(source: _Node, target: _Node, message: bool) -> list[tuple[float, float]]:
+    """Orthogonal waypoints: sideways between nodes of one pool, up or down between pools."""
+    if message:
+        down = target.cy > source.cy
+        sy = source.y + source.h if down else source.y
+        ty = target.y if down else target.y + target.h
+        mid = (sy + ty) / 2
+        if abs(source.cx - target.cx) < 1:
+            return [(source.cx, sy), (target.cx, ty)]
+        return [(source.cx, sy), (source.cx, mid), (target.cx, mid), (target.cx, ty)]
+    sx, tx = source.x + source.w, target.x
+    if tx >= sx:
+        if abs(source.cy - target.cy) < 1:
+            return [(sx, source.cy), (tx, target.cy)]
+        mid = (sx + tx) / 2
+        return [(sx, source.cy), (mid, source.cy), (mid, target.cy), (tx, target.cy)]
+    # Backwards (a loop): leave and arrive under the nodes.
+    low = max(source.y + source.h, target.y + target.h) + 12
+    return [
+        (source.cx, source.y + source.h),
+        (source.cx, low),
+        (target.cx, low),
+        (target.cx, target.y + target.h),
+    ]
+
+
+def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
+    root = etree.Element(
+        _q(BPMN, "definitions"),
+        nsmap=NSMAP,
+        attrib={
+            "id": f"Definitions_{workflow.id}",
+            "targetNamespace": f"urn:lifecycle:workflow:{workflow.id}",
+            "exporter": "lifecycle",
+            "exporterVersion": "1",
+        },
+    )
+    collaboration_id = PREFIX["collaboration"] + workflow.id
+    collaboration = _sub(root, BPMN, "collaboration", id=collaboration_id, name=c.lane_map.title)
+    scope = [_lc("workflow", id=workflow.id, title=workflow.title)]
+    if c.journey is not None:
+        journey = workflow.journeys[c.journey]
+        scope.append(_lc("journey", id=c.journey, title=journey.title, start=journey.start))
+    else:
+        scope.extend(
+            _lc("phase", id=b.key, title=workflow.phases[b.key].title, kind=workflow.phases[b.key].kind.value)
+            for b in c.lane_map.blocks
+        )
+    _describe(collaboration, None, scope)
+
+    lanes_of: dict[str, list[str]] = defaultdict(list)
+    for lane in c.lane_map.lanes:
+        lanes_of[c.pool_of_lane[lane.key]].append(lane.key)
+    for pool in c.pools:
+        org = workflow.organizations.get(pool)
+        participant = _sub(
+            collaboration,
+            BPMN,
+            "participant",
+            id=PREFIX["participant"] + pool,
+            name=org.name if org else "No owner",
+            processRef=PREFIX["process"] + pool,
+        )
+        _describe(participant, org, [_lc("organization", kind=org.kind.value)] if org else [])
+    for flow in c.messages:
+        element = _sub(
+            collaboration, BPMN, "messageFlow", id=flow.id, sourceRef=flow.source, targetRef=flow.target
+        )
+        if flow.name:
+            element.set("name", flow.name)
+        _describe(element, flow.item, flow.extension)
+    if c.lane_map.notes:
+        note = _sub(collaboration, BPMN, "textAnnotation", id=PREFIX["annotation"] + "notes")
+        _sub(note, BPMN, "text").text = "\n".join(line.strip() for line in c.lane_map.notes)
+
+    lane_titles = {lane.key: lane.title for lane in c.lane_map.lanes}
+    for pool in c.pools:
+        process = _sub(root, BPMN, "process", id=PREFIX["process"] + pool, isExecutable="true")
+        lane_set = _sub(process, BPMN, "laneSet", id=PREFIX["laneset"] + pool)
+        for lane_key in lanes_of[pool]:
+            lane_element = _sub(
+                lane_set, BPMN, "lane", id=PREFIX["lane"] + lane_key, name=lane_titles[lane_key]
+            )
+            _describe(lane_element, c.workflow.roles.get(lane_key), [])
+            for node in c.nodes.values():
+                if node.lane == lane_key:
+                    _sub(lane_element, BPMN, "flowNodeRef").text = node.id
+        pool_nodes = [n for n in c.nodes.values() if n.pool == pool]
+        pool_ids = {n.id for n in pool_nodes}
+        for node in pool_nodes:
+            element = _sub(process, BPMN, node.tag, id=node.id, name=node.name)
+            _describe(element, node.item, node.extension)
+            for flow in c.sequence:
+                if flow.target == node.id:
+                    _sub(element, BPMN, "incoming").text = flow.id
+            for flow in c.sequence:
+                if flow.source == node.id:
+                    _sub(element, BPMN, "outgoing").text = flow.id
+            if node.definition:
+                definition = _sub(element, BPMN, node.definition, id=f"{node.id}_definition")
+                if node.condition:
+                    condition = etree.SubElement(definition, _q(BPMN, "condition"))
+                    condition.set(_q(XSI, "type"), "bpmn:tExpression")
+                    condition.text = node.condition
+        for flow in c.sequence:
+            if flow.source in pool_ids:
+                element = _sub(
+                    process, BPMN, "sequenceFlow", id=flow.id, sourceRef=flow.source, targetRef=flow.target
+                )
+                if flow.name:
+                    element.set("name", flow.name)
+                _describe(element, flow.item, flow.extension)
+
+    diagram = _sub(root, BPMNDI, "BPMNDiagram", id=PREFIX["diagram"] + workflow.id)
+    plane = _sub(diagram, BPMNDI, "BPMNPlane", id=PREFIX["plane"] + workflow.id, bpmnElement=collaboration_id)
+    for pool in c.pools:
+        shape = _sub(
+            plane,
+            BPMNDI,
+            "BPMNShape",
+            id=f"{PREFIX['participant']}{pool}_di",
+            bpmnElement=PREFIX["participant"] + pool,
+            isHorizontal="true",
+        )
+        _bounds(shape, *c.pool_bounds(pool))
+        for lane_key in lanes_of[pool]:
+            shape = _sub(
+                plane,
+                BPMNDI,
+                "BPMNShape",
+                id=f"{PREFIX['lane']}{lane_key}_di",
+                bpmnElement=PREFIX["lane"] + lane_key,
+                isHorizontal="true",
+            )
+            _bounds(shape, *c.lane_bounds(lane_key))
+    for node in c.nodes.values():
+        shape = _sub(plane, BPMNDI, "BPMNShape", id=f"{node.id}_di", bpmnElement=node.id)
+        _bounds(shape, node.x, node.y, node.w, node.h)
+    for flows, message in ((c.sequence, False), (c.messages, True)):
+        for flow in flows:
+            edge = _sub(plane, BPMNDI, "BPMNEdge", id=f"{flow.id}_di", bpmnElement=flow.id)
+            for x, y in _waypoints(c.nodes[flow.source], c.nodes[flow.target], message):
+                _sub(edge, DI, "waypoint", x=_num(x), y=_num(y))
+    if c.lane_map.notes:
+        bottom = max(y + h for _, y, _, h in (c.pool_bounds(p) for p in c.pools))
+        lines = len(c.lane_map.notes)
+        longest = max(len(line) for line in c.lane_map.notes)
+        shape = _sub(
+            plane,
+            BPMNDI,
+            "BPMNShape",
+            id=f"{PREFIX['annotation']}notes_di",
+            bpmnElement=PREFIX["annotation"] + "notes",
+        )
+        _bounds(shape, ORG_W, bottom + 24, max(300.0, longest * 6.5), lines * NOTE_LINE_H + 12)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def export_bpmn(
+    workflow: Workflow, *, phases: Sequence[str] | None = None, journey: str | None = None
+) -> bytes:
+    """The BPMN 2.0 XML of a workflow's swimlane map (or one journey's map).
+
+    Parameters
+    ----------
+    workflow
+        The workflow to export.
+    phases
+        The phases to export (all when empty or None), as on the swimlane map.
+    journey
+        Export this member journey instead of phases.
+
+    Returns
+    -------
+    bytes
+        A UTF-8 BPMN 2.0 document: a collaboration with one pool per
+        organization, one lane per role, and diagram interchange for every shape
+        and flow.
+
+    Raises
+    ------
+    UnknownElement
+        When a phase or the journey is not in the workflow.
+
+    Examples
+    --------
+    >>> from lifecycle import load
+    >>> xml = export_bpmn(load("workflows/payer-cbo-partnership.yaml").workflow, phases=["pre-launch"])
+    >>> xml.startswith(b"<?xml")
+    True
+    """
+    lane_map = journey_map(workflow, journey) if journey else swimlane_map(workflow, phases)
+    return _xml(workflow, _Collaboration(workflow, lane_map, place(lane_map), journey))
