@@ -23,6 +23,7 @@ bounds to every pool, lane and node and waypoints to every flow.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
 from lifecycle.model import Handoff, Item, Workflow
 
-__all__ = ["EVENT_SIZE", "POOL_LABEL_W", "export_bpmn"]
+__all__ = ["EVENT_SIZE", "POOL_LABEL_W", "export_bpmn", "xml_safe"]
 
 EVENT_SIZE = 36.0
 """Width and height of an event circle, as modelers draw them."""
@@ -97,6 +98,22 @@ class _Flow:
     extension: list[etree._Element] = field(default_factory=list)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold replaced by U+FFFD.
+
+    lxml escapes ``<``, ``&`` and quotes itself; control characters it refuses.
+
+    Examples
+    --------
+    >>> xml_safe("Refer <member> & \x07 follow up")
+    'Refer <member> & \ufffd follow up'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _q(namespace: str, tag: str) -> str:
     return f"{{{namespace}}}{tag}"
 
@@ -106,7 +123,7 @@ def _lc(tag: str, **attributes: str | None) -> etree._Element:
     element = etree.Element(_q(LIFECYCLE, tag), nsmap={"lc": LIFECYCLE})
     for key, value in attributes.items():
         if value is not None:
-            element.set(key, value)
+            element.set(key, xml_safe(value))
     return element
 
 
@@ -388,14 +405,19 @@ class _Collaboration:
 # -- XML ---------------------------------------------------------------------------------------
 
 
-def _sub(parent: etree._Element, namespace: str, tag: str, **attributes: str) -> etree._Element:
-    return etree.SubElement(parent, _q(namespace, tag), attributes)
+def _sub(
+    parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attributes: str
+) -> etree._Element:
+    element = etree.SubElement(parent, _q(namespace, tag), {k: xml_safe(v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = xml_safe(text)
+    return element
 
 
 def _describe(element: etree._Element, item: Item | None, extension: Sequence[etree._Element]) -> None:
     text = _documentation(item)
     if text:
-        _sub(element, BPMN, "documentation").text = text
+        _sub(element, BPMN, "documentation", text)
     if extension:
         holder = _sub(element, BPMN, "extensionElements")
         holder.extend(extension)
@@ -478,11 +500,11 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
             collaboration, BPMN, "messageFlow", id=flow.id, sourceRef=flow.source, targetRef=flow.target
         )
         if flow.name:
-            element.set("name", flow.name)
+            element.set("name", xml_safe(flow.name))
         _describe(element, flow.item, flow.extension)
     if c.lane_map.notes:
         note = _sub(collaboration, BPMN, "textAnnotation", id=PREFIX["annotation"] + "notes")
-        _sub(note, BPMN, "text").text = "\n".join(line.strip() for line in c.lane_map.notes)
+        _sub(note, BPMN, "text", "\n".join(line.strip() for line in c.lane_map.notes))
 
     lane_titles = {lane.key: lane.title for lane in c.lane_map.lanes}
     for pool in c.pools:
@@ -495,7 +517,7 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
             _describe(lane_element, c.workflow.roles.get(lane_key), [])
             for node in c.nodes.values():
                 if node.lane == lane_key:
-                    _sub(lane_element, BPMN, "flowNodeRef").text = node.id
+                    _sub(lane_element, BPMN, "flowNodeRef", node.id)
         pool_nodes = [n for n in c.nodes.values() if n.pool == pool]
         pool_ids = {n.id for n in pool_nodes}
         for node in pool_nodes:
@@ -503,23 +525,23 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
             _describe(element, node.item, node.extension)
             for flow in c.sequence:
                 if flow.target == node.id:
-                    _sub(element, BPMN, "incoming").text = flow.id
+                    _sub(element, BPMN, "incoming", flow.id)
             for flow in c.sequence:
                 if flow.source == node.id:
-                    _sub(element, BPMN, "outgoing").text = flow.id
+                    _sub(element, BPMN, "outgoing", flow.id)
             if node.definition:
                 definition = _sub(element, BPMN, node.definition, id=f"{node.id}_definition")
                 if node.condition:
                     condition = etree.SubElement(definition, _q(BPMN, "condition"))
                     condition.set(_q(XSI, "type"), "bpmn:tExpression")
-                    condition.text = node.condition
+                    condition.text = xml_safe(node.condition)
         for flow in c.sequence:
             if flow.source in pool_ids:
                 element = _sub(
                     process, BPMN, "sequenceFlow", id=flow.id, sourceRef=flow.source, targetRef=flow.target
                 )
                 if flow.name:
-                    element.set("name", flow.name)
+                    element.set("name", xml_safe(flow.name))
                 _describe(element, flow.item, flow.extension)
 
     diagram = _sub(root, BPMNDI, "BPMNDiagram", id=PREFIX["diagram"] + workflow.id)
