@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "render": "lifecycle.cli.render:render",
     "raci": "lifecycle.cli.render:raci",
     "export": "lifecycle.cli.interchange:export",
+    "import": "lifecycle.cli.interchange:import_",
 }
 
 class LazyGroup(click.Group):

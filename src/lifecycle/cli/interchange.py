@@ -30,3 +30,44 @@ def export_bpmn_command(file: str, phases: tuple[str, ...], journey: str | None,
         raise click.UsageError("choose one of --phase and --journey")
     write_atomic(output, export_bpmn(load(file).workflow, phases=phases, journey=journey))
     click.echo(f"wrote {output}")
+
+
+@click.group("import")
+def import_() -> None:
+    """Read another tool's file (BPMN 2.0) into a workflow file."""
+
+
+@import_.command("bpmn")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(), help="The workflow file (.yaml) to write.")
+def import_bpmn_command(file: str, output: str) -> None:
+    """Import FILE.bpmn as a workflow: pools as organizations, lanes as roles.
+
+    Tasks, sequence flows (order), message flows (handoffs), gateways, start,
+    end and conditional events are read; every other element is listed with its
+    line, kind and id, and left out. The workflow is validated before it is written.
+    """
+    from lifecycle.drawing.output import write_atomic
+    from lifecycle.interchange.bpmn_import import import_bpmn, workflow_yaml
+    from lifecycle.loader import loads
+    from lifecycle.words import count
+
+    imported = import_bpmn(file)
+    text = workflow_yaml(imported, file)
+    workflow = loads(text, output).workflow
+    write_atomic(output, text.encode("utf-8"))
+    numbers = {
+        "organization": len(workflow.organizations),
+        "role": len(workflow.roles),
+        "task": len(workflow.tasks()),
+        "journey step": sum(len(j.steps) for j in workflow.journeys.values()),
+        "handoff": len(workflow.handoffs),
+    }
+    parts = [count(n, noun) for noun, n in numbers.items() if n]
+    click.echo(f"wrote {output}: {', '.join(parts)}")
+    if imported.skipped:
+        click.echo(f"left out {count(len(imported.skipped), 'element')} outside the subset lifecycle reads:")
+        for item in imported.skipped:
+            click.echo(f"  {file}:{item.line}: {item.kind} {item.element}")
+    for note in imported.notes:
+        click.echo(f"note: {note}")

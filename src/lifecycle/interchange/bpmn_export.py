@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from lifecycle.drawing.journey import journey_map
-from lifecycle.drawing.lane_model import Card, LaneMap, Link
+from lifecycle.drawing.lane_model import Card, LaneMap
 from lifecycle.drawing.lanes import UNASSIGNED
 from lifecycle.drawing.layout import LANE_W, ORG_W, Box, Geometry, place
 from lifecycle.drawing.swimlane import swimlane_map
@@ -246,18 +246,8 @@ class _Collaboration:
         task = PREFIX["task"] + key
         return task if task in self.nodes else PREFIX["exit"] + key
 
-    def _order(self, link: Link) -> tuple[int, int]:
-        """Flows are written so the import reads each list (``after``, ``next``) in order."""
-        index = {c.key: i for i, c in enumerate(self.lane_map.cards)}
-        if self.journey is not None:
-            steps = self.workflow.journeys[self.journey].steps
-            nexts = steps[link.tail].next if link.tail in steps else []
-            return (index[link.tail], nexts.index(link.head) if link.head in nexts else len(nexts))
-        after = self.workflow.tasks()[link.head].after
-        return (index[link.head], after.index(link.tail) if link.tail in after else len(after))
-
     def _link_cards(self) -> None:
-        for link in sorted(self.lane_map.links, key=self._order):
+        for link in self.lane_map.links:
             source, target = self._node_id(link.tail), self._node_id(link.head)
             flow = _Flow(PREFIX["flow"] + link.key, source, target)
             handoff_id = link.element or (link.key if link.kind == "handoff" else None)
@@ -282,6 +272,9 @@ class _Collaboration:
             if self.nodes[source].pool == self.nodes[target].pool:
                 self.sequence.append(flow)
             else:
+                if not flow.extension:
+                    # Order across pools must be a message flow; say it is order, not a handoff.
+                    flow.extension.append(_lc("order"))
                 self.messages.append(flow)
 
     # -- start, gates and end: every node reachable ---------------------------------------------
@@ -457,6 +450,36 @@ def _waypoints(source: _Node, target: _Node, message: bool) -> list[tuple[float,
     ]
 
 
+def _roster(workflow: Workflow, c: _Collaboration) -> list[etree._Element]:
+    """``lc:role`` (and ``lc:organization``) for every role the exported tasks and
+    handoffs name that has no lane here (a consulted role, say), so the import can
+    keep the whole RACI."""
+    named: list[str] = []
+    for node in c.nodes.values():
+        for ext in node.extension:
+            named += [
+                r
+                for key in ("owner", "responsible", "consulted", "informed")
+                for r in ext.get(key, "").split()
+            ]
+    for flow in (*c.sequence, *c.messages):
+        for ext in flow.extension:
+            named += [r for key in ("from", "to") if (r := ext.get(key))]
+    missing = [r for r in dict.fromkeys(named) if r in workflow.roles and r not in c.pool_of_lane]
+    orgs = [o for o in dict.fromkeys(workflow.roles[r].org for r in missing) if o not in c.pools]
+    elements = [
+        _lc(
+            "organization",
+            id=o,
+            name=workflow.organizations[o].name,
+            kind=workflow.organizations[o].kind.value,
+        )
+        for o in orgs
+    ]
+    elements += [_lc("role", id=r, org=workflow.roles[r].org, title=workflow.roles[r].title) for r in missing]
+    return elements
+
+
 def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
     root = etree.Element(
         _q(BPMN, "definitions"),
@@ -479,6 +502,7 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
             _lc("phase", id=b.key, title=workflow.phases[b.key].title, kind=workflow.phases[b.key].kind.value)
             for b in c.lane_map.blocks
         )
+    scope.extend(_roster(workflow, c))
     _describe(collaboration, None, scope)
 
     lanes_of: dict[str, list[str]] = defaultdict(list)
