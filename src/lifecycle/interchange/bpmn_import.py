@@ -27,7 +27,7 @@ import yaml
 from lxml import etree
 
 from lifecycle.diagnostics import Diagnostic, LoadError, Location
-from lifecycle.interchange.bpmn_names import BPMN, LIFECYCLE, strip_prefix
+from lifecycle.interchange.bpmn_names import BPMN, LIFECYCLE, XSI, strip_prefix
 from lifecycle.loader import max_file_bytes
 from lifecycle.model import ID_PATTERN, Channel
 
@@ -158,15 +158,18 @@ def _slug(text: str) -> str:
 
 
 class _Ids:
-    """Ids for one kind of element: the lifecycle id behind an export's prefix, else a
-    slug of the name (``Screen member`` -> ``screen-member``), else of the BPMN id."""
+    """Ids for one kind of element: in a lifecycle export, the lifecycle id behind the
+    prefix; else a slug of the name (``Screen member`` -> ``screen-member``), else of
+    the BPMN id (modelers' ids such as ``Activity_0x1abc`` mean nothing to a reader,
+    and bpmn.io's ``Participant_`` and ``Lane_`` look like lifecycle's prefixes)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, exported: bool) -> None:
         self.kind = kind
+        self.exported = exported
         self.taken: set[str] = set()
 
     def make(self, element_id: str, name: str | None) -> str:
-        own = strip_prefix(self.kind, element_id)
+        own = strip_prefix(self.kind, element_id) if self.exported else None
         candidates = [own] if own and _ID_OK.match(own) else []
         candidates += [_slug(name or ""), _slug(element_id), self.kind]
         base = next(c for c in candidates if c and _ID_OK.match(c))
@@ -219,9 +222,13 @@ class _Reader:
         self.skipped: list[Skipped] = []
         self.notes: list[str] = []
         self.elements = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
-        self.org_ids, self.role_ids = _Ids("participant"), _Ids("lane")
-        self.task_ids, self.exit_ids, self.handoff_ids = _Ids("task"), _Ids("exit"), _Ids("handoff")
-        self.org_of_process: dict[str, str] = {}
+        workflow = f"{{{BPMN}}}collaboration/{{{BPMN}}}extensionElements/{{{LIFECYCLE}}}workflow"
+        self.exported = root.find(workflow) is not None
+        """Whether lifecycle wrote this file (its ids and ``lc:`` extensions can be trusted)."""
+        self.org_ids, self.role_ids = _Ids("participant", self.exported), _Ids("lane", self.exported)
+        self.task_ids = _Ids("task", self.exported)
+        self.exit_ids, self.handoff_ids = _Ids("exit", self.exported), _Ids("handoff", self.exported)
+        self.org_of_participant: dict[str, str] = {}
         self.role_of_node: dict[str, str] = {}
         self.organizations: dict[str, dict[str, Any]] = {}
         self.roles: dict[str, dict[str, Any]] = {}
@@ -246,8 +253,21 @@ class _Reader:
             if isinstance(extension.tag, str) and _ns(extension) != LIFECYCLE:
                 self.skip(extension, element)
 
+    def foreign_attributes(self, element: etree._Element) -> None:
+        """Report a modeler's own attributes (``camunda:assignee``) on an element read."""
+        for attribute in element.attrib:
+            namespace = etree.QName(attribute).namespace
+            if namespace and namespace not in (BPMN, LIFECYCLE, XSI):
+                prefix = next((p for p, uri in element.nsmap.items() if uri == namespace and p), namespace)
+                where = element.get("id") or "(no id)"
+                self.skipped.append(
+                    Skipped(where, f"{prefix}:{etree.QName(attribute).localname}", _line(element))
+                )
+
     def check_children(self, element: etree._Element, allowed: frozenset[str] | set[str]) -> None:
-        """Report every child of ``element`` outside ``allowed`` (and foreign extensions)."""
+        """Report every child of ``element`` outside ``allowed``, foreign extensions and
+        foreign attributes."""
+        self.foreign_attributes(element)
         for child in element:
             if not isinstance(child.tag, str):
                 continue
@@ -274,7 +294,7 @@ class _Reader:
                 found = processes.pop(participant.get("processRef", ""), None)
                 if found is None:
                     self.notes.append(
-                        f"pool {participant.get('id')} has no process: an organization with no roles"
+                        f"pool {participant.get('id')} has no process (a black box): no tasks of its own"
                     )
                 pools.append((participant, found if found is not None else etree.Element("none")))
         pools += [(None, orphan) for orphan in processes.values()]
@@ -297,11 +317,14 @@ class _Reader:
         )
         if participant is not None:
             self.check_children(participant, {"documentation", "extensionElements"})
-        self.org_of_process[process.get("id", "")] = oid
+        if participant is not None:
+            self.org_of_participant[participant.get("id", "")] = oid
+        self.foreign_attributes(process)
         lanes = [
             lane for lane in process.iter(f"{{{BPMN}}}lane") if lane.find(f"{{{BPMN}}}childLaneSet") is None
         ]
         for lane in lanes:
+            self.foreign_attributes(lane)
             rid = self.role_ids.make(lane.get("id", "lane"), lane.get("name"))
             self.roles[rid] = _described(lane, {"org": oid, "title": lane.get("name") or rid})
             self.first_role.setdefault(oid, rid)
@@ -333,20 +356,26 @@ class _Reader:
         allowed = set(_PLAIN)
         if tag in ("startEvent", "endEvent", "intermediateCatchEvent"):
             allowed |= {"messageEventDefinition", "conditionalEventDefinition"}
-        self.check_children(node, allowed)
         if tag in ("intermediateCatchEvent", "intermediateThrowEvent") and not self._is_gate(node):
             self.skip(node, process)  # order passes through it, but it becomes nothing
+        else:
+            self.check_children(node, allowed)
         if node_id not in self.role_of_node:
-            if oid not in self.first_role:
-                rid = self.role_ids.make(f"{oid}-staff", f"{oid}-staff")
-                self.roles[rid] = {"org": oid, "title": f"{self.organizations[oid]['name']} staff"}
-                self.first_role[oid] = rid
-                self.notes.append(f"pool {oid!r} has no lanes: its tasks go to one role {rid!r}")
-            self.role_of_node[node_id] = self.first_role[oid]
+            self.role_of_node[node_id] = self._staff(oid)
         if tag in TASKS:
             self.task_of[node_id] = self.task_ids.make(node_id, node.get("name"))
         elif tag == "endEvent" and _ext(node, "exit") is not None:
             self.exit_of[node_id] = self.exit_ids.make(node_id, node.get("name"))
+
+    def _staff(self, oid: str) -> str:
+        """The role of a pool's work when the pool has no lanes: its first lane, or one
+        role for the whole organization."""
+        if oid not in self.first_role:
+            rid = self.role_ids.make(f"{oid}-staff", f"{oid}-staff")
+            self.roles[rid] = {"org": oid, "title": f"{self.organizations[oid]['name']} staff"}
+            self.first_role[oid] = rid
+            self.notes.append(f"pool {oid!r} has no lanes: its work goes to one role {rid!r}")
+        return self.first_role[oid]
 
     def _passes(self, ref: str) -> bool:
         return ref in self.nodes and _local(self.nodes[ref]) in PASSED_THROUGH
@@ -387,12 +416,8 @@ class _Reader:
     def _role_at(self, ref: str) -> str | None:
         if ref in self.role_of_node:
             return self.role_of_node[ref]
-        oid = (
-            self.org_of_process.get(self.elements[ref].get("processRef", ""))
-            if ref in self.elements
-            else None
-        )
-        return self.first_role.get(oid) if oid else None
+        oid = self.org_of_participant.get(ref)
+        return self._staff(oid) if oid else None
 
     def _beside(self, ref: str, upstream: bool) -> str:
         """The node a parallel split (join) stands beside: the one flow into (out of) it."""
@@ -476,7 +501,34 @@ class _Reader:
             data["phases"] = self._phases(scope, title, order_only)
         if handoffs:
             data["handoffs"] = handoffs
-        return Imported(data, self.skipped, self.notes)
+        return Imported(data, sorted(self.skipped, key=lambda s: s.line), self.notes)
+
+    def _branch(self, node_id: str) -> str | None:
+        """ "Only when Eligible?: yes" for a task entered by a named branch of a decision."""
+        for flow in self.incoming.get(node_id, []):
+            gateway = self.nodes.get(flow.get("sourceRef", ""))
+            decision = gateway is not None and _local(gateway) in ("exclusiveGateway", "inclusiveGateway")
+            if decision and gateway is not None and flow.get("name"):
+                return f"Only when {gateway.get('name') or 'the decision'}: {flow.get('name')}"
+        return None
+
+    def _ends(self) -> str | None:
+        """Where each organization's process starts and ends, in words: the named
+        start and end events, which a phase has no field for."""
+        lines = []
+        for oid, org in self.organizations.items():
+            own = [n for n in self.nodes.values() if self._org_of_node(n) == oid]
+            starts = [n.get("name") for n in own if _local(n) == "startEvent" and n.get("name")]
+            ends = [n.get("name") for n in own if _local(n) == "endEvent" and n.get("name")]
+            if starts or ends:
+                said = [f"starts at {' or '.join(repr(s) for s in starts)}"] if starts else []
+                said += [f"ends at {' or '.join(repr(e) for e in ends)}"] if ends else []
+                lines.append(f"{org['name']} {' and '.join(said)}.")
+        return " ".join(lines) or None
+
+    def _org_of_node(self, node: etree._Element) -> str | None:
+        role = self.role_of_node.get(node.get("id", ""))
+        return self.roles[role]["org"] if role in self.roles else None
 
     def _roster(self, scope: etree._Element) -> None:
         """Roles (and their organizations) an export names without a lane for them."""
@@ -529,7 +581,16 @@ class _Reader:
             preds += [s for s, t in order_only if t == node_id and s in self.task_of]
             if preds:
                 task["after"] = [self.task_of[p] for p in self._in_document_order(preds)]
-            phases[pid]["tasks"][tid] = _described(node, task)
+            described = _described(node, task)
+            branch = self._branch(node_id)
+            if branch:
+                described["notes"] = f"{described['notes']}\n\n{branch}" if "notes" in described else branch
+            phases[pid]["tasks"][tid] = described
+        if fallback in phases and not self.exported:
+            ends = self._ends()
+            if ends:
+                tasks = phases[fallback].pop("tasks")
+                phases[fallback].update(summary=ends, tasks=tasks)
         for node in self.nodes.values():
             if self._is_gate(node):
                 gate_ext = _ext(node, "gate")
