@@ -206,3 +206,20 @@ def test_cli_writes_the_file_and_refuses_unknown_scopes(
     with pytest.raises(SystemExit) as done:
         main(["export", "bpmn", shipped, "--phase", "scoping", "--journey", "member", "-o", str(out)])
     assert done.value.code == 2
+
+
+def test_handoffs_naming_roles_run_between_pools_and_the_rest_stay_listed() -> None:
+    workflow = _workflow(ROOT / "workflows" / "payer-cbo-partnership.yaml")
+    root = etree.fromstring(export_bpmn(workflow))
+    referral = root.find(f".//{{{BPMN}}}messageFlow[@id='Handoff_member-referral']")
+    assert referral is not None
+    assert (referral.get("sourceRef"), referral.get("targetRef")) == ("Participant_plan", "Participant_cbo")
+    handoff = workflow.handoffs["member-referral"]
+    assert referral.get("name") == f"portal: {handoff.passes}"
+    # One end a task, the other a pool.
+    packet = root.find(f".//{{{BPMN}}}messageFlow[@id='Handoff_credentialing-packet']")
+    assert packet is not None
+    assert (packet.get("sourceRef"), packet.get("targetRef")) == ("Participant_cbo", "Task_credential-staff")
+    # A handoff inside one organization that names no task has no BPMN form: it is listed.
+    note = root.findtext(f".//{{{BPMN}}}textAnnotation/{{{BPMN}}}text") or ""
+    assert "outreach-assignment:" in note and "member-referral:" not in note

@@ -50,6 +50,10 @@ def _orgs_and_roles(workflow: Workflow, roles: set[str]) -> tuple[dict[str, Any]
     )
 
 
+def _org(workflow: Workflow, actor: str) -> str:
+    return workflow.roles[actor].org if actor in workflow.roles else workflow.people[actor].org
+
+
 def _handoff(workflow: Workflow, hid: str, *, tasks: bool = True) -> tuple[Any, ...]:
     h = workflow.handoffs[hid]
     ends = (h.from_task, h.to_task) if tasks else ()
@@ -72,9 +76,24 @@ def test_round_trip_is_exact(path: Path, kind: str, key: str | None, tmp_path: P
     tasks = {tid: t for tid, t in original.tasks().items() if tid in shown}
     raci = {r for t in tasks.values() for r in (*t.owner, *t.responsible, *t.consulted, *t.informed)}
     drawn = [link.key for link in lane_map.links if link.kind == "handoff"]
-    raci |= {r for hid in drawn for r in (original.handoffs[hid].from_, original.handoffs[hid].to)}
+    # A cross-organization handoff that names a role instead of a task at one end (or both)
+    # runs from or to a pool, when both organizations have a pool here.
+    pools = {lane.org for lane in lane_map.lanes}
+    for hid, h in original.handoffs.items():
+        ends = [t for t in (h.from_task, h.to_task) if t]
+        orgs = (_org(original, h.from_), _org(original, h.to))
+        if hid not in drawn and all(t in shown for t in ends) and orgs[0] != orgs[1] and set(orgs) <= pools:
+            drawn.append(hid)
+    actors = {a for hid in drawn for a in (original.handoffs[hid].from_, original.handoffs[hid].to)}
+    raci |= actors & original.roles.keys()
+    people = actors & original.people.keys()
+    assert {p: (original.people[p].org, original.people[p].official) for p in people} == {
+        p: (person.org, person.official) for p, person in back.people.items()
+    }
+    people_orgs = {original.people[p].org for p in people}
     raci |= {lane.key for lane in lane_map.lanes}
     orgs, roles = _orgs_and_roles(original, raci)
+    orgs |= {o: (original.organizations[o].name, original.organizations[o].kind) for o in people_orgs}
     assert {o: (org.name, org.kind) for o, org in back.organizations.items()} == orgs
     assert {r: (role.org, role.title) for r, role in back.roles.items()} == roles
     phase_of = original.phase_of()

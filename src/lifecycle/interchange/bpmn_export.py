@@ -33,7 +33,7 @@ from lxml import etree
 from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import Card, LaneMap
 from lifecycle.drawing.lanes import UNASSIGNED
-from lifecycle.drawing.layout import LANE_W, ORG_W, Box, Geometry, place
+from lifecycle.drawing.layout import LANE_W, ORG_W, ROW_GAP, Box, Geometry, place
 from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
 from lifecycle.model import Handoff, Item, Workflow
@@ -50,6 +50,9 @@ END_ROOM = 84.0
 """Room added at the right of every pool for its end events."""
 
 NOTE_LINE_H = 15.0
+
+HANDOFF_GAP = 28.0
+"""Width of the column each handoff between pools runs in, right of the end events."""
 
 GATEWAY_SIZE = 30.0
 """A parallel gateway's diamond: small enough that a split and a join fit in the
@@ -96,6 +99,8 @@ class _Flow:
     name: str | None = None
     item: Item | None = None
     extension: list[etree._Element] = field(default_factory=list)
+    points: list[tuple[float, float]] | None = None
+    """Waypoints fixed in advance (a handoff between pools); else routed between the nodes."""
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -154,12 +159,18 @@ class _Collaboration:
         self.journey = journey
         self.pool_of_lane = {lane.key: lane.org or UNASSIGNED for lane in lane_map.lanes}
         self.pools: list[str] = list(dict.fromkeys(self.pool_of_lane.values()))
-        self.width = geometry.width + END_ROOM
+        self.between_pools = self._handoffs_between_pools()
+        self.width = geometry.width + END_ROOM + len(self.between_pools) * HANDOFF_GAP
         self.nodes: dict[str, _Node] = {}
         self.sequence: list[_Flow] = []
         self.messages: list[_Flow] = []
         self._place_cards()
         self._link_cards()
+        self._link_pools()
+        exported = tuple(f"  - {hid}:" for hid in self.between_pools)
+        kept = [line for line in lane_map.notes if not line.startswith(exported)]
+        self.notes = kept if len(kept) > 1 else []
+        """The map's notes on handoffs that are still not in the BPMN file."""
         self._connect_pools()
         self._parallel_gateways()
 
@@ -277,6 +288,66 @@ class _Collaboration:
                     flow.extension.append(_lc("order"))
                 self.messages.append(flow)
 
+    # -- handoffs that name a role, not a task, on one end or both --------------------------------
+
+    def _org(self, actor: str) -> str | None:
+        if actor in self.workflow.roles:
+            return self.workflow.roles[actor].org
+        return self.workflow.people[actor].org if actor in self.workflow.people else None
+
+    def _handoffs_between_pools(self) -> list[str]:
+        """Cross-organization handoffs the map lists under itself (they name a role, not a
+        task, at one end or both): in BPMN a message flow may start or end at a pool."""
+        if self.journey is not None:
+            return []
+        drawn = {link.key for link in self.lane_map.links if link.kind == "handoff"}
+        shown = {c.key for c in self.lane_map.cards}
+        chosen = []
+        for hid, handoff in self.workflow.handoffs.items():
+            tasks = [t for t in (handoff.from_task, handoff.to_task) if t is not None]
+            sender, receiver = self._org(handoff.from_), self._org(handoff.to)
+            if hid in drawn or any(t not in shown for t in tasks) or sender == receiver:
+                continue
+            if sender in self.pools and receiver in self.pools:
+                chosen.append(hid)
+        return chosen
+
+    def _anchor(self, actor: str, task: str | None, x: float) -> tuple[str, list[tuple[float, float]]]:
+        """The flow end for one side of a pool handoff, and the points that reach column ``x``."""
+        if task is not None:
+            node = self.nodes[PREFIX["task"] + task]
+            # Leave the task downwards and run along the gap under its row, where no card is.
+            row_h = max(p.box.h for p in self.geometry.cards.values()) + ROW_GAP
+            gap = node.cy + row_h / 2
+            return node.id, [(node.cx, node.y + node.h), (node.cx, gap), (x, gap)]
+        pool = self._org(actor)
+        assert pool is not None
+        lane = actor if actor in self.pool_of_lane else None
+        _, top, _, h = self.lane_bounds(lane) if lane else self.pool_bounds(pool)
+        return PREFIX["participant"] + pool, [(x, top + h / 2)]
+
+    def _link_pools(self) -> None:
+        """Each pool handoff runs in a column of its own right of the end events, from the
+        sender's lane (or task) to the receiver's, so none crosses a task."""
+        for i, hid in enumerate(self.between_pools):
+            handoff = self.workflow.handoffs[hid]
+            x = self.geometry.width + END_ROOM + (i + 0.5) * HANDOFF_GAP
+            source, head = self._anchor(handoff.from_, handoff.from_task, x)
+            target, tail = self._anchor(handoff.to, handoff.to_task, x)
+            flow = _Flow(PREFIX["handoff"] + hid, source, target, _handoff_label(handoff), handoff)
+            flow.points = head + list(reversed(tail))
+            flow.extension.append(
+                _lc(
+                    "handoff",
+                    **{"from": handoff.from_},
+                    to=handoff.to,
+                    channel=handoff.channel.value if handoff.channel else None,
+                    passes=handoff.passes,
+                    order="false",
+                )
+            )
+            self.messages.append(flow)
+
     # -- start, gates and end: every node reachable ---------------------------------------------
 
     def _checkpoints(self, pool: str, cards: list[_Node]) -> list[tuple[int, _Node]]:
@@ -312,7 +383,9 @@ class _Collaboration:
         points.append(
             (
                 len(blocks),
-                self._event(PREFIX["end"] + pool, "endEvent", "End", last.lane, self.width - END_ROOM / 2),
+                self._event(
+                    PREFIX["end"] + pool, "endEvent", "End", last.lane, self.geometry.width + END_ROOM / 2
+                ),
             )
         )
         return points
@@ -451,9 +524,9 @@ def _waypoints(source: _Node, target: _Node, message: bool) -> list[tuple[float,
 
 
 def _roster(workflow: Workflow, c: _Collaboration) -> list[etree._Element]:
-    """``lc:role`` (and ``lc:organization``) for every role the exported tasks and
-    handoffs name that has no lane here (a consulted role, say), so the import can
-    keep the whole RACI."""
+    """``lc:role`` (and ``lc:organization``, ``lc:person``) for every role or person the
+    exported tasks and handoffs name that has no lane here (a consulted role, say), so
+    the import keeps the whole RACI and every handoff's two ends."""
     named: list[str] = []
     for node in c.nodes.values():
         for ext in node.extension:
@@ -466,7 +539,9 @@ def _roster(workflow: Workflow, c: _Collaboration) -> list[etree._Element]:
         for ext in flow.extension:
             named += [r for key in ("from", "to") if (r := ext.get(key))]
     missing = [r for r in dict.fromkeys(named) if r in workflow.roles and r not in c.pool_of_lane]
-    orgs = [o for o in dict.fromkeys(workflow.roles[r].org for r in missing) if o not in c.pools]
+    people = [p for p in dict.fromkeys(named) if p in workflow.people and p not in c.pool_of_lane]
+    owners = [workflow.roles[r].org for r in missing] + [workflow.people[p].org for p in people]
+    orgs = [o for o in dict.fromkeys(owners) if o not in c.pools]
     elements = [
         _lc(
             "organization",
@@ -477,6 +552,17 @@ def _roster(workflow: Workflow, c: _Collaboration) -> list[etree._Element]:
         for o in orgs
     ]
     elements += [_lc("role", id=r, org=workflow.roles[r].org, title=workflow.roles[r].title) for r in missing]
+    # A handoff may name a person (the seed's unofficial "go-to"), who has no lane.
+    elements += [
+        _lc(
+            "person",
+            id=p,
+            org=workflow.people[p].org,
+            name=workflow.people[p].name,
+            official="true" if workflow.people[p].official else "false",
+        )
+        for p in people
+    ]
     return elements
 
 
@@ -526,9 +612,9 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
         if flow.name:
             element.set("name", xml_safe(flow.name))
         _describe(element, flow.item, flow.extension)
-    if c.lane_map.notes:
+    if c.notes:
         note = _sub(collaboration, BPMN, "textAnnotation", id=PREFIX["annotation"] + "notes")
-        _sub(note, BPMN, "text", "\n".join(line.strip() for line in c.lane_map.notes))
+        _sub(note, BPMN, "text", "\n".join(line.strip() for line in c.notes))
 
     lane_titles = {lane.key: lane.title for lane in c.lane_map.lanes}
     for pool in c.pools:
@@ -596,12 +682,13 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
     for flows, message in ((c.sequence, False), (c.messages, True)):
         for flow in flows:
             edge = _sub(plane, BPMNDI, "BPMNEdge", id=f"{flow.id}_di", bpmnElement=flow.id)
-            for x, y in _waypoints(c.nodes[flow.source], c.nodes[flow.target], message):
+            points = flow.points or _waypoints(c.nodes[flow.source], c.nodes[flow.target], message)
+            for x, y in points:
                 _sub(edge, DI, "waypoint", x=_num(x), y=_num(y))
-    if c.lane_map.notes:
+    if c.notes:
         bottom = max(y + h for _, y, _, h in (c.pool_bounds(p) for p in c.pools))
-        lines = len(c.lane_map.notes)
-        longest = max(len(line) for line in c.lane_map.notes)
+        lines = len(c.notes)
+        longest = max(len(line) for line in c.notes)
         shape = _sub(
             plane,
             BPMNDI,

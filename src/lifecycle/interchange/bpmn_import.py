@@ -232,6 +232,7 @@ class _Reader:
         self.role_of_node: dict[str, str] = {}
         self.organizations: dict[str, dict[str, Any]] = {}
         self.roles: dict[str, dict[str, Any]] = {}
+        self.people: dict[str, dict[str, Any]] = {}
         self.first_role: dict[str, str] = {}
         self.nodes: dict[str, etree._Element] = {}
         self.task_of: dict[str, str] = {}
@@ -478,6 +479,8 @@ class _Reader:
         journey = _ext(scope, "journey")
         self.journey_mode = journey is not None
         data["organizations"] = self.organizations
+        if self.people:
+            data["people"] = self.people
         data["roles"] = self.roles
         handoffs: dict[str, dict[str, Any]] = {}
         order_only: list[tuple[str, str]] = []
@@ -541,6 +544,13 @@ class _Reader:
             rid, oid = role.get("id", ""), role.get("org", "")
             if _ID_OK.match(rid) and rid not in self.roles and oid in self.organizations:
                 self.roles[rid] = {"org": oid, "title": role.get("title") or rid}
+        for person in scope.iterfind(listed + "person"):
+            pid, oid = person.get("id", ""), person.get("org", "")
+            if _ID_OK.match(pid) and pid not in self.roles and oid in self.organizations:
+                entry: dict[str, Any] = {"name": person.get("name") or pid, "org": oid}
+                if person.get("official") == "false":
+                    entry["official"] = False
+                self.people[pid] = entry
 
     def _in_document_order(self, ids: list[str]) -> list[str]:
         position = {node_id: i for i, node_id in enumerate(self.nodes)}
