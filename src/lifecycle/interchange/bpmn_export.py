@@ -33,7 +33,7 @@ from lxml import etree
 from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import Card, LaneMap
 from lifecycle.drawing.lanes import UNASSIGNED
-from lifecycle.drawing.layout import LANE_W, ORG_W, ROW_GAP, Box, Geometry, place
+from lifecycle.drawing.layout import COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
 from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
 from lifecycle.model import Handoff, Item, Workflow
@@ -283,6 +283,8 @@ class _Collaboration:
             if self.nodes[source].pool == self.nodes[target].pool:
                 self.sequence.append(flow)
             else:
+                if self.nodes[source].tag == self.nodes[target].tag == "userTask":
+                    flow.points = self._between_tasks(self.nodes[source], self.nodes[target])
                 if not flow.extension:
                     # Order across pools must be a message flow; say it is order, not a handoff.
                     flow.extension.append(_lc("order"))
@@ -316,15 +318,43 @@ class _Collaboration:
         """The flow end for one side of a pool handoff, and the points that reach column ``x``."""
         if task is not None:
             node = self.nodes[PREFIX["task"] + task]
-            # Leave the task downwards and run along the gap under its row, where no card is.
-            row_h = max(p.box.h for p in self.geometry.cards.values()) + ROW_GAP
-            gap = node.cy + row_h / 2
-            return node.id, [(node.cx, node.y + node.h), (node.cx, gap), (x, gap)]
+            path = self._to_margin(node, down=True)
+            return node.id, [*path, (x, path[-1][1])]
         pool = self._org(actor)
         assert pool is not None
         lane = actor if actor in self.pool_of_lane else None
         _, top, _, h = self.lane_bounds(lane) if lane else self.pool_bounds(pool)
         return PREFIX["participant"] + pool, [(x, top + h / 2)]
+
+    def _to_margin(self, node: _Node, down: bool) -> list[tuple[float, float]]:
+        """A path out of a task to its lane's bottom (or top) margin: out of the task's
+        bottom (top) edge, into the column gap right of it, between the gateways that
+        stand beside cards, then down (up) that gap. No card, gateway or event stands
+        in a lane's margin or in the middle of a column gap, so a flow routed there
+        crosses no shape."""
+        _, top, _, h = self.lane_bounds(node.lane)
+        edge = node.y + node.h if down else node.y
+        step = edge + 8 if down else edge - 8
+        margin = top + h - LANE_PAD / 2 if down else top + LANE_PAD / 2
+        side, gap = node.x + node.w - 12, node.x + node.w + COL_GAP / 2
+        return [(side, edge), (side, step), (gap, step), (gap, margin)]
+
+    def _from_margin(self, node: _Node, down: bool) -> list[tuple[float, float]]:
+        """A path from a task lane's top (bottom) margin into the task, through the
+        column gap left of it: :meth:`_to_margin` mirrored."""
+        _, top, _, h = self.lane_bounds(node.lane)
+        edge = node.y if down else node.y + node.h
+        step = edge - 8 if down else edge + 8
+        margin = top + LANE_PAD / 2 if down else top + h - LANE_PAD / 2
+        side, gap = node.x + 12, node.x - COL_GAP / 2
+        return [(gap, margin), (gap, step), (side, step), (side, edge)]
+
+    def _between_tasks(self, source: _Node, target: _Node) -> list[tuple[float, float]]:
+        """A message flow from task to task: along the margins of the two lanes and down
+        (up) a column gap between them."""
+        down = target.cy > source.cy
+        head, tail = self._to_margin(source, down), self._from_margin(target, down)
+        return [*head, (tail[0][0], head[-1][1]), *tail]
 
     def _link_pools(self) -> None:
         """Each pool handoff runs in a column of its own right of the end events, from the
