@@ -223,3 +223,28 @@ def test_handoffs_naming_roles_run_between_pools_and_the_rest_stay_listed() -> N
     # A handoff inside one organization that names no task has no BPMN form: it is listed.
     note = root.findtext(f".//{{{BPMN}}}textAnnotation/{{{BPMN}}}text") or ""
     assert "outreach-assignment:" in note and "member-referral:" not in note
+
+
+def test_a_pool_with_lanes_but_no_tasks_still_starts_and_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lane map may give a lane to a role that only hands off (no task of its own here)."""
+    from lifecycle.drawing.lanes import order_lanes
+    from lifecycle.interchange import bpmn_export
+
+    workflow = _workflow(ROOT / "workflows" / "payer-cch-network.yaml")
+
+    def with_idle_lanes(workflow: Workflow, phases: list[str] | None = None) -> LaneMap:
+        lane_map = swimlane_map(workflow, phases)
+        lane_map.lanes = order_lanes(workflow, [*(lane.key for lane in lane_map.lanes), "meals-director"])
+        return lane_map
+
+    monkeypatch.setattr(bpmn_export, "swimlane_map", with_idle_lanes)
+    xml = export_bpmn(workflow, phases=["pre-launch"])
+    assert _schema().validate(etree.fromstring(xml)), _schema().error_log.last_error
+    parser = BpmnParser()
+    parser.add_bpmn_str(xml)
+    specs = parser.find_all_specs()
+    idle = workflow.roles["meals-director"].org
+    assert {t.bpmn_id for t in specs[f"Process_{idle}"].task_specs.values() if t.bpmn_id} == {
+        f"Start_{idle}",
+        f"End_{idle}",
+    }

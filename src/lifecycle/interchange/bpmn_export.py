@@ -438,6 +438,14 @@ class _Collaboration:
         for pool in self.pools:
             cards = by_pool.get(pool, [])
             if not cards:
+                # A pool whose roles only hand off or sign off here: an engine still
+                # wants a process that starts and ends.
+                lane = next(k for k, p in self.pool_of_lane.items() if p == pool)
+                start = self._event(PREFIX["start"] + pool, "startEvent", "Start", lane, ORG_W + LANE_W / 2)
+                end = self._event(
+                    PREFIX["end"] + pool, "endEvent", "End", lane, self.geometry.width + END_ROOM / 2
+                )
+                self._flow(start, end)
                 continue
             points = self._checkpoints(pool, cards)
             has_in = {f.target for f in self.sequence}
