@@ -121,3 +121,30 @@ def test_any_task_name_imports_to_a_file_that_loads(name: str) -> None:
         workflow = loads(workflow_yaml(import_bpmn(source), str(source))).workflow
     (task,) = workflow.tasks().values()
     assert task.title == (xml_safe(name) or next(iter(workflow.tasks())))
+
+
+NESTED = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:collaboration id="c1"><bpmn:participant id="p1" name="Hub" processRef="p" /></bpmn:collaboration>
+  <bpmn:collaboration id="c2" />
+  <bpmn:process id="p">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="ops" name="Operations">
+        <bpmn:childLaneSet id="cls">
+          <bpmn:lane id="intake" name="Intake"><bpmn:flowNodeRef>t</bpmn:flowNodeRef></bpmn:lane>
+        </bpmn:childLaneSet>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:userTask id="t" name="Log the referral"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_nested_lanes_and_a_second_collaboration_are_said(tmp_path: Path) -> None:
+    source = tmp_path / "nested.bpmn"
+    source.write_text(NESTED, encoding="utf-8")
+    imported = import_bpmn(source)
+    assert [(s.element, s.kind, s.line) for s in imported.skipped] == [("c2", "bpmn:collaboration", 4)]
+    assert any("lane ops (Operations) holds lanes" in note for note in imported.notes)
+    assert imported.data["roles"] == {"intake": {"org": "hub", "title": "Intake"}}

@@ -284,6 +284,8 @@ class _Reader:
         processes = {p.get("id"): p for p in self.root.iterfind(f"{{{BPMN}}}process")}
         for child in self.root:
             read = _ns(child) == BPMN and _local(child) in ("collaboration", "process", "message")
+            if child is not collaboration and _local(child) == "collaboration":
+                read = False  # lifecycle reads one collaboration; a second one is reported
             if isinstance(child.tag, str) and not read and _local(child) != "BPMNDiagram":
                 self.skip(child, self.root)
         pools: list[tuple[etree._Element | None, etree._Element]] = []
@@ -318,12 +320,17 @@ class _Reader:
         )
         if participant is not None:
             self.check_children(participant, {"documentation", "extensionElements"})
-        if participant is not None:
             self.org_of_participant[participant.get("id", "")] = oid
         self.foreign_attributes(process)
-        lanes = [
-            lane for lane in process.iter(f"{{{BPMN}}}lane") if lane.find(f"{{{BPMN}}}childLaneSet") is None
-        ]
+        lanes = []
+        for lane in process.iter(f"{{{BPMN}}}lane"):
+            if lane.find(f"{{{BPMN}}}childLaneSet") is None:
+                lanes.append(lane)
+            else:
+                self.notes.append(
+                    f"lane {lane.get('id')} ({lane.get('name') or 'no name'}) holds lanes: "
+                    "its inner lanes are the roles"
+                )
         for lane in lanes:
             self.foreign_attributes(lane)
             rid = self.role_ids.make(lane.get("id", "lane"), lane.get("name"))
