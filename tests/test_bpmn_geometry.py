@@ -4,11 +4,11 @@ as bands, every node inside its lane, nothing piled up, every flow routed."""
 from __future__ import annotations
 
 from functools import cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import pytest
-from bpmn_di import Diagram, di_png, read_di
+from bpmn_di import Diagram, Shape, di_png, read_di
 from conftest import ROOT
 from lxml import etree
 from PIL import Image
@@ -39,6 +39,16 @@ def _export(path: Path, kind: str, key: str | None) -> bytes:
     return export_bpmn(workflow, phases=[key] if key else None)
 
 
+def _crosses(a: tuple[float, float], b: tuple[float, float], shape: Shape) -> bool:
+    """Whether the straight segment a-b (flows are drawn orthogonally) enters the shape."""
+    return (
+        min(a[0], b[0]) < shape.x + shape.w - 1
+        and max(a[0], b[0]) > shape.x + 1
+        and min(a[1], b[1]) < shape.y + shape.h - 1
+        and max(a[1], b[1]) > shape.y + 1
+    )
+
+
 def _nodes(diagram: Diagram) -> list[str]:
     return [k for k, s in diagram.shapes.items() if s.tag not in ("participant", "lane", "textAnnotation")]
 
@@ -46,7 +56,9 @@ def _nodes(diagram: Diagram) -> list[str]:
 @pytest.mark.parametrize(
     ("path", "kind", "key"), SCOPES, ids=[f"{p.stem}-{k}-{key or 'lifecycle'}" for p, k, key in SCOPES]
 )
-def test_every_node_inside_its_lane_and_nothing_overlaps(path: Path, kind: str, key: str | None) -> None:
+def test_every_node_inside_its_lane_and_nothing_overlaps_or_is_crossed(
+    path: Path, kind: str, key: str | None
+) -> None:
     xml = _export(path, kind, key)
     diagram = read_di(xml)
     root = etree.fromstring(xml)
@@ -73,6 +85,12 @@ def test_every_node_inside_its_lane_and_nothing_overlaps(path: Path, kind: str, 
     for group in (pools, lanes, [shapes[n] for n in _nodes(diagram)]):
         for a, b in combinations(group, 2):
             assert not a.overlaps(b), f"{a.element} overlaps {b.element}"
+    # No flow runs through a node other than its own two ends.
+    ends = {e.get("id"): (e.get("sourceRef"), e.get("targetRef")) for e in root.iter() if e.get("sourceRef")}
+    for flow, (_, points) in diagram.edges.items():
+        for node in (shapes[n] for n in _nodes(diagram) if n not in ends[flow]):
+            for a, b in pairwise(points):
+                assert not _crosses(a, b, node), f"{flow} runs through {node.element}"
     right = max(p.x + p.w for p in pools)
     bottom = max(s.y + s.h for s in shapes.values())
     for _, points in diagram.edges.values():

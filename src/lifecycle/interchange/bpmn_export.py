@@ -27,13 +27,14 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from lxml import etree
 
 from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import Card, LaneMap
 from lifecycle.drawing.lanes import UNASSIGNED
-from lifecycle.drawing.layout import COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
+from lifecycle.drawing.layout import CARD_W, COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
 from lifecycle.drawing.swimlane import swimlane_map
 from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
 from lifecycle.model import Handoff, Item, Workflow
@@ -173,6 +174,7 @@ class _Collaboration:
         """The map's notes on handoffs that are still not in the BPMN file."""
         self._connect_pools()
         self._parallel_gateways()
+        self._route_sequence_flows()
 
     # -- geometry ---------------------------------------------------------------------------
 
@@ -502,6 +504,39 @@ class _Collaboration:
                     setattr(flow, end, gateway_id)
                 self._flow(node, gateway) if splits else self._flow(gateway, node)
 
+    def _route_sequence_flows(self) -> None:
+        """Keep the plain route of a sequence flow unless it crosses a node; then take the
+        lane margins and column gaps, as message flows do."""
+        nodes = list(self.nodes.values())
+        for flow in self.sequence:
+            source, target = self.nodes[flow.source], self.nodes[flow.target]
+            plain = _waypoints(source, target, message=False)
+            others = [n for n in nodes if n is not source and n is not target]
+            if any(_crosses(a, b, n) for a, b in pairwise(plain) for n in others):
+                flow.points = self._around(source, target)
+
+    def _around(self, source: _Node, target: _Node) -> list[tuple[float, float]]:
+        """Out of ``source`` into the gap right of it, along its lane's margin (bottom,
+        or top when the target lies above) to the gap left of ``target``, and in."""
+        out = source.x + source.w + (COL_GAP / 2 if source.tag == "userTask" else 12)
+        if target.tag == "userTask":
+            into = target.x - COL_GAP / 2
+        elif target.id.startswith(PREFIX["exit"]):
+            # An exit stands where its card would, among other exits and their joins.
+            into = target.cx - CARD_W / 2 - COL_GAP / 2
+        else:
+            into = target.x - 12
+        _, top, _, h = self.lane_bounds(source.lane)
+        margin = top + LANE_PAD / 2 if target.cy < source.cy else top + h - LANE_PAD / 2
+        return [
+            (source.x + source.w, source.cy),
+            (out, source.cy),
+            (out, margin),
+            (into, margin),
+            (into, target.cy),
+            (target.x, target.cy),
+        ]
+
     def _flow(self, source: _Node, target: _Node) -> None:
         self.sequence.append(_Flow(f"{PREFIX['flow']}{source.id}--{target.id}", source.id, target.id))
 
@@ -559,6 +594,16 @@ def _waypoints(source: _Node, target: _Node, message: bool) -> list[tuple[float,
         (target.cx, low),
         (target.cx, target.y + target.h),
     ]
+
+
+def _crosses(a: tuple[float, float], b: tuple[float, float], node: _Node) -> bool:
+    """Whether the axis-parallel segment ``a``-``b`` passes through ``node``'s interior."""
+    return (
+        min(a[0], b[0]) < node.x + node.w - 1
+        and max(a[0], b[0]) > node.x + 1
+        and min(a[1], b[1]) < node.y + node.h - 1
+        and max(a[1], b[1]) > node.y + 1
+    )
 
 
 def _roster(workflow: Workflow, c: _Collaboration) -> list[etree._Element]:
