@@ -68,6 +68,7 @@ __all__ = [
     "Suppression",
     "Task",
     "Workflow",
+    "without_control_characters",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -107,6 +108,18 @@ RESERVED_PHASE_IDS = frozenset({COMPLETED})
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters other than tab and line feed."""
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` with every control character the format refuses replaced by U+FFFD,
+    for text brought in from other tools (a BPMN file's names).
+
+    Examples
+    --------
+    >>> without_control_characters("Screen\x7f the member")
+    'Screen\ufffd the member'
+    """
+    return _CONTROL.sub("\ufffd", text)
 
 
 def _no_control_characters(value: str) -> str:

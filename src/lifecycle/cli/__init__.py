@@ -46,6 +46,8 @@ COMMANDS: dict[str, str] = {
     "render": "lifecycle.cli.render:render",
     "raci": "lifecycle.cli.render:raci",
     "serve": "lifecycle.cli.serve:serve",
+    "export": "lifecycle.cli.interchange:export",
+    "import": "lifecycle.cli.interchange:import_",
 }
 
 class LazyGroup(click.Group):
