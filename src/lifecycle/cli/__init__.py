@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "rules": "lifecycle.cli.check:rules",
     "render": "lifecycle.cli.render:render",
     "raci": "lifecycle.cli.render:raci",
+    "conformance": "lifecycle.cli.conformance:conformance",
 }
 
 class LazyGroup(click.Group):
