@@ -146,6 +146,7 @@ class EventLogReader:
     bytes_read: int = field(default=0, init=False)
     """How far into the file the reader is, for a progress bar."""
     _pending: list[BadRow] = field(default_factory=list, init=False, repr=False)
+    _reached: int = field(default=0, init=False, repr=False)
 
     @property
     def total_bytes(self) -> int:
@@ -173,7 +174,7 @@ class EventLogReader:
         with handle:
             batches = self._xes(handle) if self._is_xes else self._csv(handle)
             for batch in batches:
-                self._settle()
+                self._settle(self._reached)
                 self.bytes_read = handle.tell()
                 if len(batch):
                     yield batch
@@ -185,18 +186,22 @@ class EventLogReader:
     def _bad(self, position: int, message: str) -> None:
         self._pending.append(BadRow(self.unit, position, message))
 
-    def _settle(self) -> None:
-        """Report the malformed rows of the batch just read, in file order."""
+    def _settle(self, upto: int | None = None) -> None:
+        """Report the malformed rows up to position ``upto`` (all when None), in
+        file order; the parser may have met later ones while reading ahead."""
         if not self._pending:
             return
         self._pending.sort(key=lambda row: row.position)
+        ready = [row for row in self._pending if upto is None or row.position <= upto]
+        if not ready:
+            return
         if self.on_bad_row == "fail":
             raise EventLogError(
-                f"{self.path}: {self._pending[0]} (pass --on-bad-row skip to report malformed rows and go on)"
+                f"{self.path}: {ready[0]} (pass --on-bad-row skip to report malformed rows and go on)"
             )
-        self.bad_row_count += len(self._pending)
-        self.bad_rows.extend(self._pending[: max(0, BAD_ROWS_KEPT - len(self.bad_rows))])
-        self._pending.clear()
+        self.bad_row_count += len(ready)
+        self.bad_rows.extend(ready[: max(0, BAD_ROWS_KEPT - len(self.bad_rows))])
+        del self._pending[: len(ready)]
 
     def _checked(
         self,
@@ -210,6 +215,8 @@ class EventLogReader:
 
         ``stamps`` are timestamps already, or strings to parse here.
         """
+        if len(positions):
+            self._reached = int(positions[-1])
         keep = np.ones(len(positions), dtype=bool)
         missing = {
             "case id": _nulls(cases),
