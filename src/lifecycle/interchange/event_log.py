@@ -341,7 +341,7 @@ class EventLogReader:
                 handle,
                 memory_pool=_pool(),
                 read_options=pa_csv.ReadOptions(
-                    use_threads=fast, block_size=self.batch_bytes, skip_rows_after_names=skip
+                    use_threads=False, block_size=self.batch_bytes, skip_rows_after_names=skip
                 ),
                 parse_options=pa_csv.ParseOptions(invalid_row_handler=invalid, ignore_empty_lines=False),
                 convert_options=pa_csv.ConvertOptions(
