@@ -321,6 +321,36 @@ def test_columns_are_mappable(tmp_path: Path) -> None:
     assert result.deviation_counts()["wrong-role"] == 1
 
 
+@pytest.mark.parametrize("suffix", [".csv.gz", ".csv.bz2", ".xes.gz"])
+def test_compressed_logs_read_like_plain_ones(tmp_path: Path, suffix: str) -> None:
+    import bz2
+    import gzip
+
+    plain = _log(tmp_path, [*FIT[:2], "c1,outreah,2025-01-02T10:00:00Z,", *FIT[2:]])
+    text = plain.read_bytes() if suffix.startswith(".csv") else XES.encode("utf-8")
+    packed = tmp_path / f"events{suffix}"
+    packed.write_bytes(gzip.compress(text) if suffix.endswith(".gz") else bz2.compress(text))
+    reader = EventLogReader(str(packed))
+    result = replay(WORKFLOW, "member", reader, unit=reader.unit)
+    want = [("c1", "unknown-activity", "line 4")] if suffix.startswith(".csv") else [
+        ("c1", "skipped-step", "event 3")
+    ]
+    assert [(d.case, d.kind.value, d.where) for d in result.deviations()] == want
+    assert reader.bytes_read == packed.stat().st_size
+
+
+def test_a_damaged_compressed_log_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import gzip
+
+    packed = tmp_path / "events.csv.gz"
+    rows = (f"c{i * 7919 % 100_003},plan-identifies,2025-01-01T09:00:00Z," for i in range(5000))
+    whole = gzip.compress((HEADER + "\n".join(rows)).encode())
+    packed.write_bytes(whole[: len(whole) // 2])  # cut off mid-stream
+    args = ("conformance", str(SHIPPED), "--journey", "member", "--log", str(packed))
+    code, _, err = _cli(*args, capsys=capsys)
+    assert code == 1 and err.startswith(f"{packed}: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
 # -- XES in ---------------------------------------------------------------------
 
 XES = """<?xml version="1.0" encoding="UTF-8"?>

@@ -14,13 +14,16 @@ whole log is refused at the first one, as the caller chooses.
 
 from __future__ import annotations
 
+import bz2
 import csv
 import datetime as dt
+import gzip
 import os
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Literal
+from typing import IO, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -119,8 +122,7 @@ class EventLogReader:
     Parameters
     ----------
     path
-        A ``.csv`` file (optionally compressed: ``.csv.gz``, ``.csv.bz2``) or
-        an ``.xes`` file.
+        A ``.csv`` or ``.xes`` file, optionally compressed (``.gz``, ``.bz2``).
     columns
         The CSV columns to read (XES files use the standard ``concept:name``,
         ``time:timestamp`` and ``org:resource`` keys).
@@ -160,7 +162,7 @@ class EventLogReader:
 
     @property
     def _is_xes(self) -> bool:
-        return self.path.lower().endswith((".xes", ".xes.xml"))
+        return self.path.lower().removesuffix(".gz").removesuffix(".bz2").endswith(".xes")
 
     def __iter__(self) -> Iterator[EventBatch]:
         try:
@@ -173,7 +175,13 @@ class EventLogReader:
             raise EventLogError(f"{self.path}: cannot read file: {exc.strerror or exc}") from None
         with handle:
             batches = self._xes(handle) if self._is_xes else self._csv(handle)
-            for batch in batches:
+            while True:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    break
+                except (OSError, EOFError, zlib.error) as exc:  # a damaged compressed file
+                    raise EventLogError(f"{self.path}: cannot read file: {exc}") from None
                 self._settle(self._reached)
                 self.bytes_read = handle.tell()
                 if len(batch):
@@ -260,7 +268,7 @@ class EventLogReader:
     # -- CSV ------------------------------------------------------------------
 
     def _csv(self, handle: IO[bytes]) -> Iterator[EventBatch]:
-        names = self._header(handle)
+        names = self._header()
         resource = self.columns.resource
         if resource is None and "resource" in names:
             resource = "resource"
@@ -335,10 +343,9 @@ class EventLogReader:
         types = {name: _IDS if fast else pa.string() for name in wanted}
         if fast:
             types[self.columns.timestamp] = _UTC
-        handle.seek(0)
         try:
             reader = pa_csv.open_csv(
-                handle,
+                self._decompressed(handle),
                 memory_pool=_pool(),
                 read_options=pa_csv.ReadOptions(
                     use_threads=False, block_size=self.batch_bytes, skip_rows_after_names=skip
@@ -358,9 +365,21 @@ class EventLogReader:
                 raise _Careful from None
             raise EventLogError(f"{self.path}: not a readable CSV file: {exc}") from None
 
-    def _header(self, handle: IO[bytes]) -> list[str]:
-        first = handle.readline()
+    def _decompressed(self, handle: IO[bytes]) -> IO[bytes]:
+        """The file's content from its start, decompressed when its name says so."""
         handle.seek(0)
+        if self.path.lower().endswith(".gz"):
+            return cast(IO[bytes], gzip.GzipFile(fileobj=handle, mode="rb"))
+        if self.path.lower().endswith(".bz2"):
+            return cast(IO[bytes], bz2.BZ2File(handle, mode="rb"))
+        return handle
+
+    def _header(self) -> list[str]:
+        try:
+            with open(self.path, "rb") as raw:
+                first = self._decompressed(raw).readline()
+        except (OSError, EOFError) as exc:
+            raise EventLogError(f"{self.path}: cannot read file: {exc}") from None
         if not first.strip():
             raise EventLogError(f"{self.path}: line 1: empty file, expected a header line of column names")
         try:
@@ -381,7 +400,7 @@ class EventLogReader:
         trace_start = 0
         root: ET.Element | None = None
         try:
-            for event, element in ET.iterparse(handle, events=("start", "end")):
+            for event, element in ET.iterparse(self._decompressed(handle), events=("start", "end")):
                 tag = element.tag.rpartition("}")[2]
                 if event == "start":
                     if root is None:
