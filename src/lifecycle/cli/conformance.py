@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,7 +135,8 @@ def conformance(
     if fmt == "json":
         text = as_json(result, reader.bad_rows, reader.bad_row_count)
     elif fmt == "html":
-        text = as_html(result, reader.bad_rows, reader.bad_row_count)
+        title = f"Conformance of {os.path.basename(log_path)} to journey {journey_id}"
+        text = as_html(result, reader.bad_rows, reader.bad_row_count, title=title)
     else:
         text = as_text(result, show=show)
     if output is None:
@@ -145,6 +147,4 @@ def conformance(
 
 
 def _exists(path: str) -> bool:
-    import os
-
     return os.path.isfile(path)

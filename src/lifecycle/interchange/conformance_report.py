@@ -111,6 +111,7 @@ body { font-family: system-ui, sans-serif; margin: 2em; color: #111; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 th, td { border: 1px solid #888; padding: 0.25em 0.6em; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td:first-child { white-space: nowrap; }
 th { background: #eee; }
 .fit { color: #555; }
 """
