@@ -48,6 +48,7 @@ COMMANDS: dict[str, str] = {
     "serve": "lifecycle.cli.serve:serve",
     "export": "lifecycle.cli.interchange:export",
     "import": "lifecycle.cli.interchange:import_",
+    "conformance": "lifecycle.cli.conformance:conformance",
 }
 
 class LazyGroup(click.Group):

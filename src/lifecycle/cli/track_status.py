@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
 from lifecycle.cli.track_options import at_option, db_option, open_tracker, workflow_option
+
+if TYPE_CHECKING:
+    from lifecycle.store.tables import AuditEntry
 
 
 @click.command()
@@ -29,7 +33,14 @@ def status(name: str, at: dt.datetime | None, db: str | None, workflow: str | No
 @click.option("--action", help="Only this action or family (task, task.done, gate.signoff, advance, ...).")
 @click.option("--subject", help="Only changes to this task, gate, journey or escalation.")
 @click.option("--since", type=click.DateTime(), help="Only changes at or after this date/time (UTC).")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "events", "xes"]),
+    default="text",
+    show_default=True,
+    help="csv: the audit trail; events: an event log as CSV; xes: an event log as XES (IEEE 1849).",
+)
 @db_option
 @workflow_option
 def log(
@@ -42,7 +53,12 @@ def log(
     db: str | None,
     workflow: str | None,
 ) -> None:
-    """Print the audit trail of partnership NAME: who, when, what, from, to."""
+    """Print the audit trail of partnership NAME: who, when, what, from, to.
+
+    As an event log (--format events or xes: case, activity, timestamp,
+    resource, lifecycle transition) for process-mining tools and
+    `lifecycle conformance`; docs/conformance.md maps audit actions to events.
+    """
     from lifecycle.tracking.audit import AUDIT_COLUMNS, audit_csv, audit_rows
 
     since_utc = since.replace(tzinfo=dt.UTC) if since else None
@@ -52,6 +68,9 @@ def log(
     if fmt == "csv":
         click.echo(audit_csv(entries), nl=False)
         return
+    if fmt in ("events", "xes"):
+        _event_log(name, entries, fmt)
+        return
     for row in audit_rows(entries):
         values = dict(zip(AUDIT_COLUMNS, row, strict=True))
         moved = f"{values['from'] or '-'} -> {values['to'] or '-'}"
@@ -59,3 +78,17 @@ def log(
         detail = f"  ({values['detail']})" if values["detail"] else ""
         what = f"{values['action']}{refused}  {values['subject']}  {moved}{detail}"
         click.echo(f"{values['at']}  {values['actor']}  {what}")
+
+
+def _event_log(name: str, entries: list[AuditEntry], fmt: str) -> None:
+    import io
+
+    from lifecycle.interchange.history import events_csv, history_events, write_xes
+
+    events = history_events(name, entries)
+    if fmt == "events":
+        click.echo(events_csv(events), nl=False)
+        return
+    buffer = io.StringIO()
+    write_xes(events, buffer, name=name)
+    click.echo(buffer.getvalue(), nl=False)
