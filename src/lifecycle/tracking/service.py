@@ -49,7 +49,7 @@ from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName
 from lifecycle.tracking.escalations import EscalationLine, escalation_lines, level_of
 from lifecycle.tracking.gates import GateReport, Progress, SignoffFact, criterion_gaps, evaluate_gate
 from lifecycle.tracking.renames import apply_renames
-from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
+from lifecycle.tracking.workflows import LoadedWorkflow, file_hash, load_workflow
 
 __all__ = ["TASK_ACTIONS", "Change", "Signed", "Tracker"]
 
@@ -254,7 +254,7 @@ class Tracker:
 
     def changed(self, partnership: Partnership) -> bool:
         """True when the workflow file changed since the partnership started."""
-        return self.workflow_of(partnership).hash != partnership.workflow_hash
+        return file_hash(partnership.workflow_path) != partnership.workflow_hash
 
     def progress(self, name: str) -> tuple[Partnership, Progress]:
         """The partnership and its progress: task states, evidence, sign-offs."""

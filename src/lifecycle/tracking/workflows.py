@@ -10,7 +10,7 @@ from lifecycle.loader import load
 from lifecycle.model import Workflow
 from lifecycle.tracking.errors import TrackingError
 
-__all__ = ["LoadedWorkflow", "load_workflow"]
+__all__ = ["LoadedWorkflow", "file_hash", "load_workflow"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,12 @@ def load_workflow(path: str | Path) -> LoadedWorkflow:
     if cached is None:
         cached = _PARSED[key] = LoadedWorkflow(str(resolved), load(resolved).workflow, digest)
     return cached
+
+
+def file_hash(path: str | Path) -> str | None:
+    """The SHA-256 of the file at ``path``, or None when it cannot be read;
+    enough to tell whether a workflow changed without parsing it."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
