@@ -30,9 +30,14 @@ from lifecycle.diagnostics import LifecycleError
 from lifecycle.model import EscalationPath, Journey, Workflow
 
 __all__ = [
+    "BLOCKED",
     "COMPLETED",
+    "DONE",
+    "IN_PROGRESS",
     "RESOLVED",
     "TASK_STATES",
+    "TODO",
+    "WAIVED",
     "Guard",
     "LifecycleMachines",
     "SharedMachine",
@@ -46,10 +51,13 @@ __all__ = [
     "task_machine",
 ]
 
-TASK_STATES = ("todo", "in-progress", "done", "blocked", "waived")
+TODO, IN_PROGRESS, DONE, BLOCKED, WAIVED = "todo", "in-progress", "done", "blocked", "waived"
+"""The names of the task states, defined here once."""
+
+TASK_STATES = (TODO, IN_PROGRESS, DONE, BLOCKED, WAIVED)
 """The states of a tracked task, in display order."""
 
-FINISHED_TASK_STATES = frozenset({"done", "waived"})
+FINISHED_TASK_STATES = frozenset({DONE, WAIVED})
 """Task states that satisfy a predecessor or a gate criterion."""
 
 COMPLETED = "completed"
@@ -178,12 +186,12 @@ def task_machine() -> SharedMachine:
     predecessor is unfinished. ``done`` needs the task started first.
     """
     transitions: list[dict[str, Any]] = [
-        {"trigger": "start", "source": ["todo", "blocked"], "dest": "in-progress", "conditions": "allowed"},
-        {"trigger": "done", "source": "in-progress", "dest": "done"},
-        {"trigger": "block", "source": ["todo", "in-progress"], "dest": "blocked"},
-        {"trigger": "waive", "source": ["todo", "in-progress", "blocked"], "dest": "waived"},
+        {"trigger": "start", "source": [TODO, BLOCKED], "dest": IN_PROGRESS, "conditions": "allowed"},
+        {"trigger": "done", "source": IN_PROGRESS, "dest": DONE},
+        {"trigger": "block", "source": [TODO, IN_PROGRESS], "dest": BLOCKED},
+        {"trigger": "waive", "source": [TODO, IN_PROGRESS, BLOCKED], "dest": WAIVED},
     ]
-    return SharedMachine("task", _machine(list(TASK_STATES), transitions, "todo"))
+    return SharedMachine("task", _machine(list(TASK_STATES), transitions, TODO))
 
 
 def lifecycle_machine(workflow: Workflow) -> SharedMachine:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lifecycle.machine import FINISHED_TASK_STATES
+from lifecycle.machine import FINISHED_TASK_STATES, TODO, WAIVED
 from lifecycle.model import Criterion, Workflow
 from lifecycle.roles import authority, carriers
 
@@ -116,7 +116,7 @@ def criterion_gaps(criterion: Criterion, progress: Progress) -> list[str]:
     sign-offs aside): empty when they all are."""
     gaps = []
     for task in criterion.tasks:
-        state = progress.tasks.get(task, "todo")
+        state = progress.tasks.get(task, TODO)
         if state not in FINISHED_TASK_STATES:
             gaps.append(f"task {task!r} is {state}")
     gaps.extend(
@@ -147,7 +147,7 @@ def evaluate_gate(workflow: Workflow, phase_id: str, progress: Progress) -> Gate
     results = []
     for cid, criterion in gate.criteria.items():
         unmet = criterion_gaps(criterion, progress)
-        evidence = [f"task {task} waived" for task in criterion.tasks if progress.tasks.get(task) == "waived"]
+        evidence = [f"task {task} waived" for task in criterion.tasks if progress.tasks.get(task) == WAIVED]
         for artifact in criterion.artifacts:
             evidence.extend(f"{artifact}: {text}" for text in progress.evidence.get(artifact, ()))
         stale: list[str] = []
