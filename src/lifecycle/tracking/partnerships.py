@@ -12,7 +12,7 @@ from lifecycle.machine import COMPLETED, TODO, WAIVED, machines_for
 from lifecycle.store.tables import Partnership, TaskStatus, utcnow
 from lifecycle.tracking.errors import TrackingError, UnknownName
 from lifecycle.tracking.renames import apply_renames
-from lifecycle.tracking.unit import Work, check_person
+from lifecycle.tracking.unit import Work, append_audit, check_person
 from lifecycle.tracking.workflows import LoadedWorkflow
 
 __all__ = ["rebase", "start_partnership"]
@@ -69,7 +69,7 @@ def start_partnership(
         session.add(TaskStatus(partnership_id=partnership.id, task_id=tid, state=state))
         if state == WAIVED:
             work.log(actor, "task.waive", tid, TODO, WAIVED, "before tracking began")
-    session.add_all(work.audit)
+    append_audit(session, work.audit)
     return partnership
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lifecycle.machine import FINISHED_TASK_STATES, TODO, Guard
 from lifecycle.store.tables import EvidenceRecord, TaskStatus, utcnow
@@ -66,12 +66,14 @@ def change_tasks(
             select(TaskStatus.task_id, TaskStatus.state).where(TaskStatus.partnership_id == pid)
         ).all()
     )
-    rows = {
-        row.task_id: row
-        for row in work.session.scalars(
-            select(TaskStatus).where(TaskStatus.partnership_id == pid, TaskStatus.task_id.in_(task_ids))
-        )
-    }
+    row_ids = dict(
+        work.session.execute(
+            select(TaskStatus.task_id, TaskStatus.id).where(
+                TaskStatus.partnership_id == pid, TaskStatus.task_id.in_(task_ids)
+            )
+        ).all()
+    )
+    updates: list[dict[str, object]] = []
     changes = []
     for tid in task_ids:
         task = tasks[tid]
@@ -83,16 +85,15 @@ def change_tasks(
             f"task.{action}",
             tid,
         )
-        row = rows[tid]
-        before = row.state
+        before = states[tid]
         guard = _predecessors_guard(task.after, states)
         after = work.move(
             work.machines.task, f"task {tid!r}", before, action, guard, actor, f"task.{action}", tid
         )
-        row.state = states[tid] = after
-        row.note = note
-        row.updated_by = actor
-        row.updated_at = utcnow()
+        states[tid] = after
+        updates.append(
+            {"id": row_ids[tid], "state": after, "note": note, "updated_by": actor, "updated_at": utcnow()}
+        )
         unproven = f"no evidence: {reason}" if no_evidence and task.produces else None
         work.log(
             actor,
@@ -107,6 +108,8 @@ def change_tasks(
                 _add_evidence(work, artifact, evidence, actor, tid)
                 work.log(actor, "artifact.evidence", artifact, None, "present", evidence)
         changes.append(Change(tid, before, after))
+    # One bulk UPDATE by primary key for the whole batch.
+    work.session.execute(update(TaskStatus), updates)
     return changes
 
 
