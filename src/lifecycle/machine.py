@@ -22,13 +22,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions import EventData, Machine, MachineError
 
 from lifecycle.collector import collector_paused
 from lifecycle.diagnostics import LifecycleError
-from lifecycle.model import EscalationPath, Journey, Workflow
+
+if TYPE_CHECKING:
+    from lifecycle.model import EscalationPath, Journey, Workflow
 
 __all__ = [
     "BLOCKED",

@@ -10,8 +10,7 @@ so the audit log shows whose seat it was.
 
 Examples
 --------
->>> from lifecycle.model import Workflow
->>> workflow = Workflow.model_validate({
+>>> >>> workflow = Workflow.model_validate({
 ...     "id": "w", "title": "W",
 ...     "organizations": {"plan": {"name": "Plan", "kind": "payer"}},
 ...     "people": {"jo": {"name": "Jo", "org": "plan"}, "al": {"name": "Al", "org": "plan"}},
@@ -32,8 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lifecycle.model import Workflow
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
+
 
 __all__ = ["Authority", "authority", "backup_chain", "carriers", "first_authority"]
 

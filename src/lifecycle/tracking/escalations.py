@@ -13,15 +13,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lifecycle.machine import RESOLVED, escalation_state
-from lifecycle.model import EscalationPath, Workflow
 from lifecycle.roles import carriers
 from lifecycle.store.tables import Escalation, utcnow
 from lifecycle.tracking.errors import TrackingError, UnknownName
 from lifecycle.tracking.tasks import detail
 from lifecycle.tracking.unit import Change, Work
 from lifecycle.words import count
+
+if TYPE_CHECKING:
+    from lifecycle.model import EscalationPath, Workflow
 
 __all__ = [
     "EscalationLine",

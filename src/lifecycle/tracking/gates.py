@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lifecycle.machine import FINISHED_TASK_STATES, TODO, WAIVED
-from lifecycle.model import Criterion, Workflow
 from lifecycle.roles import authority, carriers
+
+if TYPE_CHECKING:
+    from lifecycle.model import Criterion, Workflow
 
 __all__ = [
     "NO_CRITERIA",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from lifecycle.machine import COMPLETED, SharedMachine, TransitionRefused
-from lifecycle.model import Journey, Workflow
 from lifecycle.store.tables import JourneyInstance, utcnow
 from lifecycle.tracking.errors import TrackingError, UnknownName
 from lifecycle.tracking.tasks import detail
 from lifecycle.tracking.unit import Change, Refused, Work
+
+if TYPE_CHECKING:
+    from lifecycle.model import Journey, Workflow
 
 __all__ = ["check_member_key", "move_journey", "referrals_closed", "start_journey"]
 

@@ -5,12 +5,12 @@ escalations."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.machine import COMPLETED
-from lifecycle.model import Workflow
 from lifecycle.store.tables import (
     AuditEntry,
     Escalation,
@@ -22,6 +22,9 @@ from lifecycle.store.tables import (
 )
 from lifecycle.tracking.errors import TrackingError, UnknownName
 from lifecycle.tracking.gates import Progress, SignoffFact
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = ["audit_trail", "escalations", "gate_phase", "journeys", "progress"]
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.machine import BLOCKED, COMPLETED, FINISHED_TASK_STATES, TODO
-from lifecycle.model import Workflow
 from lifecycle.store.tables import AuditEntry, Partnership, utcnow
 from lifecycle.tracking import queries
 from lifecycle.tracking.escalations import EscalationLine, escalation_lines
 from lifecycle.tracking.gates import GateReport, evaluate_gate
 from lifecycle.tracking.service import Tracker
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = ["Deadline", "Status", "TaskLine", "partnership_status"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -22,12 +22,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from lifecycle.machine import Guard, LifecycleMachines, SharedMachine, TransitionRefused, machines_for
-from lifecycle.model import Workflow
 from lifecycle.store import Store
 from lifecycle.store.tables import AuditEntry, Partnership, utcnow
 from lifecycle.tracking.authorize import ActionRefused, Permission, permit
 from lifecycle.tracking.errors import TrackingError, UnknownName, WorkflowChanged
 from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = [
     "SYSTEM_ACTOR",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lifecycle.loader import load
-from lifecycle.model import Workflow
 from lifecycle.tracking.errors import TrackingError
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = ["LoadedWorkflow", "file_hash", "load_workflow"]
 
@@ -46,6 +48,8 @@ def load_workflow(path: str | Path) -> LoadedWorkflow:
     key = (str(resolved), digest)
     cached = _PARSED.get(key)
     if cached is None:
+        from lifecycle.loader import load  # parsing is needed only for a new file content
+
         cached = _PARSED[key] = LoadedWorkflow(str(resolved), load(resolved).workflow, digest)
     return cached
 
