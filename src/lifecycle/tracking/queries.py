@@ -51,6 +51,7 @@ def progress(session: Session, partnership: Partnership) -> Progress:
             row.evidence,
             row.signed_at.isoformat(timespec="minutes"),
             None if row.ready_for is None else tuple(row.ready_for),
+            row.through_role,
         )
         signoffs.setdefault(row.gate_id, []).append(fact)
     return Progress(tasks, evidence, signoffs, partnership.started_phase)
