@@ -93,3 +93,11 @@ def test_an_old_database_upgrades_keeping_every_row(new_db: Callable[[], str], t
                 )
             )
     store.close()
+
+
+def test_the_head_revision_constant_names_the_newest_migration() -> None:
+    from alembic.script import ScriptDirectory
+
+    from lifecycle.store import HEAD_REVISION
+
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == HEAD_REVISION

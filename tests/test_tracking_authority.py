@@ -49,7 +49,9 @@ def test_a_backup_acts_and_is_recorded_as_backup(new_db: NewDb, tmp_path: Path) 
     assert [s.how for s in tracker.sign_off("acme", "scoping", actor="mbell", evidence="countersigned")] == [
         "as backup for plan-poc"
     ]
-    assert tracker.check_gate("acme").met
+    report = tracker.check_gate("acme")
+    assert report.met
+    assert "signed by mbell as backup for plan-poc: countersigned" in report.criteria[0].evidence
     assert tracker.audit("acme", action="gate.signoff")[-1].detail == "as backup for plan-poc: countersigned"
 
 

@@ -33,8 +33,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from lifecycle.machine import COMPLETED
+
 __all__ = [
-    "COMPLETED",
     "ID_PATTERN",
     "PATTERNS",
     "RESERVED_PHASE_IDS",
@@ -99,9 +100,6 @@ PATTERNS = {
     RULE_CODE_PATTERN: Pattern("a rule code: capital letters and digits", "SPF002"),
 }
 """Each pattern of the format said in words, for error messages."""
-
-COMPLETED = "completed"
-"""The lifecycle state after the last phase's exit gate has been passed."""
 
 RESERVED_PHASE_IDS = frozenset({COMPLETED})
 """Phase ids the lifecycle machine keeps for its own states."""

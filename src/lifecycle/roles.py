@@ -32,8 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lifecycle.model import Workflow
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
+
 
 __all__ = ["Authority", "authority", "backup_chain", "carriers", "first_authority"]
 

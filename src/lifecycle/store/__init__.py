@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +32,11 @@ ENV_VAR = "LIFECYCLE_DB"
 """The environment variable that names the database when ``--db`` is not given."""
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+
+HEAD_REVISION = "0003"
+"""The newest migration in ``migrations/versions`` (a test keeps the two equal).
+Opening a database at this revision needs no Alembic import, which keeps the
+migration machinery off every tracking command's path."""
 
 
 class DatabaseError(LifecycleError):
@@ -200,6 +205,9 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
 
 def _check_schema(connection: Connection, shown: str, *, upgrade_old: bool) -> str:
     """Migrate an empty database, check a used one; return its revision."""
+    current = _current_revision(connection)
+    if current == HEAD_REVISION:
+        return current
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
@@ -219,6 +227,15 @@ def _check_schema(connection: Connection, shown: str, *, upgrade_old: bool) -> s
     if not upgrade_old:
         raise DatabaseError(f"{shown} has schema revision {current}: run `lifecycle db upgrade` first")
     return _migrate(connection)
+
+
+def _current_revision(connection: Connection) -> str | None:
+    """The revision in ``alembic_version``, or None when there is no such table."""
+    try:
+        with connection.begin_nested() if connection.in_transaction() else connection.begin():
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return None
 
 
 def _migrate(connection: Connection) -> str:

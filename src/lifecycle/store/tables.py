@@ -11,6 +11,7 @@ that refuse as well, and each entry is sealed into a hash chain
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -32,9 +33,7 @@ from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     Mapper,
-    Session,
     mapped_column,
-    object_session,
     relationship,
 )
 
@@ -52,6 +51,7 @@ __all__ = [
     "Signoff",
     "TaskStatus",
     "missing_guards",
+    "seal_rows",
     "utcnow",
 ]
 
@@ -210,28 +210,32 @@ class BrokenChain(LifecycleError):
     """The newest audit entry does not match its seal: nothing more is written after it."""
 
 
-def _seal(mapper: Mapper[Any], connection: Connection, target: AuditEntry) -> None:
-    """Link ``target`` to the partnership's newest entry and seal it, before its INSERT.
+def seal_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Link each audit row (the columns of an :class:`AuditEntry`, in the order
+    they are to be written) to the one before it in its partnership's chain,
+    and seal it: set ``prev_hash`` and ``hash``.
 
-    Entries of one flush are inserted in the order they were added, so the
-    heads already sealed in this flush are kept in the session until it ends.
+    Raises
+    ------
+    BrokenChain
+        When the database's guards are gone, or a partnership's newest stored
+        entry does not match its seal: nothing more is written.
     """
-    if target.at is None:
-        target.at = utcnow()
-    session = object_session(target)
-    heads: dict[int, str] = session.info.setdefault("audit_heads", {}) if session is not None else {}
-    if not heads:
-        _check_guards(connection)
-    prev = heads.get(target.partnership_id)
-    if prev is None:
-        if connection.dialect.name == "postgresql":
-            # Held to the end of the transaction: the next writer of this
-            # partnership's trail reads the head only after this one commits.
-            connection.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, target.partnership_id)))
-        prev = _stored_head(connection, target.partnership_id)
-    target.prev_hash = prev
-    target.hash = entry_hash(target, prev)
-    heads[target.partnership_id] = target.hash
+    if not rows:
+        return
+    _check_guards(connection)
+    heads: dict[int, str] = {}
+    for row in rows:
+        pid = row["partnership_id"]
+        prev = heads.get(pid)
+        if prev is None:
+            if connection.dialect.name == "postgresql":
+                # Held to the end of the transaction: the next writer of this
+                # partnership's trail reads the head only after this one commits.
+                connection.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, pid)))
+            prev = _stored_head(connection, pid)
+        row["prev_hash"] = prev
+        row["hash"] = heads[pid] = entry_hash(SimpleNamespace(**row), prev)
 
 
 GUARDS = {
@@ -287,15 +291,9 @@ def _stored_head(connection: Connection, partnership_id: int) -> str:
     return str(newest.hash)
 
 
-def _forget_heads(session: Session, flush_context: Any) -> None:
-    session.info.pop("audit_heads", None)
-
-
 def _append_only(mapper: Mapper[Any], connection: Any, target: AuditEntry) -> None:
     raise PermissionError("the audit log is append-only")
 
 
 event.listen(AuditEntry, "before_update", _append_only)
 event.listen(AuditEntry, "before_delete", _append_only)
-event.listen(AuditEntry, "before_insert", _seal)
-event.listen(Session, "after_flush_postexec", _forget_heads)

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lifecycle.machine import TransitionRefused
-from lifecycle.model import Workflow
 from lifecycle.roles import Authority, first_authority
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = ["ActionRefused", "Permission", "permit"]
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lifecycle.machine import FINISHED_TASK_STATES
-from lifecycle.model import Criterion, Workflow
-from lifecycle.roles import authority, carriers
+from lifecycle.machine import FINISHED_TASK_STATES, TODO, WAIVED
+from lifecycle.roles import carriers
+
+if TYPE_CHECKING:
+    from lifecycle.model import Criterion, Workflow
 
 __all__ = [
     "NO_CRITERIA",
@@ -46,6 +49,13 @@ class SignoffFact:
     ready_for: tuple[str, ...] | None = None
     """The criteria that were ready when it was given (None: recorded before
     lifecycle kept this, and counted)."""
+    through: str | None = None
+    """The backup role the signer held when signing as a backup (None: as holder,
+    or recorded before lifecycle kept this)."""
+
+    def describe(self) -> str:
+        """How the signer signed, as recorded: "as R" or "as backup for R"."""
+        return f"as backup for {self.role}" if self.through else f"as {self.role}"
 
     def counts_for(self, criterion: str) -> bool:
         """True when the sign-off was given after ``criterion`` was ready."""
@@ -116,7 +126,7 @@ def criterion_gaps(criterion: Criterion, progress: Progress) -> list[str]:
     sign-offs aside): empty when they all are."""
     gaps = []
     for task in criterion.tasks:
-        state = progress.tasks.get(task, "todo")
+        state = progress.tasks.get(task, TODO)
         if state not in FINISHED_TASK_STATES:
             gaps.append(f"task {task!r} is {state}")
     gaps.extend(
@@ -147,7 +157,7 @@ def evaluate_gate(workflow: Workflow, phase_id: str, progress: Progress) -> Gate
     results = []
     for cid, criterion in gate.criteria.items():
         unmet = criterion_gaps(criterion, progress)
-        evidence = [f"task {task} waived" for task in criterion.tasks if progress.tasks.get(task) == "waived"]
+        evidence = [f"task {task} waived" for task in criterion.tasks if progress.tasks.get(task) == WAIVED]
         for artifact in criterion.artifacts:
             evidence.extend(f"{artifact}: {text}" for text in progress.evidence.get(artifact, ()))
         stale: list[str] = []
@@ -155,7 +165,7 @@ def evaluate_gate(workflow: Workflow, phase_id: str, progress: Progress) -> Gate
             facts = signed.get(role, [])
             valid = [f for f in facts if f.counts_for(cid)]
             if valid:
-                evidence.extend(f"signed by {f.person} {_how(workflow, f)}: {f.evidence}" for f in valid)
+                evidence.extend(f"signed by {f.person} {f.describe()}: {f.evidence}" for f in valid)
             elif facts:
                 unmet.append(f"the sign-off by role {role!r} is stale (given before the criterion was ready)")
                 stale.extend(
@@ -168,8 +178,3 @@ def evaluate_gate(workflow: Workflow, phase_id: str, progress: Progress) -> Gate
         results.append(CriterionResult(cid, criterion.title, not unmet, unmet, evidence, stale))
     problems = [] if gate.criteria else [NO_CRITERIA]
     return GateReport(phase_id, gate.title, gate.launch, results, problems)
-
-
-def _how(workflow: Workflow, fact: SignoffFact) -> str:
-    power = authority(workflow, fact.person, fact.role)
-    return power.describe() if power is not None else f"as {fact.role}"

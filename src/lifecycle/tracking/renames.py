@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from lifecycle.model import Workflow
 from lifecycle.store.tables import EvidenceRecord, JourneyInstance, Partnership, Signoff, TaskStatus
 from lifecycle.tracking.errors import TrackingError
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = ["Rename", "apply_renames", "parse_renames"]
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.machine import COMPLETED, FINISHED_TASK_STATES
-from lifecycle.model import Workflow
-from lifecycle.store.tables import AuditEntry, Partnership
-from lifecycle.tracking.escalations import EscalationLine
+from lifecycle.machine import BLOCKED, COMPLETED, FINISHED_TASK_STATES, TODO
+from lifecycle.store.tables import AuditEntry, Partnership, utcnow
+from lifecycle.tracking import queries
+from lifecycle.tracking.escalations import EscalationLine, escalation_lines
 from lifecycle.tracking.gates import GateReport, evaluate_gate
 from lifecycle.tracking.service import Tracker
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = ["Deadline", "Status", "TaskLine", "partnership_status"]
 
@@ -69,25 +73,37 @@ class Status:
 
 def partnership_status(tracker: Tracker, name: str, now: dt.datetime | None = None) -> Status:
     """Build the status of partnership ``name`` as of ``now`` (by default the
-    current time)."""
-    partnership, progress = tracker.progress(name)
-    loaded = tracker.workflow_of(partnership)
-    workflow = loaded.workflow
+    current time), read in one transaction of the tracker's unit of work."""
+
+    def view(session: Session, partnership: Partnership) -> Status:
+        loaded = tracker.workflow_of(partnership)
+        return _status(session, partnership, loaded.workflow, loaded.hash, now or utcnow())
+
+    return tracker.unit.read(name, view)
+
+
+def _status(
+    session: Session, partnership: Partnership, workflow: Workflow, file_hash: str, now: dt.datetime
+) -> Status:
+    progress = queries.progress(session, partnership)
     states = progress.tasks
     tasks = []
     for pid, phase in workflow.phases.items():
         for tid, task in phase.tasks.items():
-            state = states.get(tid, "todo")
-            waiting = [p for p in task.after if states.get(p, "todo") not in FINISHED_TASK_STATES]
-            tasks.append(TaskLine(pid, tid, task.title, state, waiting if state == "todo" else []))
+            state = states.get(tid, TODO)
+            waiting = [p for p in task.after if states.get(p, TODO) not in FINISHED_TASK_STATES]
+            tasks.append(TaskLine(pid, tid, task.title, state, waiting if state == TODO else []))
     gates = [evaluate_gate(workflow, pid, progress) for pid, p in workflow.phases.items() if p.exit_gate]
-    blockers = [f"task {t.id} is blocked" for t in tasks if t.state == "blocked"]
+    blockers = [f"task {t.id} is blocked" for t in tasks if t.state == BLOCKED]
     blockers += [
         f"gate {g.phase}: {reason}" for g in gates if g.phase == partnership.phase for reason in g.reasons()
     ]
-    with tracker.store.transaction() as session:
-        launched = _launch_date(session, partnership, workflow)
-    escalations = [e for e in tracker.escalation_lines(name, now) if e.level is not None]
+    launched = _launch_date(session, partnership, workflow)
+    escalations = [
+        e
+        for e in escalation_lines(workflow, queries.escalations(session, partnership), now)
+        if e.level is not None
+    ]
     escalations.sort(key=lambda e: (e.overdue is None, e.due or dt.datetime.max.replace(tzinfo=dt.UTC)))
     deadlines = []
     for tid, task in workflow.tasks().items():
@@ -100,7 +116,7 @@ def partnership_status(tracker: Tracker, name: str, now: dt.datetime | None = No
             "launch": launched,
         }[due.anchor]
         date = anchor + dt.timedelta(days=due.days) if anchor else None
-        deadlines.append(Deadline(tid, str(task.due), date, states.get(tid, "todo")))
+        deadlines.append(Deadline(tid, str(task.due), date, states.get(tid, TODO)))
     # Soonest first; deadlines anchored on a launch that has not happened go last.
     deadlines.sort(key=lambda d: (d.date is None, d.date or dt.date.max))
     current = workflow.phases.get(partnership.phase)
@@ -110,7 +126,7 @@ def partnership_status(tracker: Tracker, name: str, now: dt.datetime | None = No
     return Status(
         partnership,
         workflow,
-        loaded.hash != partnership.workflow_hash,
+        file_hash != partnership.workflow_hash,
         phase_title,
         tasks,
         gates,

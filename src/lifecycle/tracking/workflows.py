@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lifecycle.loader import load
-from lifecycle.model import Workflow
 from lifecycle.tracking.errors import TrackingError
 
-__all__ = ["LoadedWorkflow", "load_workflow"]
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
+
+__all__ = ["LoadedWorkflow", "file_hash", "load_workflow"]
 
 
 @dataclass(frozen=True)
@@ -46,5 +48,16 @@ def load_workflow(path: str | Path) -> LoadedWorkflow:
     key = (str(resolved), digest)
     cached = _PARSED.get(key)
     if cached is None:
+        from lifecycle.loader import load  # parsing is needed only for a new file content
+
         cached = _PARSED[key] = LoadedWorkflow(str(resolved), load(resolved).workflow, digest)
     return cached
+
+
+def file_hash(path: str | Path) -> str | None:
+    """The SHA-256 of the file at ``path``, or None when it cannot be read;
+    enough to tell whether a workflow changed without parsing it."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,245 @@
+"""One unit of work per tracking command: a session, the partnership, its
+workflow, the audit entries the change adds, and the refusals it logs.
+
+A write runs in one transaction that also appends to the audit log and bumps
+the partnership's version; when another process committed first, the change is
+re-read and re-applied (optimistic locking), so no write is lost. A refusal (a
+transition that is not allowed, a person without the power) changes nothing
+but is itself logged, in a transaction of its own. A read runs in one
+transaction too, so a view (the status) sees one consistent state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from lifecycle.machine import Guard, LifecycleMachines, SharedMachine, TransitionRefused, machines_for
+from lifecycle.store import Store
+from lifecycle.store.tables import AuditEntry, Partnership, seal_rows, utcnow
+from lifecycle.tracking.authorize import ActionRefused, Permission, permit
+from lifecycle.tracking.errors import TrackingError, UnknownName, WorkflowChanged
+from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
+
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
+
+__all__ = [
+    "SYSTEM_ACTOR",
+    "Change",
+    "Refused",
+    "UnitOfWork",
+    "Work",
+    "append_audit",
+    "audit_entry",
+    "check_person",
+]
+
+SYSTEM_ACTOR = "lifecycle"
+"""The actor recorded for a refusal that names no one."""
+
+_RETRIES = 50
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited change: what moved from where to where."""
+
+    subject: str
+    before: str | None
+    after: str | None
+
+
+class Refused(Exception):
+    """Carries a refusal out of a write's transaction, so that it is logged
+    after the rollback and then raised to the caller."""
+
+    def __init__(
+        self,
+        error: TransitionRefused,
+        actor: str,
+        action: str,
+        subject: str,
+        before: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.before = before
+        self.detail = detail or "; ".join(error.reasons) or str(error)
+        """What the audit log says: given, else the unmet conditions, else the message."""
+
+
+def audit_entry(
+    partnership_id: int,
+    actor: str,
+    action: str,
+    subject: str,
+    before: str | None,
+    after: str | None,
+    detail: str | None = None,
+    outcome: str = "ok",
+) -> dict[str, Any]:
+    """The one way an audit entry is made: who did what to which subject, from
+    which state to which, when, and with what outcome; the columns of one
+    :class:`~lifecycle.store.tables.AuditEntry` row (see :func:`append_audit`)."""
+    return {
+        "partnership_id": partnership_id,
+        "at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "from_state": before,
+        "to_state": after,
+        "outcome": outcome,
+        "detail": detail,
+    }
+
+
+def append_audit(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Append ``entries`` (from :func:`audit_entry`) to the audit log in one
+    bulk insert, each sealed into its partnership's hash chain
+    (:func:`lifecycle.store.tables.seal_rows`): a batch of 500 changes costs one
+    statement, not 500 objects."""
+    if entries:
+        seal_rows(session.connection(), entries)
+        session.execute(insert(AuditEntry), entries)
+
+
+def check_person(workflow: Workflow, person: str) -> None:
+    """Refuse ``person`` unless it names a person of ``workflow``: every ``--as``
+    must."""
+    if person not in workflow.people:
+        raise UnknownName("person", person, workflow.people, f" in workflow {workflow.id!r}")
+
+
+@dataclass
+class Work:
+    """What one write needs: the session, the partnership, its workflow, and the
+    audit entries the write adds."""
+
+    session: Session
+    partnership: Partnership
+    loaded: LoadedWorkflow
+    machines: LifecycleMachines
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def workflow(self) -> Workflow:
+        """The partnership's workflow."""
+        return self.loaded.workflow
+
+    def log(
+        self,
+        actor: str,
+        action: str,
+        subject: str,
+        before: str | None,
+        after: str | None,
+        detail: str | None = None,
+    ) -> None:
+        """Add an audit entry to this write."""
+        self.audit.append(audit_entry(self.partnership.id, actor, action, subject, before, after, detail))
+
+    def person(self, person: str) -> None:
+        """Refuse an actor who is no person of the workflow."""
+        check_person(self.workflow, person)
+
+    def permit(
+        self, actor: str, actors: Sequence[str], doing: str, reason: str | None, action: str, subject: str
+    ) -> Permission:
+        """The actor's permission to do ``doing`` (see
+        :func:`lifecycle.tracking.authorize.permit`); a refusal is logged."""
+        try:
+            return permit(self.workflow, actor, actors, doing, reason)
+        except ActionRefused as error:
+            raise Refused(error, actor, action, subject) from None
+
+    def move(
+        self,
+        machine: SharedMachine,
+        label: str,
+        state: str,
+        trigger: str,
+        guard: Guard | None,
+        actor: str,
+        action: str,
+        subject: str,
+    ) -> str:
+        """Fire ``trigger`` from ``state``; a refusal is logged."""
+        try:
+            return machine.move(label, state, trigger, guard)
+        except TransitionRefused as error:
+            raise Refused(error, actor, action, subject, state) from None
+
+
+class UnitOfWork:
+    """Runs reads and writes on one store, each in its own transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def find(self, session: Session, name: str) -> Partnership:
+        """The partnership called ``name``, or an error that lists the known ones."""
+        partnership = session.scalar(select(Partnership).where(Partnership.name == name))
+        if partnership is None:
+            names = session.scalars(select(Partnership.name)).all()
+            raise UnknownName("partnership", name, names, f" in {self.store.url}")
+        return partnership
+
+    def read(self, name: str, view: Callable[[Session, Partnership], T]) -> T:
+        """Run ``view`` on partnership ``name`` in one read transaction."""
+        with self.store.transaction() as session:
+            return view(session, self.find(session, name))
+
+    def write(self, name: str, apply: Callable[[Work], T], *, rebasing: bool = False) -> T:
+        """Run ``apply`` in a transaction that bumps the partnership's version,
+        retrying from a fresh read when another writer committed first."""
+        for attempt in range(_RETRIES):
+            try:
+                with self.store.transaction(write=True) as session:
+                    partnership = self.find(session, name)
+                    loaded = load_workflow(partnership.workflow_path)
+                    if loaded.hash != partnership.workflow_hash and not rebasing:
+                        raise WorkflowChanged(
+                            f"the workflow file {partnership.workflow_path} changed since partnership "
+                            f"{name!r} started: run `lifecycle partnership rebase {name}` first"
+                        )
+                    work = Work(session, partnership, loaded, machines_for(loaded.workflow, loaded.hash))
+                    result = apply(work)
+                    append_audit(session, work.audit)
+                    flag_modified(partnership, "phase")
+                return result
+            except StaleDataError:
+                time.sleep(0.001 * (attempt + 1))
+            except Refused as refusal:
+                self._log_refusal(name, refusal)
+                raise refusal.error from None
+        raise TrackingError(f"partnership {name!r} is too busy: gave up after {_RETRIES} attempts")
+
+    def _log_refusal(self, name: str, refusal: Refused) -> None:
+        with self.store.transaction(write=True) as session:
+            partnership = self.find(session, name)
+            entry = audit_entry(
+                partnership.id,
+                refusal.actor or SYSTEM_ACTOR,
+                refusal.action,
+                refusal.subject,
+                refusal.before,
+                None,
+                refusal.detail,
+                outcome="refused",
+            )
+            append_audit(session, [entry])
