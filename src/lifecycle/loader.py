@@ -99,8 +99,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
 
     Examples
     --------
-    >>> doc = load("workflows/payer-cbo-partnership.yaml")  # doctest: +SKIP
-    >>> sorted(doc.workflow.organizations)  # doctest: +SKIP
+    >>> doc = load("workflows/payer-cbo-partnership.yaml")
+    >>> sorted(doc.workflow.organizations)
     ['cbo', 'plan']
     """
     name = os.fspath(path)

@@ -3,8 +3,13 @@ and data and communication gaps.
 
 >>> from lifecycle.loader import load
 >>> from lifecycle.checks import check
->>> for finding in check(load("workflows/examples/go-to-escalation.yaml")):  # doctest: +SKIP
-...     print(finding)
+>>> for finding in check(load("workflows/examples/go-to-escalation.yaml")):
+...     print(finding.location.line, finding.severity.value, finding.code, finding.element)
+36 warning SPF001 plan-poc
+37 warning SPF001 plan-sponsor
+62 error SPF002 stuck-authorization
+75 error SPF002 prior-authorization
+75 warning SPF004 prior-authorization
 
 Each rule lives in the module of its family (:mod:`~lifecycle.checks.gaps`,
 :mod:`~lifecycle.checks.spof`, :mod:`~lifecycle.checks.gates`,
