@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import click
+import pytest
 from cli_run import run_cli as run
 
 from lifecycle.cli import COMMANDS, cli
@@ -99,3 +101,24 @@ def test_debug_shows_an_unexpected_error_on_screen_and_writes_no_log(tmp_path, m
     assert result.stderr.startswith("Traceback (most recent call last)")
     assert result.stderr.rstrip().endswith("No module named 'lifecycle.no_such_module'")
     assert list(tmp_path.iterdir()) == []
+
+
+@click.command()
+def interrupted() -> None:
+    raise KeyboardInterrupt
+
+
+@click.command()
+def abandoned() -> None:
+    raise click.Abort
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "message"),
+    # click ends the ^C line with a newline of its own.
+    [("interrupted", 130, "\ninterrupted\n"), ("abandoned", 1, "aborted\n")],
+)
+def test_ctrl_c_exits_130_and_abort_1_with_one_word_and_no_traceback(monkeypatch, command, status, message):
+    monkeypatch.setitem(COMMANDS, command, f"test_cli_basics:{command}")
+    result = run(command)
+    assert (result.returncode, result.stdout, result.stderr) == (status, "", message)

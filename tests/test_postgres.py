@@ -19,6 +19,9 @@ from test_tracking import (
 
 from lifecycle.store import DatabaseError, open_store
 
+# Under pytest-xdist, one worker runs every test here, so one server is started, not one per worker.
+pytestmark = pytest.mark.xdist_group("postgres")
+
 
 @pytest.fixture
 def pg_url() -> str:

@@ -110,19 +110,27 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         status = exc.exit_code
-    except click.Abort:
-        click.echo("aborted", err=True)
-        status = 1
+    except click.Abort as exc:
+        # click turns Ctrl-C inside a command into Abort; it must still exit 130, not 1 ("findings").
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            status = _interrupted()
+        else:
+            click.echo("aborted", err=True)
+            status = 1
     except LifecycleError as exc:
         for line in str(exc).splitlines():
             click.echo(line, err=True)
         status = 1
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        status = 130
+        status = _interrupted()
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
         status = _crash(exc, args)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _interrupted() -> int:
+    click.echo("interrupted", err=True)
+    return 130
 
 
 def _is_text(arg: str) -> bool:

@@ -122,10 +122,13 @@ def parse_bpmn(data: bytes, name: str) -> etree._Element:
         raise _error(
             name, "B103", "a DOCTYPE is not allowed in a BPMN file (entities are not expanded)", 1, 1
         )
-    # Names from other tools may hold control characters that XML allows and the format does not.
+    # Names from other tools may hold control characters that XML allows and the
+    # format does not; a blank name is no name (the element's id stands in).
     for element in root.iter():
         for key, value in element.attrib.items():
             element.set(key, without_control_characters(str(value)))
+        if not element.get("name", "x").strip():
+            del element.attrib["name"]
         if element.text:
             element.text = without_control_characters(element.text)
     if root.tag != f"{{{BPMN}}}definitions":
