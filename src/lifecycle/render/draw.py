@@ -26,12 +26,18 @@ _LINK_STYLE: dict[str, dict[str, str]] = {
     "earlier": {"color": "#c8c8c8", "arrowsize": "0.6", "penwidth": "1", "style": "dashed"},
     "next": {"color": "#404040", "arrowsize": "0.8", "penwidth": "1.3"},
     "handoff": {"color": style.HANDOFF, "fontcolor": style.HANDOFF, "penwidth": "2.2", "arrowsize": "0.9"},
+    "tie": {"color": "#707070", "style": "dotted", "penwidth": "1.3", "dir": "none"},
 }
 _LEGEND = {
     "after": "grey arrow: depends on (task starts after)",
     "earlier": "light dashed arrow: depends on a task of an earlier phase",
-    "handoff": "orange arrow: handoff between roles, labelled with its channel",
+    "handoff": "orange arrow: handoff from the sender's lane to the receiver's, labelled with its channel",
     "next": "dark arrow: the member moves to the next step",
+    "tie": (
+        "a task stands in the lane of the role that performs it (responsible, else accountable); "
+        "a small tag tied to it by a dotted line shows another role's part in it "
+        "(A accountable, R responsible, C consulted, I informed; 'handoff': hands work on there)"
+    ),
 }
 _PLATE = '<table border="0" cellborder="0" cellpadding="1" bgcolor="white"><tr><td>{}</td></tr></table>'
 _FAMILY_WORDS = {"spof": "single point of failure", "gap": "gap", "other": "finding"}
@@ -61,11 +67,13 @@ def _fixed(box: Box) -> dict[str, str]:
 def footer_lines(lane_map: LaneMap) -> list[str]:
     """The lines under the map: legend, notes, and the overlay's findings."""
     legend = [_LEGEND[k] for k in sorted({link.kind for link in lane_map.links})]
+    if any(c.joint for c in lane_map.cards):
+        legend.append("lilac card: joint work of roles from more than one organization")
     if any(b.gate for b in lane_map.blocks):
         legend.append("hexagon and dashed line: exit gate")
     if lane_map.findings:
         legend.append("red border: single point of failure; orange: gap; purple: other finding")
-    lines = ["Legend: " + "; ".join(legend)] if legend else []
+    lines = wrap("Legend: " + "; ".join(legend), 160) if legend else []
     lines.extend(lane_map.notes)
     if lane_map.findings:
         lines.append(f"Findings marked on the map ({len(lane_map.findings)}):")
@@ -168,14 +176,17 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
             for placed in cards_by_lane[lane.key]:
                 card = placed.card
                 mark = marks.get(card.key)
+                chip = card.kind == "chip"
+                border = style.JOINT if card.joint else "#505050"
                 band.node(
                     node_name(card.kind, card.key),
                     dot_label(placed.lines),
                     shape="box",
                     style="filled,rounded" if card.kind != "exit" else "filled,rounded,bold",
-                    fillcolor=card.fill,
-                    color=style.SEVERITY_COLOURS[mark.kind] if mark else "#505050",
-                    penwidth="3.5" if mark else "1",
+                    fillcolor=head if chip else card.fill,
+                    fontsize="9" if chip else "10",
+                    color=style.SEVERITY_COLOURS[mark.kind] if mark else border,
+                    penwidth="3.5" if mark else "2" if card.joint else "1",
                     id=f"{card.kind}-{card.key}",
                     tooltip=dot_label(card.tooltip or card.label),
                     **{"class": card.kind},

@@ -20,12 +20,13 @@ __all__ = ["dot_label", "html_text", "mermaid_text", "wrap"]
 def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
     """Break ``text`` into lines of at most ``width`` characters.
 
-    The writer's own line breaks are kept; words longer than ``width`` are split.
+    The writer's own line breaks are kept; lines break between words or after a
+    hyphen, and only a single word longer than ``width`` is split.
     With ``max_lines``, the last kept line ends with an ellipsis when text is cut.
     """
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])
+        lines.extend(textwrap.wrap(paragraph, width) or [""])
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]

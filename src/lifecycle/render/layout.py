@@ -24,13 +24,16 @@ import networkx as nx
 from lifecycle.render.labels import wrap
 from lifecycle.render.lane_model import Card, LaneMap
 
-__all__ = ["Box", "Geometry", "Placed", "place"]
+__all__ = ["Box", "Geometry", "Placed", "card_lines", "card_width", "place"]
 
 ORG_W = 100.0
 LANE_W = 136.0
 CARD_W = 144.0
 CARD_WRAP = 24
 CARD_MAX_LINES = 6
+CHIP_W = 76.0
+CHIP_WRAP = 12
+CHIP_MAX_LINES = 3
 COL_GAP = 96.0
 GATE_GAP = 132.0
 HEADER_H = 84.0
@@ -96,20 +99,35 @@ class Geometry:
 
 def card_lines(card: Card) -> list[str]:
     """The wrapped lines of a card's label."""
+    if card.kind == "chip":
+        return wrap(card.label, CHIP_WRAP, max_lines=CHIP_MAX_LINES)
     return wrap(card.label, CARD_WRAP, max_lines=CARD_MAX_LINES)
 
 
+def card_width(card: Card) -> float:
+    """How wide a card is drawn: chips are narrow tags."""
+    return CHIP_W if card.kind == "chip" else CARD_W
+
+
 def _columns(lane_map: LaneMap) -> dict[str, int]:
-    """Column of each card within its block: longest path over the block's links."""
+    """Column of each card within its block: longest path over the block's links.
+
+    A chip attached to a card shares its column (its links count as the card's);
+    a free chip that only feeds others stands one column before the first of them.
+    """
     block_of = {c.key: c.block for c in lane_map.cards}
+    owner = {c.key: c.attached_to or c.key for c in lane_map.cards}
+    free = {c.key for c in lane_map.cards if c.kind == "chip" and c.attached_to is None}
     column: dict[str, int] = {}
     for block in lane_map.blocks:
         graph = nx.DiGraph()
-        graph.add_nodes_from(c.key for c in lane_map.cards if c.block == block.key)
+        graph.add_nodes_from(c.key for c in lane_map.cards if c.block == block.key and c.attached_to is None)
         graph.add_edges_from(
-            (link.tail, link.head)
+            (owner[link.tail], owner[link.head])
             for link in lane_map.links
-            if block_of.get(link.tail) == block.key and block_of.get(link.head) == block.key
+            if block_of.get(link.tail) == block.key
+            and block_of.get(link.head) == block.key
+            and owner[link.tail] != owner[link.head]
         )
         dag = nx.condensation(graph)
         depth: dict[int, int] = {}
@@ -118,6 +136,12 @@ def _columns(lane_map: LaneMap) -> dict[str, int]:
         for node, members in dag.nodes(data="members"):
             for key in members:
                 column[key] = depth[node]
+        for key in graph.nodes:
+            if key in free and graph.in_degree(key) == 0 and graph.out_degree(key):
+                column[key] = max(0, min(column[s] for s in graph.successors(key)) - 1)
+    for card in lane_map.cards:
+        if card.attached_to is not None:
+            column[card.key] = column.get(card.attached_to, 0)
     return column
 
 
@@ -126,7 +150,8 @@ def _org_runs(lane_map: LaneMap) -> list[tuple[list[str], str]]:
     runs: list[tuple[list[str], str]] = []
     for i, lane in enumerate(lane_map.lanes):
         if i == 0 or lane_map.lanes[i - 1].org != lane.org:
-            text = f"{lane.org_title}\n({lane.org_kind})" if lane.org else lane.org_title
+            kind = lane.org_kind.replace("-", " ")
+            text = f"{lane.org_title}\n({kind})" if lane.org else lane.org_title
             runs.append(([], text))
         runs[-1][0].append(lane.key)
     return runs
@@ -154,7 +179,10 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     }
     lines = {c.key: card_lines(c) for c in lane_map.cards}
     card_h = {k: len(v) * LINE_H + 2 * TEXT_PAD for k, v in lines.items()}
-    row_h = max(card_h.values(), default=2 * TEXT_PAD + LINE_H) + ROW_GAP
+    # Each lane's rows are as tall as its tallest card: a lane of chips stays slim.
+    row_h = {lane.key: 2 * TEXT_PAD + LINE_H + ROW_GAP for lane in lane_map.lanes}
+    for c in lane_map.cards:
+        row_h[c.lane] = max(row_h[c.lane], card_h[c.key] + ROW_GAP)
 
     # Cards sharing a cell stack vertically, in the order the map lists them.
     cells: dict[tuple[str, str, int], list[str]] = defaultdict(list)
@@ -183,7 +211,7 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
         boundaries.pop()
 
     footer_h = len(footer) * FOOTER_LINE_H + 2 * TEXT_PAD if footer else 0.0
-    lane_h = {lane.key: rows[lane.key] * row_h + 2 * LANE_PAD for lane in lane_map.lanes}
+    lane_h = {lane.key: rows[lane.key] * row_h[lane.key] + 2 * LANE_PAD for lane in lane_map.lanes}
     # An organization with few lanes still needs room for its name in the left column.
     for members, text in _org_runs(lane_map):
         need = len(wrap(text, ORG_WRAP)) * ORG_LINE_H + 24
@@ -205,10 +233,13 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     for (lane_key, block_key, col), keys in cells.items():
         band = lane_box[lane_key]
         # Centre a short stack in a tall lane so arrows stay level where they can.
-        first = band.y + (len(keys) - 1) * row_h / 2
+        step = row_h[lane_key]
+        first = band.y + (len(keys) - 1) * step / 2
         cx = block_x[block_key] + col * col_w + col_w / 2
         for i, key in enumerate(keys):
-            placed[key] = Placed(by_key[key], lines[key], Box(cx, first - i * row_h, CARD_W, card_h[key]))
+            card = by_key[key]
+            box = Box(cx, first - i * step, card_width(card), card_h[key])
+            placed[key] = Placed(card, lines[key], box)
 
     orgs: list[tuple[str, str, Box]] = []
     lane_by_key = {la.key: la for la in lane_map.lanes}

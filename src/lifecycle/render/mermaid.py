@@ -14,7 +14,7 @@ from lifecycle.render.lane_model import LaneMap
 
 __all__ = ["lane_map_mermaid"]
 
-_ARROWS = {"after": "-->", "earlier": "-.->", "next": "-->", "handoff": "==>"}
+_ARROWS = {"after": "-->", "earlier": "-.->", "next": "-->", "handoff": "==>", "tie": "-.-"}
 
 
 def _node_id(kind: str, key: str) -> str:
@@ -48,7 +48,7 @@ def lane_map_mermaid(lane_map: LaneMap) -> str:
             org_open = lane.org
         out.append(f'    subgraph lane_{_node_id("lane", lane.key)}["{mermaid_text(lane.title)}"]')
         for card in by_lane[lane.key]:
-            shape = ('(["', '"])') if card.kind == "exit" else ('["', '"]')
+            shape = {"exit": ('(["', '"])'), "chip": ('("', '")')}.get(card.kind, ('["', '"]'))
             out.append(f"      {_node_id(card.kind, card.key)}{shape[0]}{mermaid_text(card.label)}{shape[1]}")
         out.append("    end")
     if lane_map.lanes:

@@ -13,7 +13,7 @@ tail's column to the street of the head's lane, runs along it to the gap before
 the head's column, and enters the head card from the left. Arrows sharing a
 corridor get separate tracks, and arrows sharing a card side spread along it, so
 a bundle stays readable. Cards next to each other in one row are joined by a
-straight arrow.
+straight arrow. A card's dotted ties to its chips run just left of its column.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ TRACK = 4.0
 
 STREET_INSET = 10.0
 """How far inside its lane's edge a street runs; cards keep at least 21 points clear."""
+
+TIE_INSET = 10.0
+"""How far left of a card its ties to its chips run (arrows keep to the gap's middle)."""
 
 ARROW = 9.0
 """Length of the arrowhead Graphviz draws after the spline's last point."""
@@ -74,6 +77,22 @@ def _spline(points: Sequence[tuple[float, float]], end: tuple[float, float]) -> 
     return f"e,{end[0]:.1f},{end[1]:.1f} {body}"
 
 
+def _path(points: Sequence[tuple[float, float]]) -> str:
+    """Straight segments through ``points`` as a cubic B-spline with no arrowhead."""
+    return _spline(points, points[-1]).split(" ", 1)[1]
+
+
+def _tie(card: Box, chip: Box, track: int) -> Route:
+    """A card's dotted tie to one of its chips: out of the card's left side near the
+    chip's edge, down or up just left of the column (each card of a column on its
+    own ``track``), into the chip's left side."""
+    below = chip.y < card.y
+    y0 = card.bb[1] + 5 if below else card.bb[3] - 5
+    x = card.bb[0] - TIE_INSET - TRACK * (track % 5)
+    points = [(card.bb[0], y0), (x, y0), (x, chip.y), (chip.bb[0], chip.y)]
+    return Route(_path(points), (x, (y0 + chip.y) / 2))
+
+
 def _clear_row(geo: Geometry, y: float, x0: float, x1: float) -> bool:
     return not any(p.box.bb[1] < y < p.box.bb[3] and x0 < p.box.x < x1 for p in geo.cards.values())
 
@@ -95,7 +114,19 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
     dict of str to Route
         By link key.
     """
-    drawn = [link for link in links if link.tail in geo.cards and link.head in geo.cards]
+    placed = [link for link in links if link.tail in geo.cards and link.head in geo.cards]
+    column: dict[int, list[str]] = defaultdict(list)
+    for tail in sorted(
+        {link.tail for link in placed if link.kind == "tie"}, key=lambda k: -geo.cards[k].box.y
+    ):
+        column[round(geo.cards[tail].box.x)].append(tail)
+    track = {tail: i for tails in column.values() for i, tail in enumerate(tails)}
+    routes: dict[str, Route] = {
+        link.key: _tie(geo.cards[link.tail].box, geo.cards[link.head].box, track[link.tail])
+        for link in placed
+        if link.kind == "tie"
+    }
+    drawn = [link for link in placed if link.kind != "tie"]
     outgoing: dict[str, list[str]] = defaultdict(list)
     incoming: dict[str, list[str]] = defaultdict(list)
     for link in drawn:
@@ -104,7 +135,6 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
     gap_use: dict[int, int] = defaultdict(int)
     street_use: dict[int, int] = defaultdict(int)
     half_gap = (CARD_W + COL_GAP) / 2
-    routes: dict[str, Route] = {}
     for link in drawn:
         a: Box = geo.cards[link.tail].box
         b: Box = geo.cards[link.head].box
