@@ -49,7 +49,7 @@ def render(
     from lifecycle.loader import load
     from lifecycle.render.gallery import write_gallery
     from lifecycle.render.maps import build_map
-    from lifecycle.render.output import write_map
+    from lifecycle.render.output import MAP_SUFFIXES, format_of, write_map
 
     chosen = sum([bool(phases), journey is not None, overview, everything])
     if chosen > 1:
@@ -63,8 +63,7 @@ def render(
         click.echo(f"wrote {len(written)} files to {output}")
         return
     if fmt is None:
-        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
-        fmt = {"mmd": "mermaid", "gv": "dot"}.get(suffix, suffix if suffix in _MAP_FORMATS else "svg")
+        fmt = format_of(output, MAP_SUFFIXES, "svg")
     if progress:
         progress(f"laying out {file}")
     figure = build_map(document, phases=phases, journey=journey, overview=overview, overlay=overlay)
@@ -92,15 +91,13 @@ def render(
 def raci(file: str, fmt: str | None, output: str) -> None:
     """Write the RACI matrix of FILE (tasks by roles) as Markdown, CSV, XLSX or HTML."""
     from lifecycle.loader import load
-    from lifecycle.render.output import write_atomic
+    from lifecycle.render.output import format_of
     from lifecycle.render.raci import raci_matrix
-    from lifecycle.render.raci_export import raci_csv, raci_html, raci_markdown, raci_xlsx
+    from lifecycle.render.raci_export import RACI_SUFFIXES, raci_csv, raci_html, raci_markdown, raci_xlsx
+    from lifecycle.safe_output import write_file
 
     if fmt is None:
-        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
-        fmt = {"markdown": "md", "htm": "html"}.get(
-            suffix, suffix if suffix in ("md", "csv", "xlsx", "html") else "md"
-        )
+        fmt = "md" if output == "-" else format_of(output, RACI_SUFFIXES, "md", what="RACI")
     matrix = raci_matrix(load(file).workflow)
     if fmt == "xlsx":
         if output == "-":
@@ -113,5 +110,5 @@ def raci(file: str, fmt: str | None, output: str) -> None:
             click.echo(text, nl=False)
             return
         data = text.encode("utf-8")
-    write_atomic(output, data)
+    write_file(output, data)
     click.echo(f"wrote {output}")

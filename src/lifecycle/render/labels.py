@@ -14,6 +14,8 @@ import textwrap
 
 from graphviz import nohtml
 
+from lifecycle.safe_output import printable
+
 __all__ = ["dot_label", "html_text", "mermaid_text", "wrap"]
 
 
@@ -25,7 +27,7 @@ def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
     With ``max_lines``, the last kept line ends with an ellipsis when text is cut.
     """
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in printable(text).splitlines() or [""]:
         lines.extend(textwrap.wrap(paragraph, width) or [""])
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -35,7 +37,7 @@ def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
 
 
 def _escape_line(line: str) -> str:
-    return line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return printable(line).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
 
 
 def dot_label(lines: str | list[str], *, justify: str = "center") -> str:
@@ -63,13 +65,13 @@ def dot_label(lines: str | list[str], *, justify: str = "center") -> str:
 
 def html_text(text: str) -> str:
     """``text`` escaped for HTML (and HTML-like Graphviz labels), newlines as ``<br/>``."""
-    return "<br/>".join(html.escape(line, quote=True) for line in text.splitlines())
+    return "<br/>".join(html.escape(line, quote=True) for line in printable(text).splitlines())
 
 
 def mermaid_text(text: str) -> str:
     """``text`` for a quoted Mermaid label: entity codes for the characters Mermaid parses."""
     out = []
-    for char in text:
+    for char in printable(text):
         if char == "\n":
             out.append("<br/>")
         elif char in '"#<>&{}[]()|\\`;':

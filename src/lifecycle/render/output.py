@@ -1,24 +1,34 @@
 """Write a map to a file: SVG, PNG, PDF, DOT or Mermaid.
 
-Files are written whole or not at all (a temporary file renamed into place), so
-a failed render never leaves half a diagram over a good one.
+Files are written with :func:`lifecycle.safe_output.write_file`: whole or not at
+all, so a failed render never leaves half a diagram over a good one.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping
 
 import graphviz
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.render.maps import Figure
+from lifecycle.safe_output import write_file
 
-__all__ = ["MAP_FORMATS", "RenderError", "map_bytes", "write_atomic", "write_map"]
+__all__ = ["MAP_FORMATS", "MAP_SUFFIXES", "RenderError", "format_of", "map_bytes", "write_map"]
 
 MAP_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
+
+MAP_SUFFIXES = {
+    "svg": "svg",
+    "png": "png",
+    "pdf": "pdf",
+    "dot": "dot",
+    "gv": "dot",
+    "mermaid": "mermaid",
+    "mmd": "mermaid",
+}
+"""The file suffixes a map can be written to, and the format each means."""
 
 Progress = Callable[[str], None]
 
@@ -51,34 +61,34 @@ def map_bytes(figure: Figure, fmt: str, progress: Progress | None = None) -> byt
         raise RenderError("Graphviz 'dot' is not installed (scripts/setup installs it)") from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"Graphviz failed: {detail[-1] if detail else exc}") from None
+        title = figure.lane_map.title if figure.lane_map else "the lifecycle overview"
+        raise RenderError(f"Graphviz failed to draw {title!r}: {detail[-1] if detail else exc}") from None
     return data
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder.
+def format_of(path: str, suffixes: Mapping[str, str], default: str, *, what: str = "map") -> str:
+    """The format named by the suffix of ``path`` (``default`` when it has none).
 
     Raises
     ------
     RenderError
-        When the folder does not exist or cannot be written.
+        When the suffix names no format, with the list of those that exist.
     """
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    except OSError as exc:
-        raise RenderError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise RenderError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    name = os.path.basename(path)
+    if "." not in name.lstrip("."):
+        return default
+    suffix = name.rsplit(".", 1)[-1].lower()
+    if suffix not in suffixes:
+        known = ", ".join(f".{s}" for s in suffixes)
+        raise RenderError(
+            f"{path}: cannot tell a {what} format from '.{suffix}' (suffixes: {known}; or use --format)"
+        )
+    return suffixes[suffix]
 
 
 def write_map(
     figure: Figure, fmt: str, path: str | os.PathLike[str], progress: Progress | None = None
 ) -> None:
-    """Render ``figure`` as ``fmt`` into the file ``path``."""
-    write_atomic(path, map_bytes(figure, fmt, progress))
+    """Render ``figure`` as ``fmt`` into the file ``path`` (see
+    :func:`lifecycle.safe_output.write_file`)."""
+    write_file(path, map_bytes(figure, fmt, progress))
