@@ -14,6 +14,7 @@ from collections import defaultdict
 import graphviz
 
 from lifecycle.render import style
+from lifecycle.render.label_place import place_labels
 from lifecycle.render.labels import dot_label, html_text, wrap
 from lifecycle.render.lane_model import LaneMap, Mark
 from lifecycle.render.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
@@ -25,6 +26,7 @@ _LINK_STYLE: dict[str, dict[str, str]] = {
     "after": {"color": "#8c8c8c", "arrowsize": "0.7", "penwidth": "1.1"},
     "earlier": {"color": "#c8c8c8", "arrowsize": "0.6", "penwidth": "1", "style": "dashed"},
     "next": {"color": "#404040", "arrowsize": "0.8", "penwidth": "1.3"},
+    "back": {"color": "#2166ac", "arrowsize": "0.8", "penwidth": "1.5", "style": "dashed"},
     "handoff": {"color": style.HANDOFF, "fontcolor": style.HANDOFF, "penwidth": "2.2", "arrowsize": "0.9"},
     "tie": {"color": "#707070", "style": "dotted", "penwidth": "1.3", "dir": "none"},
 }
@@ -33,12 +35,15 @@ _LEGEND = {
     "earlier": "light dashed arrow: depends on a task of an earlier phase",
     "handoff": "orange arrow: handoff from the sender's lane to the receiver's, labelled with its channel",
     "next": "dark arrow: the member moves to the next step",
+    "back": "blue dashed arrow: the member goes back to an earlier step",
     "tie": (
         "a task stands in the lane of the role that performs it (responsible, else accountable); "
         "a small tag tied to it by a dotted line shows another role's part in it "
         "(A accountable, R responsible, C consulted, I informed; 'handoff': hands work on there)"
     ),
 }
+LABEL_WRAP = 16
+"""Characters per line of an arrow label (three lines at most)."""
 _PLATE = '<table border="0" cellborder="0" cellpadding="1" bgcolor="white"><tr><td>{}</td></tr></table>'
 _FAMILY_WORDS = {"spof": "single point of failure", "gap": "gap", "other": "finding"}
 
@@ -265,25 +270,30 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
 def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Mark]) -> None:
     kind_of = {c.key: c.kind for c in lane_map.cards}
     routes = route_links(geo, lane_map.links, {c.key: c.lane for c in lane_map.cards})
+    texts: dict[str, list[str]] = {}
+    for link in lane_map.links:
+        mark = marks.get(link.element or link.key)
+        label = f"⚠ {mark.code} {link.label or ''}".strip() if mark else link.label
+        if label:
+            texts[link.key] = wrap(label, LABEL_WRAP, max_lines=3)
+    spots = place_labels(geo, routes, texts)
     for link in lane_map.links:
         if link.key not in routes:
             continue
         route = routes[link.key]
         attrs = dict(_LINK_STYLE[link.kind])
         attrs["pos"] = route.pos
-        attrs["lp"] = f"{route.label_at[0]:.1f},{route.label_at[1]:.1f}"
         mark = marks.get(link.element or link.key)
-        label = link.label
         if link.alert:
             attrs.update(color=style.CHANNEL_MISSING, fontcolor=style.CHANNEL_MISSING, style="dashed")
         if mark is not None:
             colour = style.SEVERITY_COLOURS[mark.kind]
             attrs.update(color=colour, fontcolor=colour, penwidth="3.5")
-            label = f"⚠ {mark.code} {label or ''}".strip()
-        if label:
+        if link.key in texts:
             # A white plate behind the text: the label sits on its arrow and stays readable.
-            text = "<br/>".join(html_text(line) for line in wrap(label, 18, max_lines=3))
+            text = "<br/>".join(html_text(line) for line in texts[link.key])
             attrs["label"] = f"<{_PLATE.format(text)}>"
+            attrs["lp"] = "{:.1f},{:.1f}".format(*spots[link.key])
 
         if link.tooltip:
             attrs["tooltip"] = dot_label(link.tooltip)

@@ -15,7 +15,7 @@ from lifecycle.render.lanes import Lane
 
 __all__ = ["Block", "Card", "GateMark", "LaneMap", "Link", "Mark", "MarkKind"]
 
-LinkKind = Literal["after", "earlier", "handoff", "next", "tie"]
+LinkKind = Literal["after", "back", "earlier", "handoff", "next", "tie"]
 
 MarkKind = Literal["spof", "gap", "other"]
 """How a marked finding is coloured: single point of failure, gap, or other."""

@@ -36,8 +36,13 @@ CHIP_WRAP = 12
 CHIP_MAX_LINES = 3
 COL_GAP = 96.0
 GATE_GAP = 132.0
+BLOCK_GAP = 104.0
+"""Room between two blocks with no gate: the line between them stands in its middle,
+clear of the arrow labels that sit on the corridor beside the last column."""
+ARROW_SLOT = 11.0
+"""Room along a card's side for each arrow that meets it, so arrowheads never pile up."""
 HEADER_H = 84.0
-LANE_PAD = 12.0
+LANE_PAD = 16.0
 ROW_GAP = 18.0
 LINE_H = 12.5
 TEXT_PAD = 10.0
@@ -179,6 +184,14 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     }
     lines = {c.key: card_lines(c) for c in lane_map.cards}
     card_h = {k: len(v) * LINE_H + 2 * TEXT_PAD for k, v in lines.items()}
+    ends: dict[str, int] = defaultdict(int)
+    for link in lane_map.links:
+        if link.kind != "tie":
+            ends[link.tail + ">"] += 1
+            ends["<" + link.head] += 1
+    for key in card_h:
+        busiest = max(ends[key + ">"], ends["<" + key])
+        card_h[key] = max(card_h[key], busiest * ARROW_SLOT + 8)
     # Each lane's rows are as tall as its tallest card: a lane of chips stays slim.
     row_h = {lane.key: 2 * TEXT_PAD + LINE_H + ROW_GAP for lane in lane_map.lanes}
     for c in lane_map.cards:
@@ -204,11 +217,13 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
             boundaries.append((x + GATE_GAP / 2, True))
             x += GATE_GAP
         else:
-            boundaries.append((x, False))
+            boundaries.append((x + BLOCK_GAP / 2, False))
+            x += BLOCK_GAP
     # The footer's longest line may be wider than the lanes (about 0.6 em per character).
     width = max(x + RIGHT_MARGIN, max((len(line) for line in footer), default=0) * 6.0 + 32)
     if boundaries and lane_map.blocks[-1].gate is None:
         boundaries.pop()
+        x -= BLOCK_GAP
 
     footer_h = len(footer) * FOOTER_LINE_H + 2 * TEXT_PAD if footer else 0.0
     lane_h = {lane.key: rows[lane.key] * row_h[lane.key] + 2 * LANE_PAD for lane in lane_map.lanes}

@@ -14,7 +14,7 @@ from lifecycle.render.lane_model import LaneMap
 
 __all__ = ["lane_map_mermaid"]
 
-_ARROWS = {"after": "-->", "earlier": "-.->", "next": "-->", "handoff": "==>", "tie": "-.-"}
+_ARROWS = {"after": "-->", "earlier": "-.->", "next": "-->", "handoff": "==>", "tie": "-.-", "back": "-.->"}
 
 
 def _node_id(kind: str, key: str) -> str:

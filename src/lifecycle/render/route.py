@@ -24,15 +24,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lifecycle.render.lane_model import Link
-from lifecycle.render.layout import CARD_W, COL_GAP, Box, Geometry
+from lifecycle.render.layout import ARROW_SLOT, CARD_W, COL_GAP, GATE_GAP, Box, Geometry
 
 __all__ = ["Route", "route_links"]
 
-TRACK = 4.0
+TRACK = 6.0
 """Distance between parallel arrows in one corridor (points)."""
 
-STREET_INSET = 10.0
-"""How far inside its lane's edge a street runs; cards keep at least 21 points clear."""
+STREET_INSET = 8.0
+"""How far inside its lane's edge a street runs; cards keep at least 25 points clear."""
+
+STREET_TRACK = 4.5
+"""Distance between parallel arrows along one street."""
+
+STREET_TRACKS = 4
+"""Tracks per street before they are reused (they fit between the edge and the cards)."""
 
 TIE_INSET = 10.0
 """How far left of a card its ties to its chips run (arrows keep to the gap's middle)."""
@@ -43,10 +49,12 @@ ARROW = 9.0
 
 @dataclass(frozen=True)
 class Route:
-    """One arrow's path in Graphviz ``pos`` syntax, and where its label goes."""
+    """One arrow's path in Graphviz ``pos`` syntax, and where its label would go."""
 
     pos: str
     label_at: tuple[float, float]
+    points: tuple[tuple[float, float], ...] = ()
+    """The corners of the path, from tail to the arrowhead's base."""
 
 
 def _tracks(index: int, spacing: float, limit: int) -> float:
@@ -60,7 +68,7 @@ def _spread(count: int, index: int, height: float) -> float:
     """Where the ``index``-th of ``count`` arrows meets a card side of ``height``."""
     if count <= 1:
         return 0.0
-    usable = min(height - 12.0, 8.0 * (count - 1))
+    usable = min(height - 12.0, (ARROW_SLOT - 1) * (count - 1))
     return usable / 2 - index * usable / (count - 1)
 
 
@@ -129,8 +137,11 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
     drawn = [link for link in placed if link.kind != "tie"]
     outgoing: dict[str, list[str]] = defaultdict(list)
     incoming: dict[str, list[str]] = defaultdict(list)
-    for link in drawn:
+    # Arrows meet a card side in the order of their other ends, top to bottom, so
+    # they do not cross at the card.
+    for link in sorted(drawn, key=lambda k: (-geo.cards[k.head].box.y, geo.cards[k.head].box.x)):
         outgoing[link.tail].append(link.key)
+    for link in sorted(drawn, key=lambda k: (-geo.cards[k.tail].box.y, geo.cards[k.tail].box.x)):
         incoming[link.head].append(link.key)
     gap_use: dict[int, int] = defaultdict(int)
     street_use: dict[int, int] = defaultdict(int)
@@ -144,25 +155,32 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
         end = (b.bb[0], yb)
         tip = (end[0] - ARROW, yb)
         if abs(a.y - b.y) < 1 and a.x < b.x and _clear_row(geo, a.y, a.x, b.x):
-            routes[link.key] = Route(_spline([start, tip], end), ((start[0] + end[0]) / 2, (ya + yb) / 2))
+            points = [start, tip]
+            routes[link.key] = Route(
+                _spline(points, end), ((start[0] + end[0]) / 2, (ya + yb) / 2), tuple(points)
+            )
             continue
         gx1 = a.x + half_gap
         gx2 = b.x - half_gap
         gx1 += _tracks(gap_use[round(gx1)], TRACK, 11)
         gap_use[round(a.x + half_gap)] += 1
-        if abs(gx1 - (b.x - half_gap)) < half_gap / 2 and a.x < b.x:
-            # Adjacent columns: one vertical run in the gap between them.
+        if 0 < b.x - a.x <= 2 * half_gap + GATE_GAP + 1:
+            # Adjacent columns: one vertical run in the gap after the tail's column.
             points = [start, (gx1, ya), (gx1, yb), tip]
-            routes[link.key] = Route(_spline(points, end), (gx1, (ya + yb) / 2))
+            routes[link.key] = Route(_spline(points, end), (gx1, (ya + yb) / 2), tuple(points))
             continue
         gx2 += _tracks(gap_use[round(gx2)], TRACK, 11)
         gap_use[round(b.x - half_gap)] += 1
         band = geo.lanes[lane_of[link.head]]
+        # The street on the side the arrow comes from, unless the other side is emptier.
         above = a.y > b.y or lane_of[link.tail] == lane_of[link.head]
-        edge = band.bb[3] - STREET_INSET if above else band.bb[1] + STREET_INSET
+        edges = {True: band.bb[3] - STREET_INSET, False: band.bb[1] + STREET_INSET}
+        if street_use[round(edges[not above])] < street_use[round(edges[above])]:
+            above = not above
+        edge = edges[above]
         key = round(edge)
-        ys = edge + (-1 if above else 1) * abs(_tracks(street_use[key], 2.0, 5))
+        ys = edge + (-1 if above else 1) * STREET_TRACK * (street_use[key] % STREET_TRACKS)
         street_use[key] += 1
         points = [start, (gx1, ya), (gx1, ys), (gx2, ys), (gx2, yb), tip]
-        routes[link.key] = Route(_spline(points, end), ((gx1 + gx2) / 2, ys))
+        routes[link.key] = Route(_spline(points, end), ((gx1 + gx2) / 2, ys), tuple(points))
     return routes
