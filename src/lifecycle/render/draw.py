@@ -10,14 +10,16 @@ the cards, with ids ``lane-<role>`` in SVG. Cards are ``task-<id>``,
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import graphviz
 
 from lifecycle.render import style
 from lifecycle.render.label_place import place_labels
 from lifecycle.render.labels import dot_label, html_text, wrap
-from lifecycle.render.lane_model import LaneMap, Mark
+from lifecycle.render.lane_model import LaneMap, Mark, MarkKind
 from lifecycle.render.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
+from lifecycle.render.overlay import gate_key
 from lifecycle.render.route import route_links
 
 __all__ = ["draw_lane_map", "footer_lines", "node_name"]
@@ -81,22 +83,36 @@ def footer_lines(lane_map: LaneMap) -> list[str]:
     lines = wrap("Legend: " + "; ".join(legend), 160) if legend else []
     lines.extend(lane_map.notes)
     if lane_map.findings:
-        lines.append(f"Findings marked on the map ({len(lane_map.findings)}):")
-        for f in lane_map.findings:
-            for i, part in enumerate(
-                wrap(f"{f.code} {_FAMILY_WORDS[f.kind]}: {f.element}: {f.message}", 160)
-            ):
+        # One line per finding, however many elements it marks.
+        shown = list(dict.fromkeys((f.code, f.kind, f.message) for f in lane_map.findings))
+        lines.append(f"Findings marked on the map ({len(shown)}):")
+        for code, kind, message in shown:
+            for i, part in enumerate(wrap(f"{code} {_FAMILY_WORDS[kind]}: {message}", 160)):
                 lines.append(("  - " if i == 0 else "    ") + part)
     return lines
 
 
-def _marks(findings: list[Mark]) -> dict[str, Mark]:
-    """The most serious finding per element (single points of failure first)."""
+@dataclass(frozen=True)
+class _Marked:
+    """What an element's findings add to it: the most serious kind's colour, every code."""
+
+    kind: MarkKind
+    code: str
+
+
+def _marks(findings: list[Mark]) -> dict[str, _Marked]:
+    """Per element: its most serious finding's kind (single points of failure first)
+    and all its codes."""
     rank = {"spof": 0, "gap": 1, "other": 2}
-    by_element: dict[str, Mark] = {}
-    for f in sorted(findings, key=lambda f: rank[f.kind]):
-        by_element.setdefault(f.element, f)
-    return by_element
+    by_element: dict[str, list[Mark]] = defaultdict(list)
+    for f in findings:
+        by_element[f.element].append(f)
+    return {
+        element: _Marked(
+            min(found, key=lambda f: rank[f.kind]).kind, " ".join(dict.fromkeys(f.code for f in found))
+        )
+        for element, found in by_element.items()
+    }
 
 
 def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
@@ -129,7 +145,7 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
     g.attr("node", fontname=style.FONT, fontsize="10", margin="0.05,0.03")
     g.attr("edge", fontname=style.FONT, fontsize="9")
     _draw_lanes(g, lane_map, geo, marks)
-    _draw_headers(g, lane_map, geo)
+    _draw_headers(g, lane_map, geo, marks)
     _draw_links(g, lane_map, geo, marks)
     if geo.footer is not None:
         g.node(
@@ -143,7 +159,7 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
     return g
 
 
-def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Mark]) -> None:
+def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     cards_by_lane = defaultdict(list)
     for placed in geo.cards.values():
         cards_by_lane[placed.card.lane].append(placed)
@@ -212,7 +228,7 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
         )
 
 
-def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None:
+def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     title = Box((ORG_W + LANE_W) / 2, geo.height - HEADER_H / 2, ORG_W + LANE_W - 8, HEADER_H - 8)
     g.node(
         "title",
@@ -238,11 +254,16 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
         if block.gate is not None:
             gate = geo.gates[block.key]
             lines = wrap(block.gate.title, 20, max_lines=2) + wrap(block.gate.detail, 20, max_lines=1)
+            mark = marks.get(gate_key(block.key))
+            attrs = dict(style.GATE_NODE)
+            if mark is not None:
+                lines.append(f"⚠ {mark.code}")
+                attrs.update(color=style.SEVERITY_COLOURS[mark.kind], penwidth="3.5")
             g.node(
                 node_name("gate", block.key),
                 dot_label(lines),
                 id=f"gate-{block.gate.key}",
-                **style.GATE_NODE,
+                **attrs,
                 **_fixed(gate),
             )
     top = max((b.bb[3] for b in geo.lanes.values()), default=0.0)
@@ -267,7 +288,7 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
         )
 
 
-def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Mark]) -> None:
+def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     kind_of = {c.key: c.kind for c in lane_map.cards}
     routes = route_links(geo, lane_map.links, {c.key: c.lane for c in lane_map.cards})
     texts: dict[str, list[str]] = {}
