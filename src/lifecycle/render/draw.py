@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import graphviz
 
 from lifecycle.render import style
+from lifecycle.render.dot_text import DotGraph, Html
 from lifecycle.render.label_place import place_labels
 from lifecycle.render.labels import dot_label, html_text, wrap
 from lifecycle.render.lane_model import LaneMap, Mark, MarkKind
@@ -115,7 +116,7 @@ def _marks(findings: list[Mark]) -> dict[str, _Marked]:
     }
 
 
-def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
+def draw_lane_map(lane_map: LaneMap) -> graphviz.Source:
     """The DOT graph of ``lane_map`` with every position fixed.
 
     Parameters
@@ -125,13 +126,13 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
 
     Returns
     -------
-    graphviz.Digraph
+    graphviz.Source
         A graph with ``layout=nop2``: render it with ``dot`` or ``neato -n2``.
     """
     footer = footer_lines(lane_map)
     geo = place(lane_map, footer)
     marks = _marks(lane_map.findings)
-    g = graphviz.Digraph("lanemap")
+    g = DotGraph("lanemap")
     g.attr(
         "graph",
         layout="nop2",
@@ -156,10 +157,10 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
             id="footer",
             **_fixed(geo.footer),
         )
-    return g
+    return g.source()
 
 
-def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
+def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     cards_by_lane = defaultdict(list)
     for placed in geo.cards.values():
         cards_by_lane[placed.card.lane].append(placed)
@@ -228,7 +229,7 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
         )
 
 
-def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
+def _draw_headers(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     title = Box((ORG_W + LANE_W) / 2, geo.height - HEADER_H / 2, ORG_W + LANE_W - 8, HEADER_H - 8)
     g.node(
         "title",
@@ -288,7 +289,7 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: 
         )
 
 
-def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
+def _draw_links(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     kind_of = {c.key: c.kind for c in lane_map.cards}
     routes = route_links(geo, lane_map.links, {c.key: c.lane for c in lane_map.cards})
     texts: dict[str, list[str]] = {}
@@ -313,7 +314,7 @@ def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
         if link.key in texts:
             # A white plate behind the text: the label sits on its arrow and stays readable.
             text = "<br/>".join(html_text(line) for line in texts[link.key])
-            attrs["label"] = f"<{_PLATE.format(text)}>"
+            attrs["label"] = Html(f"<{_PLATE.format(text)}>")
             attrs["lp"] = "{:.1f},{:.1f}".format(*spots[link.key])
 
         if link.tooltip:

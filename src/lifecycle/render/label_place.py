@@ -10,6 +10,7 @@ text (Helvetica at 9 points), which is what the SVG tests measure against.
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from lifecycle.render.layout import Box, Geometry
@@ -29,13 +30,37 @@ def label_box(lines: Sequence[str], x: float, y: float) -> Box:
     return Box(x, y, width, len(lines) * _LINE_H + 6)
 
 
-def _hits(box: Box, others: Iterable[Box]) -> bool:
-    x0, y0, x1, y1 = box.bb
-    for other in others:
-        a0, b0, a1, b1 = other.bb
-        if x0 < a1 + _MARGIN and a0 - _MARGIN < x1 and y0 < b1 + _MARGIN and b0 - _MARGIN < y1:
-            return True
-    return False
+_CELL = 200.0
+"""Side of the squares of the grid that indexes obstacles, so a test looks only nearby."""
+
+Rect = tuple[float, float, float, float]
+
+
+class _Obstacles:
+    """Boxes on a coarse grid: asking whether a box hits any costs only its neighbours."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[Rect]] = defaultdict(list)
+
+    @staticmethod
+    def _span(rect: Rect) -> Iterable[tuple[int, int]]:
+        x0, y0, x1, y1 = rect
+        for i in range(int(x0 // _CELL), int(x1 // _CELL) + 1):
+            for j in range(int(y0 // _CELL), int(y1 // _CELL) + 1):
+                yield i, j
+
+    def add(self, box: Box) -> None:
+        rect = box.bb
+        for cell in self._span(rect):
+            self.cells[cell].append(rect)
+
+    def hit(self, box: Box) -> bool:
+        x0, y0, x1, y1 = box.bb
+        for cell in self._span((x0 - _MARGIN, y0 - _MARGIN, x1 + _MARGIN, y1 + _MARGIN)):
+            for a0, b0, a1, b1 in self.cells.get(cell, ()):
+                if x0 < a1 + _MARGIN and a0 - _MARGIN < x1 and y0 < b1 + _MARGIN and b0 - _MARGIN < y1:
+                    return True
+        return False
 
 
 def _candidates(route: Route) -> list[tuple[float, float]]:
@@ -71,18 +96,20 @@ def place_labels(
     """
     top = max((b.bb[3] for b in geo.lanes.values()), default=0.0)
     bottom = min((b.bb[1] for b in geo.lanes.values()), default=0.0)
-    obstacles = [p.box for p in geo.cards.values()]
-    obstacles += list(geo.blocks.values()) + list(geo.gates.values())
-    obstacles += [Box(x, (top + bottom) / 2, 1.0, top - bottom) for x, _ in geo.boundaries]
+    obstacles = _Obstacles()
+    for box in [p.box for p in geo.cards.values()] + list(geo.blocks.values()) + list(geo.gates.values()):
+        obstacles.add(box)
+    for x, _ in geo.boundaries:
+        obstacles.add(Box(x, (top + bottom) / 2, 1.0, top - bottom))
     placed: dict[str, tuple[float, float]] = {}
     for key, lines in labels.items():
         route = routes.get(key)
         if route is None:
             continue
         spot = next(
-            (c for c in _candidates(route) if not _hits(label_box(lines, *c), obstacles)),
+            (c for c in _candidates(route) if not obstacles.hit(label_box(lines, *c))),
             route.label_at,
         )
         placed[key] = spot
-        obstacles.append(label_box(lines, *spot))
+        obstacles.add(label_box(lines, *spot))
     return placed
