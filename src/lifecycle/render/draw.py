@@ -81,14 +81,14 @@ def footer_lines(lane_map: LaneMap) -> list[str]:
         legend.append("hexagon and dashed line: exit gate")
     if lane_map.findings:
         legend.append("red border: single point of failure; orange: gap; purple: other finding")
-    lines = wrap("Legend: " + "; ".join(legend), 160) if legend else []
+    lines = wrap("Legend: " + "; ".join(legend), 120) if legend else []
     lines.extend(lane_map.notes)
     if lane_map.findings:
         # One line per finding, however many elements it marks.
         shown = list(dict.fromkeys((f.code, f.kind, f.message) for f in lane_map.findings))
         lines.append(f"Findings marked on the map ({len(shown)}):")
         for code, kind, message in shown:
-            for i, part in enumerate(wrap(f"{code} {_FAMILY_WORDS[kind]}: {message}", 160)):
+            for i, part in enumerate(wrap(f"{code} {_FAMILY_WORDS[kind]}: {message}", 120)):
                 lines.append(("  - " if i == 0 else "    ") + part)
     return lines
 

@@ -32,8 +32,10 @@ CARD_W = 144.0
 CARD_WRAP = 24
 CARD_MAX_LINES = 6
 CHIP_W = 76.0
-CHIP_WRAP = 12
+CHIP_WRAP = 14
 CHIP_MAX_LINES = 3
+CHIP_PAD = 5.0
+CHIP_GAP = 10.0
 COL_GAP = 96.0
 GATE_GAP = 132.0
 BLOCK_GAP = 104.0
@@ -183,7 +185,10 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
         for b in lane_map.blocks
     }
     lines = {c.key: card_lines(c) for c in lane_map.cards}
-    card_h = {k: len(v) * LINE_H + 2 * TEXT_PAD for k, v in lines.items()}
+    card_h = {
+        c.key: len(lines[c.key]) * LINE_H + 2 * (CHIP_PAD if c.kind == "chip" else TEXT_PAD)
+        for c in lane_map.cards
+    }
     ends: dict[str, int] = defaultdict(int)
     for link in lane_map.links:
         if link.kind != "tie":
@@ -192,18 +197,19 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     for key in card_h:
         busiest = max(ends[key + ">"], ends["<" + key])
         card_h[key] = max(card_h[key], busiest * ARROW_SLOT + 8)
-    # Each lane's rows are as tall as its tallest card: a lane of chips stays slim.
-    row_h = {lane.key: 2 * TEXT_PAD + LINE_H + ROW_GAP for lane in lane_map.lanes}
-    for c in lane_map.cards:
-        row_h[c.lane] = max(row_h[c.lane], card_h[c.key] + ROW_GAP)
-
-    # Cards sharing a cell stack vertically, in the order the map lists them.
+    # Cards sharing a cell stack vertically, in the order the map lists them; a
+    # stack is as tall as its cards (chips are slim), a lane as its tallest stack.
     cells: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     for c in lane_map.cards:
         cells[(c.lane, c.block, column[c.key])].append(c.key)
-    rows = {lane.key: 1 for lane in lane_map.lanes}
+    kind_of = {c.key: c.kind for c in lane_map.cards}
+
+    def slot(key: str) -> float:
+        return card_h[key] + (CHIP_GAP if kind_of[key] == "chip" else ROW_GAP)
+
+    inner = {lane.key: 2 * TEXT_PAD + LINE_H + ROW_GAP for lane in lane_map.lanes}
     for (lane_key, _, _), keys in cells.items():
-        rows[lane_key] = max(rows.get(lane_key, 1), len(keys))
+        inner[lane_key] = max(inner[lane_key], sum(slot(k) for k in keys))
 
     # x: org column, lane header column, then the blocks with a gap for each gate.
     block_x: dict[str, float] = {}
@@ -226,7 +232,7 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
         x -= BLOCK_GAP
 
     footer_h = len(footer) * FOOTER_LINE_H + 2 * TEXT_PAD if footer else 0.0
-    lane_h = {lane.key: rows[lane.key] * row_h[lane.key] + 2 * LANE_PAD for lane in lane_map.lanes}
+    lane_h = {lane.key: inner[lane.key] + 2 * LANE_PAD for lane in lane_map.lanes}
     # An organization with few lanes still needs room for its name in the left column.
     for members, text in _org_runs(lane_map):
         need = len(wrap(text, ORG_WRAP)) * ORG_LINE_H + 24
@@ -248,13 +254,13 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     for (lane_key, block_key, col), keys in cells.items():
         band = lane_box[lane_key]
         # Centre a short stack in a tall lane so arrows stay level where they can.
-        step = row_h[lane_key]
-        first = band.y + (len(keys) - 1) * step / 2
+        top = band.y + sum(slot(k) for k in keys) / 2
         cx = block_x[block_key] + col * col_w + col_w / 2
-        for i, key in enumerate(keys):
+        for key in keys:
             card = by_key[key]
-            box = Box(cx, first - i * step, card_width(card), card_h[key])
+            box = Box(cx, top - slot(key) / 2, card_width(card), card_h[key])
             placed[key] = Placed(card, lines[key], box)
+            top -= slot(key)
 
     orgs: list[tuple[str, str, Box]] = []
     lane_by_key = {la.key: la for la in lane_map.lanes}

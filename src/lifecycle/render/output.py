@@ -15,7 +15,7 @@ from lifecycle.diagnostics import LifecycleError
 from lifecycle.render.maps import Figure
 from lifecycle.safe_output import write_file
 
-__all__ = ["MAP_FORMATS", "MAP_SUFFIXES", "RenderError", "format_of", "map_bytes", "write_map"]
+__all__ = ["MAP_FORMATS", "MAP_SUFFIXES", "RenderError", "format_of", "graph_bytes", "map_bytes", "write_map"]
 
 MAP_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 
@@ -55,15 +55,25 @@ def map_bytes(figure: Figure, fmt: str, progress: Progress | None = None) -> byt
     if progress is not None:
         size = f"{len(figure.lane_map.cards)} cards, " if figure.lane_map else ""
         progress(f"drawing {size}{fmt.upper()} with Graphviz")
+    title = figure.lane_map.title if figure.lane_map else "the lifecycle overview"
+    return graph_bytes(figure.graph, fmt, title)
+
+
+def graph_bytes(graph: graphviz.Source | graphviz.Digraph, fmt: str, title: str) -> bytes:
+    """Draw ``graph`` with Graphviz's ``dot`` as ``fmt`` (svg, png, pdf).
+
+    Raises
+    ------
+    RenderError
+        When ``dot`` is not installed, or fails (the message names ``title``).
+    """
     try:
-        data = bytes(figure.graph.pipe(format=fmt, engine="dot", quiet=True))
+        return bytes(graph.pipe(format=fmt, engine="dot", quiet=True))
     except graphviz.ExecutableNotFound:
         raise RenderError("Graphviz 'dot' is not installed (scripts/setup installs it)") from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        title = figure.lane_map.title if figure.lane_map else "the lifecycle overview"
         raise RenderError(f"Graphviz failed to draw {title!r}: {detail[-1] if detail else exc}") from None
-    return data
 
 
 def format_of(path: str, suffixes: Mapping[str, str], default: str, *, what: str = "map") -> str:

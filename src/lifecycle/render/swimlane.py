@@ -291,7 +291,7 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
     watchers = order_lanes(workflow, {lane for parts in build.parts.values() for lane in parts} - lanes_used)
     if watchers:
         names = ", ".join(lane.title for lane in watchers)
-        notes[:0] = wrap(f"Only consulted or informed here, so no lane (see the RACI): {names}", 160)
+        notes[:0] = wrap(f"Only consulted or informed here, so no lane (see the RACI): {names}", 120)
 
     links = list(build.links)
     phase_of = workflow.phase_of()
