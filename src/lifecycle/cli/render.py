@@ -19,6 +19,18 @@ def _progress(message: str) -> None:
 @click.option("--journey", metavar="ID", help="Draw the journey map of this member journey.")
 @click.option("--overview", is_flag=True, help="Draw the lifecycle overview (phases and gates).")
 @click.option("--all", "everything", is_flag=True, help="Write every map of FILE into the folder -o names.")
+@click.option(
+    "--book",
+    is_flag=True,
+    help="Write one multi-page PDF: overview, each phase, each journey, the RACI and the findings.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(("letter", "a4")),
+    default="letter",
+    show_default=True,
+    help="Page size of --book (landscape).",
+)
 @click.option("--overlay/--no-overlay", default=False, help="Mark check findings on the map.")
 @click.option(
     "--format",
@@ -36,6 +48,8 @@ def render(
     journey: str | None,
     overview: bool,
     everything: bool,
+    book: bool,
+    paper: str,
     overlay: bool,
     fmt: str | None,
     output: str,
@@ -44,20 +58,29 @@ def render(
     map or the lifecycle --overview, as SVG, PNG, PDF, DOT or Mermaid.
 
     With --all, write every map (SVG, PNG and DOT), the Mermaid swimlane and the
-    RACI table into the folder -o names. Progress goes to stderr on a terminal.
+    RACI table into the folder -o names. With --book, write the map book: one PDF
+    for a report or the room. Progress goes to stderr on a terminal.
     """
     from lifecycle.loader import load
+    from lifecycle.render.book import book_pdf
     from lifecycle.render.gallery import write_gallery
     from lifecycle.render.maps import build_map
     from lifecycle.render.output import MAP_SUFFIXES, format_of, write_map
+    from lifecycle.safe_output import write_file
 
-    chosen = sum([bool(phases), journey is not None, overview, everything])
+    chosen = sum([bool(phases), journey is not None, overview, everything, book])
     if chosen > 1:
-        raise click.UsageError("choose one of --phase, --journey, --overview and --all")
-    if overlay and (overview or everything):
+        raise click.UsageError("choose one of --phase, --journey, --overview, --all and --book")
+    if overlay and (overview or everything or book):
         raise click.UsageError("--overlay marks swimlane and journey maps only")
+    if book and (fmt or format_of(output, MAP_SUFFIXES, "pdf")) != "pdf":
+        raise click.UsageError("--book writes a PDF: name a .pdf file with -o")
     progress = _progress if sys.stderr.isatty() else None
     document = load(file)
+    if book:
+        write_file(output, book_pdf(document, paper, progress))
+        click.echo(f"wrote {output}")
+        return
     if everything:
         written = write_gallery(document, output, progress)
         click.echo(f"wrote {len(written)} files to {output}")

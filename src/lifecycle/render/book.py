@@ -31,8 +31,8 @@ __all__ = ["PAPERS", "book_pdf"]
 PAPERS = {"letter": (792.0, 612.0), "a4": (842.0, 595.0)}
 """Landscape page sizes in points."""
 
-MARGIN = 28.0
-HEADER_H = 26.0
+MARGIN = 20.0
+HEADER_H = 22.0
 MIN_SCALE = 0.8
 """Card text is 10 points: drawn at 0.8 it is the 8 points a printed page still reads."""
 MAX_SCALE = 1.5
@@ -73,19 +73,23 @@ def _tiles(
     fit = min(room_w / width, room_h / height, MAX_SCALE)
     if fit >= least:
         return fit, [(0.0, 0.0)]
-    cols = math.ceil(width * least / room_w)
-    rows = math.ceil(height * least / room_h)
-    # As large as those pages allow, overlap included.
-    scale = max(
-        least,
-        min(
-            (cols * room_w - (cols - 1) * OVERLAP * least) / width,
-            (rows * room_h - (rows - 1) * OVERLAP * least) / height,
-        ),
+
+    def pages(length: float, room: float) -> int:
+        # The fewest pages along one side that keep the drawing at ``least`` or larger.
+        n = 1
+        while room * n / (length + (n - 1) * OVERLAP) < least:
+            n += 1
+        return n
+
+    cols, rows = pages(width, room_w), pages(height, room_h)
+    scale = min(
+        room_w * cols / (width + (cols - 1) * OVERLAP),
+        room_h * rows / (height + (rows - 1) * OVERLAP),
+        MAX_SCALE,
     )
     tile_w, tile_h = room_w / scale, room_h / scale
-    cols = max(1, math.ceil((width - OVERLAP) / (tile_w - OVERLAP)))
-    rows = max(1, math.ceil((height - OVERLAP) / (tile_h - OVERLAP)))
+    cols = max(1, math.ceil((width - OVERLAP) / (tile_w - OVERLAP) - 1e-6))
+    rows = max(1, math.ceil((height - OVERLAP) / (tile_h - OVERLAP) - 1e-6))
     corners = []
     for r in range(rows):
         # Top rows first: PDF y grows upwards.
