@@ -42,7 +42,7 @@ def test_csv_and_markdown_and_html_round_trip() -> None:
     rows = list(csv.reader(io.StringIO(raci_csv(m))))
     assert rows[0][3:] == ["Point <of> contact", "CBO lead"] and rows[1][3:] == ["A/R", "R/I"]
     md = raci_markdown(m)
-    assert "RACI \\| test" in md and "| One | t1 | =SUM(A1) & co | A/R | R/I |" in md
+    assert "RACI \\| test" in md and "| One | t1 | =SUM(A1) &amp; co | A/R | R/I |" in md
     page = raci_html(m)
     assert "Point &lt;of&gt; contact" in page and "&amp; co" in page
 
@@ -51,7 +51,7 @@ def test_xlsx_keeps_formula_like_titles_as_text(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     path.write_bytes(raci_xlsx(raci_matrix(loads(TEXT).workflow)))
     sheet = load_workbook(path).active
-    assert sheet["C2"].value == "=SUM(A1) & co" and sheet["C2"].data_type == "s"
+    assert sheet["C2"].value == "'=SUM(A1) & co" and sheet["C2"].data_type == "s"
     assert sheet["D2"].value == "A/R"
 
 
@@ -63,4 +63,4 @@ def test_raci_command_writes_each_format(runner, write, tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 0
     printed = runner.invoke(cli, ["raci", str(source), "--format", "csv"])
-    assert printed.output.startswith("Phase,Task id,Task,")
+    assert printed.output.startswith('"Phase","Task id","Task",')

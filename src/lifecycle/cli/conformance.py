@@ -103,12 +103,12 @@ def conformance(
     stderr with their line numbers. Kinds are defined in docs/conformance.md.
     """
     from lifecycle.diagnostics import LifecycleError
-    from lifecycle.drawing.output import write_atomic
     from lifecycle.interchange.conformance import replay
     from lifecycle.interchange.conformance_report import as_html, as_json, as_text
     from lifecycle.interchange.event_log import EventLogReader, LogColumns
     from lifecycle.interchange.journey_moves import JourneyMoves
     from lifecycle.loader import load
+    from lifecycle.safe_output import write_file
     from lifecycle.words import count
 
     workflow = load(file).workflow
@@ -142,7 +142,7 @@ def conformance(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text.encode("utf-8"))
+        write_file(output, text.encode("utf-8"))
         click.echo(f"wrote {output}")
 
 

@@ -22,13 +22,13 @@ def export_bpmn_command(file: str, phases: tuple[str, ...], journey: str | None,
     that performs them, laid out as on lifecycle's swimlane (or --journey) map,
     so bpmn.io and Camunda Modeler open it drawn.
     """
-    from lifecycle.drawing.output import write_atomic
     from lifecycle.interchange.bpmn_export import export_bpmn
     from lifecycle.loader import load
+    from lifecycle.safe_output import write_file
 
     if phases and journey:
         raise click.UsageError("choose one of --phase and --journey")
-    write_atomic(output, export_bpmn(load(file).workflow, phases=phases, journey=journey))
+    write_file(output, export_bpmn(load(file).workflow, phases=phases, journey=journey))
     click.echo(f"wrote {output}")
 
 
@@ -47,15 +47,15 @@ def import_bpmn_command(file: str, output: str) -> None:
     end and conditional events are read; every other element is listed with its
     line, kind and id, and left out. The workflow is validated before it is written.
     """
-    from lifecycle.drawing.output import write_atomic
     from lifecycle.interchange.bpmn_import import import_bpmn, workflow_yaml
     from lifecycle.loader import loads
+    from lifecycle.safe_output import write_file
     from lifecycle.words import count
 
     imported = import_bpmn(file)
     text = workflow_yaml(imported, file)
     workflow = loads(text, output).workflow
-    write_atomic(output, text.encode("utf-8"))
+    write_file(output, text.encode("utf-8"))
     numbers = {
         "organization": len(workflow.organizations),
         "role": len(workflow.roles),

@@ -10,13 +10,17 @@ the cards, with ids ``lane-<role>`` in SVG. Cards are ``task-<id>``,
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import graphviz
 
 from lifecycle.drawing import style
+from lifecycle.drawing.dot_text import DotGraph, Html
+from lifecycle.drawing.label_place import place_labels
 from lifecycle.drawing.labels import dot_label, html_text, wrap
-from lifecycle.drawing.lane_model import LaneMap, Mark
+from lifecycle.drawing.lane_model import LaneMap, Mark, MarkKind
 from lifecycle.drawing.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
+from lifecycle.drawing.overlay import gate_key
 from lifecycle.drawing.route import route_links
 
 __all__ = ["draw_lane_map", "footer_lines", "node_name"]
@@ -25,14 +29,24 @@ _LINK_STYLE: dict[str, dict[str, str]] = {
     "after": {"color": "#8c8c8c", "arrowsize": "0.7", "penwidth": "1.1"},
     "earlier": {"color": "#c8c8c8", "arrowsize": "0.6", "penwidth": "1", "style": "dashed"},
     "next": {"color": "#404040", "arrowsize": "0.8", "penwidth": "1.3"},
+    "back": {"color": "#2166ac", "arrowsize": "0.8", "penwidth": "1.5", "style": "dashed"},
     "handoff": {"color": style.HANDOFF, "fontcolor": style.HANDOFF, "penwidth": "2.2", "arrowsize": "0.9"},
+    "tie": {"color": "#707070", "style": "dotted", "penwidth": "1.3", "dir": "none"},
 }
 _LEGEND = {
     "after": "grey arrow: depends on (task starts after)",
     "earlier": "light dashed arrow: depends on a task of an earlier phase",
-    "handoff": "orange arrow: handoff between roles, labelled with its channel",
+    "handoff": "orange arrow: handoff from the sender's lane to the receiver's, labelled with its channel",
     "next": "dark arrow: the member moves to the next step",
+    "back": "blue dashed arrow: the member goes back to an earlier step",
+    "tie": (
+        "a task stands in the lane of the role that performs it (responsible, else accountable); "
+        "a small tag tied to it by a dotted line shows another role's part in it "
+        "(A accountable, R responsible, C consulted, I informed; 'handoff': hands work on there)"
+    ),
 }
+LABEL_WRAP = 16
+"""Characters per line of an arrow label (three lines at most)."""
 _PLATE = '<table border="0" cellborder="0" cellpadding="1" bgcolor="white"><tr><td>{}</td></tr></table>'
 _FAMILY_WORDS = {"spof": "single point of failure", "gap": "gap", "other": "finding"}
 
@@ -61,32 +75,48 @@ def _fixed(box: Box) -> dict[str, str]:
 def footer_lines(lane_map: LaneMap) -> list[str]:
     """The lines under the map: legend, notes, and the overlay's findings."""
     legend = [_LEGEND[k] for k in sorted({link.kind for link in lane_map.links})]
+    if any(c.joint for c in lane_map.cards):
+        legend.append("lilac card: joint work of roles from more than one organization")
     if any(b.gate for b in lane_map.blocks):
         legend.append("hexagon and dashed line: exit gate")
     if lane_map.findings:
         legend.append("red border: single point of failure; orange: gap; purple: other finding")
-    lines = ["Legend: " + "; ".join(legend)] if legend else []
+    lines = wrap("Legend: " + "; ".join(legend), 120) if legend else []
     lines.extend(lane_map.notes)
     if lane_map.findings:
-        lines.append(f"Findings marked on the map ({len(lane_map.findings)}):")
-        for f in lane_map.findings:
-            for i, part in enumerate(
-                wrap(f"{f.code} {_FAMILY_WORDS[f.kind]}: {f.element}: {f.message}", 160)
-            ):
+        # One line per finding, however many elements it marks.
+        shown = list(dict.fromkeys((f.code, f.kind, f.message) for f in lane_map.findings))
+        lines.append(f"Findings marked on the map ({len(shown)}):")
+        for code, kind, message in shown:
+            for i, part in enumerate(wrap(f"{code} {_FAMILY_WORDS[kind]}: {message}", 120)):
                 lines.append(("  - " if i == 0 else "    ") + part)
     return lines
 
 
-def _marks(findings: list[Mark]) -> dict[str, Mark]:
-    """The most serious finding per element (single points of failure first)."""
+@dataclass(frozen=True)
+class _Marked:
+    """What an element's findings add to it: the most serious kind's colour, every code."""
+
+    kind: MarkKind
+    code: str
+
+
+def _marks(findings: list[Mark]) -> dict[str, _Marked]:
+    """Per element: its most serious finding's kind (single points of failure first)
+    and all its codes."""
     rank = {"spof": 0, "gap": 1, "other": 2}
-    by_element: dict[str, Mark] = {}
-    for f in sorted(findings, key=lambda f: rank[f.kind]):
-        by_element.setdefault(f.element, f)
-    return by_element
+    by_element: dict[str, list[Mark]] = defaultdict(list)
+    for f in findings:
+        by_element[f.element].append(f)
+    return {
+        element: _Marked(
+            min(found, key=lambda f: rank[f.kind]).kind, " ".join(dict.fromkeys(f.code for f in found))
+        )
+        for element, found in by_element.items()
+    }
 
 
-def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
+def draw_lane_map(lane_map: LaneMap) -> graphviz.Source:
     """The DOT graph of ``lane_map`` with every position fixed.
 
     Parameters
@@ -96,13 +126,13 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
 
     Returns
     -------
-    graphviz.Digraph
+    graphviz.Source
         A graph with ``layout=nop2``: render it with ``dot`` or ``neato -n2``.
     """
     footer = footer_lines(lane_map)
     geo = place(lane_map, footer)
     marks = _marks(lane_map.findings)
-    g = graphviz.Digraph("lanemap")
+    g = DotGraph("lanemap")
     g.attr(
         "graph",
         layout="nop2",
@@ -116,7 +146,7 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
     g.attr("node", fontname=style.FONT, fontsize="10", margin="0.05,0.03")
     g.attr("edge", fontname=style.FONT, fontsize="9")
     _draw_lanes(g, lane_map, geo, marks)
-    _draw_headers(g, lane_map, geo)
+    _draw_headers(g, lane_map, geo, marks)
     _draw_links(g, lane_map, geo, marks)
     if geo.footer is not None:
         g.node(
@@ -127,10 +157,10 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Digraph:
             id="footer",
             **_fixed(geo.footer),
         )
-    return g
+    return g.source()
 
 
-def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Mark]) -> None:
+def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     cards_by_lane = defaultdict(list)
     for placed in geo.cards.values():
         cards_by_lane[placed.card.lane].append(placed)
@@ -168,14 +198,17 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
             for placed in cards_by_lane[lane.key]:
                 card = placed.card
                 mark = marks.get(card.key)
+                chip = card.kind == "chip"
+                border = style.JOINT if card.joint else "#505050"
                 band.node(
                     node_name(card.kind, card.key),
                     dot_label(placed.lines),
                     shape="box",
                     style="filled,rounded" if card.kind != "exit" else "filled,rounded,bold",
-                    fillcolor=card.fill,
-                    color=style.SEVERITY_COLOURS[mark.kind] if mark else "#505050",
-                    penwidth="3.5" if mark else "1",
+                    fillcolor=head if chip else card.fill,
+                    fontsize="9" if chip else "10",
+                    color=style.SEVERITY_COLOURS[mark.kind] if mark else border,
+                    penwidth="3.5" if mark else "2" if card.joint else "1",
                     id=f"{card.kind}-{card.key}",
                     tooltip=dot_label(card.tooltip or card.label),
                     **{"class": card.kind},
@@ -196,7 +229,7 @@ def _draw_lanes(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: di
         )
 
 
-def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None:
+def _draw_headers(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     title = Box((ORG_W + LANE_W) / 2, geo.height - HEADER_H / 2, ORG_W + LANE_W - 8, HEADER_H - 8)
     g.node(
         "title",
@@ -222,11 +255,16 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
         if block.gate is not None:
             gate = geo.gates[block.key]
             lines = wrap(block.gate.title, 20, max_lines=2) + wrap(block.gate.detail, 20, max_lines=1)
+            mark = marks.get(gate_key(block.key))
+            attrs = dict(style.GATE_NODE)
+            if mark is not None:
+                lines.append(f"⚠ {mark.code}")
+                attrs.update(color=style.SEVERITY_COLOURS[mark.kind], penwidth="3.5")
             g.node(
                 node_name("gate", block.key),
                 dot_label(lines),
                 id=f"gate-{block.gate.key}",
-                **style.GATE_NODE,
+                **attrs,
                 **_fixed(gate),
             )
     top = max((b.bb[3] for b in geo.lanes.values()), default=0.0)
@@ -251,28 +289,33 @@ def _draw_headers(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry) -> None
         )
 
 
-def _draw_links(g: graphviz.Digraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, Mark]) -> None:
+def _draw_links(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
     kind_of = {c.key: c.kind for c in lane_map.cards}
     routes = route_links(geo, lane_map.links, {c.key: c.lane for c in lane_map.cards})
+    texts: dict[str, list[str]] = {}
+    for link in lane_map.links:
+        mark = marks.get(link.element or link.key)
+        label = f"⚠ {mark.code} {link.label or ''}".strip() if mark else link.label
+        if label:
+            texts[link.key] = wrap(label, LABEL_WRAP, max_lines=3)
+    spots = place_labels(geo, routes, texts)
     for link in lane_map.links:
         if link.key not in routes:
             continue
         route = routes[link.key]
         attrs = dict(_LINK_STYLE[link.kind])
         attrs["pos"] = route.pos
-        attrs["lp"] = f"{route.label_at[0]:.1f},{route.label_at[1]:.1f}"
         mark = marks.get(link.element or link.key)
-        label = link.label
         if link.alert:
             attrs.update(color=style.CHANNEL_MISSING, fontcolor=style.CHANNEL_MISSING, style="dashed")
         if mark is not None:
             colour = style.SEVERITY_COLOURS[mark.kind]
             attrs.update(color=colour, fontcolor=colour, penwidth="3.5")
-            label = f"⚠ {mark.code} {label or ''}".strip()
-        if label:
+        if link.key in texts:
             # A white plate behind the text: the label sits on its arrow and stays readable.
-            text = "<br/>".join(html_text(line) for line in wrap(label, 18, max_lines=3))
-            attrs["label"] = f"<{_PLATE.format(text)}>"
+            text = "<br/>".join(html_text(line) for line in texts[link.key])
+            attrs["label"] = Html(f"<{_PLATE.format(text)}>")
+            attrs["lp"] = "{:.1f},{:.1f}".format(*spots[link.key])
 
         if link.tooltip:
             attrs["tooltip"] = dot_label(link.tooltip)

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lifecycle.drawing.maps import Figure, build_map
-from lifecycle.drawing.output import map_bytes, write_atomic
+from lifecycle.drawing.output import RenderError, map_bytes
 from lifecycle.drawing.raci import raci_matrix
 from lifecycle.drawing.raci_export import raci_markdown
 from lifecycle.loader import Document
+from lifecycle.safe_output import write_file
 
 __all__ = ["GALLERY_IMAGES", "gallery_figures", "gallery_texts", "write_gallery"]
 
@@ -52,16 +53,26 @@ def write_gallery(
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    RenderError
+        When ``folder`` is a file or cannot be made.
     """
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise RenderError(f"{out}: is a file; --all writes every map into a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"{out}: cannot make the folder: {exc.strerror or exc}") from None
     figures = gallery_figures(document)
     written = []
     for name, text in gallery_texts(document, figures).items():
-        write_atomic(out / name, text.encode("utf-8"))
+        write_file(out / name, text.encode("utf-8"))
         written.append(out / name)
     for stem, figure in figures.items():
         for fmt in GALLERY_IMAGES:
-            write_atomic(out / f"{stem}.{fmt}", map_bytes(figure, fmt, progress))
+            write_file(out / f"{stem}.{fmt}", map_bytes(figure, fmt, progress))
             written.append(out / f"{stem}.{fmt}")
     return written

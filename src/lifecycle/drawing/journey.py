@@ -4,10 +4,13 @@ Steps sit in their stage's column and their owner's lane; the ways a journey
 ends sit in a last "Exits" column, in the lane of the step that leads there, so
 a facilitator sees who loses the member where. A move into a step that names
 the handoff bringing the member (``via``) is drawn as a handoff, labelled with
-that handoff's channel.
+that handoff's channel; a move back to an earlier step (a loop, a return) is
+dashed so it can be told from the way forward.
 """
 
 from __future__ import annotations
+
+import networkx as nx
 
 from lifecycle.drawing.lane_model import Block, Card, LaneMap, Link
 from lifecycle.drawing.lanes import lane_of_actor, order_lanes
@@ -67,9 +70,14 @@ def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
                 "#e5f5e0" if first else "white",
             )
         )
+    # A move to a step no further from the start than the one it leaves is a return.
+    moves = nx.DiGraph((sid, t) for sid, s in journey.steps.items() for t in s.next if t in journey.steps)
+    moves.add_nodes_from(journey.steps)
+    depth = nx.single_source_shortest_path_length(moves, journey.start) if journey.start in moves else {}
     links: list[Link] = []
     for sid, step in journey.steps.items():
         for target in step.next:
+            back = target in journey.steps and depth.get(target, -1) <= depth.get(sid, -1)
             via = journey.steps[target].via if target in journey.steps else None
             handoff = workflow.handoffs.get(via) if via else None
             if handoff is not None:
@@ -87,7 +95,7 @@ def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
                     )
                 )
             else:
-                links.append(Link(sid, target, "next", f"{sid}--{target}"))
+                links.append(Link(sid, target, "back" if back else "next", f"{sid}--{target}"))
     lane_of_step = {c.key: c.lane for c in cards}
     for eid, end in journey.exits.items():
         before = next((sid for sid, s in journey.steps.items() if eid in s.next), None)

@@ -14,18 +14,21 @@ import textwrap
 
 from graphviz import nohtml
 
+from lifecycle.safe_output import printable
+
 __all__ = ["dot_label", "html_text", "mermaid_text", "wrap"]
 
 
 def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
     """Break ``text`` into lines of at most ``width`` characters.
 
-    The writer's own line breaks are kept; words longer than ``width`` are split.
+    The writer's own line breaks are kept; lines break between words or after a
+    hyphen, and only a single word longer than ``width`` is split.
     With ``max_lines``, the last kept line ends with an ellipsis when text is cut.
     """
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])
+    for paragraph in printable(text).splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, width) or [""])
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
@@ -34,7 +37,7 @@ def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
 
 
 def _escape_line(line: str) -> str:
-    return line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return printable(line).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
 
 
 def dot_label(lines: str | list[str], *, justify: str = "center") -> str:
@@ -62,13 +65,13 @@ def dot_label(lines: str | list[str], *, justify: str = "center") -> str:
 
 def html_text(text: str) -> str:
     """``text`` escaped for HTML (and HTML-like Graphviz labels), newlines as ``<br/>``."""
-    return "<br/>".join(html.escape(line, quote=True) for line in text.splitlines())
+    return "<br/>".join(html.escape(line, quote=True) for line in printable(text).splitlines())
 
 
 def mermaid_text(text: str) -> str:
     """``text`` for a quoted Mermaid label: entity codes for the characters Mermaid parses."""
     out = []
-    for char in text:
+    for char in printable(text):
         if char == "\n":
             out.append("<br/>")
         elif char in '"#<>&{}[]()|\\`;':

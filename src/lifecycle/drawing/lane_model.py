@@ -15,7 +15,7 @@ from lifecycle.drawing.lanes import Lane
 
 __all__ = ["Block", "Card", "GateMark", "LaneMap", "Link", "Mark", "MarkKind"]
 
-LinkKind = Literal["after", "earlier", "handoff", "next"]
+LinkKind = Literal["after", "back", "earlier", "handoff", "next", "tie"]
 
 MarkKind = Literal["spof", "gap", "other"]
 """How a marked finding is coloured: single point of failure, gap, or other."""
@@ -49,14 +49,20 @@ class Card:
     label: str
     lane: str
     block: str
-    kind: Literal["task", "step", "exit", "start"] = "task"
+    kind: Literal["task", "step", "exit", "start", "chip"] = "task"
     tooltip: str | None = None
     fill: str = "white"
+    attached_to: str | None = None
+    """For a chip: the card it belongs to, whose column it shares (None: a free chip,
+    such as the end of a handoff that names no task, placed by its links)."""
+
+    joint: bool = False
+    """Work done jointly by roles of more than one organization."""
 
 
 @dataclass(frozen=True)
 class Link:
-    """An arrow between two cards."""
+    """An arrow between two cards (a ``tie`` is a plain line from a card to its chip)."""
 
     tail: str
     head: str

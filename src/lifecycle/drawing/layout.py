@@ -24,17 +24,27 @@ import networkx as nx
 from lifecycle.drawing.labels import wrap
 from lifecycle.drawing.lane_model import Card, LaneMap
 
-__all__ = ["Box", "Geometry", "Placed", "place"]
+__all__ = ["Box", "Geometry", "Placed", "card_lines", "card_width", "place"]
 
 ORG_W = 100.0
 LANE_W = 136.0
 CARD_W = 144.0
 CARD_WRAP = 24
 CARD_MAX_LINES = 6
+CHIP_W = 76.0
+CHIP_WRAP = 14
+CHIP_MAX_LINES = 3
+CHIP_PAD = 5.0
+CHIP_GAP = 10.0
 COL_GAP = 96.0
 GATE_GAP = 132.0
+BLOCK_GAP = 104.0
+"""Room between two blocks with no gate: the line between them stands in its middle,
+clear of the arrow labels that sit on the corridor beside the last column."""
+ARROW_SLOT = 11.0
+"""Room along a card's side for each arrow that meets it, so arrowheads never pile up."""
 HEADER_H = 84.0
-LANE_PAD = 12.0
+LANE_PAD = 16.0
 ROW_GAP = 18.0
 LINE_H = 12.5
 TEXT_PAD = 10.0
@@ -96,20 +106,35 @@ class Geometry:
 
 def card_lines(card: Card) -> list[str]:
     """The wrapped lines of a card's label."""
+    if card.kind == "chip":
+        return wrap(card.label, CHIP_WRAP, max_lines=CHIP_MAX_LINES)
     return wrap(card.label, CARD_WRAP, max_lines=CARD_MAX_LINES)
 
 
+def card_width(card: Card) -> float:
+    """How wide a card is drawn: chips are narrow tags."""
+    return CHIP_W if card.kind == "chip" else CARD_W
+
+
 def _columns(lane_map: LaneMap) -> dict[str, int]:
-    """Column of each card within its block: longest path over the block's links."""
+    """Column of each card within its block: longest path over the block's links.
+
+    A chip attached to a card shares its column (its links count as the card's);
+    a free chip that only feeds others stands one column before the first of them.
+    """
     block_of = {c.key: c.block for c in lane_map.cards}
+    owner = {c.key: c.attached_to or c.key for c in lane_map.cards}
+    free = {c.key for c in lane_map.cards if c.kind == "chip" and c.attached_to is None}
     column: dict[str, int] = {}
     for block in lane_map.blocks:
         graph: nx.DiGraph[str] = nx.DiGraph()
-        graph.add_nodes_from(c.key for c in lane_map.cards if c.block == block.key)
+        graph.add_nodes_from(c.key for c in lane_map.cards if c.block == block.key and c.attached_to is None)
         graph.add_edges_from(
-            (link.tail, link.head)
+            (owner[link.tail], owner[link.head])
             for link in lane_map.links
-            if block_of.get(link.tail) == block.key and block_of.get(link.head) == block.key
+            if block_of.get(link.tail) == block.key
+            and block_of.get(link.head) == block.key
+            and owner[link.tail] != owner[link.head]
         )
         dag = nx.condensation(graph)
         depth: dict[int, int] = {}
@@ -118,6 +143,12 @@ def _columns(lane_map: LaneMap) -> dict[str, int]:
         for node, members in dag.nodes(data="members"):
             for key in members:
                 column[key] = depth[node]
+        for key in graph.nodes:
+            if key in free and graph.in_degree(key) == 0 and graph.out_degree(key):
+                column[key] = max(0, min(column[s] for s in graph.successors(key)) - 1)
+    for card in lane_map.cards:
+        if card.attached_to is not None:
+            column[card.key] = column.get(card.attached_to, 0)
     return column
 
 
@@ -126,7 +157,8 @@ def _org_runs(lane_map: LaneMap) -> list[tuple[list[str], str]]:
     runs: list[tuple[list[str], str]] = []
     for i, lane in enumerate(lane_map.lanes):
         if i == 0 or lane_map.lanes[i - 1].org != lane.org:
-            text = f"{lane.org_title}\n({lane.org_kind})" if lane.org else lane.org_title
+            kind = lane.org_kind.replace("-", " ")
+            text = f"{lane.org_title}\n({kind})" if lane.org else lane.org_title
             runs.append(([], text))
         runs[-1][0].append(lane.key)
     return runs
@@ -153,16 +185,31 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
         for b in lane_map.blocks
     }
     lines = {c.key: card_lines(c) for c in lane_map.cards}
-    card_h = {k: len(v) * LINE_H + 2 * TEXT_PAD for k, v in lines.items()}
-    row_h = max(card_h.values(), default=2 * TEXT_PAD + LINE_H) + ROW_GAP
-
-    # Cards sharing a cell stack vertically, in the order the map lists them.
+    card_h = {
+        c.key: len(lines[c.key]) * LINE_H + 2 * (CHIP_PAD if c.kind == "chip" else TEXT_PAD)
+        for c in lane_map.cards
+    }
+    ends: dict[str, int] = defaultdict(int)
+    for link in lane_map.links:
+        if link.kind != "tie":
+            ends[link.tail + ">"] += 1
+            ends["<" + link.head] += 1
+    for key in card_h:
+        busiest = max(ends[key + ">"], ends["<" + key])
+        card_h[key] = max(card_h[key], busiest * ARROW_SLOT + 8)
+    # Cards sharing a cell stack vertically, in the order the map lists them; a
+    # stack is as tall as its cards (chips are slim), a lane as its tallest stack.
     cells: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     for c in lane_map.cards:
         cells[(c.lane, c.block, column[c.key])].append(c.key)
-    rows = {lane.key: 1 for lane in lane_map.lanes}
+    kind_of = {c.key: c.kind for c in lane_map.cards}
+
+    def slot(key: str) -> float:
+        return card_h[key] + (CHIP_GAP if kind_of[key] == "chip" else ROW_GAP)
+
+    inner = {lane.key: 2 * TEXT_PAD + LINE_H + ROW_GAP for lane in lane_map.lanes}
     for (lane_key, _, _), keys in cells.items():
-        rows[lane_key] = max(rows.get(lane_key, 1), len(keys))
+        inner[lane_key] = max(inner[lane_key], sum(slot(k) for k in keys))
 
     # x: org column, lane header column, then the blocks with a gap for each gate.
     block_x: dict[str, float] = {}
@@ -176,14 +223,16 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
             boundaries.append((x + GATE_GAP / 2, True))
             x += GATE_GAP
         else:
-            boundaries.append((x, False))
+            boundaries.append((x + BLOCK_GAP / 2, False))
+            x += BLOCK_GAP
     # The footer's longest line may be wider than the lanes (about 0.6 em per character).
     width = max(x + RIGHT_MARGIN, max((len(line) for line in footer), default=0) * 6.0 + 32)
     if boundaries and lane_map.blocks[-1].gate is None:
         boundaries.pop()
+        x -= BLOCK_GAP
 
     footer_h = len(footer) * FOOTER_LINE_H + 2 * TEXT_PAD if footer else 0.0
-    lane_h = {lane.key: rows[lane.key] * row_h + 2 * LANE_PAD for lane in lane_map.lanes}
+    lane_h = {lane.key: inner[lane.key] + 2 * LANE_PAD for lane in lane_map.lanes}
     # An organization with few lanes still needs room for its name in the left column.
     for members, text in _org_runs(lane_map):
         need = len(wrap(text, ORG_WRAP)) * ORG_LINE_H + 24
@@ -205,10 +254,13 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     for (lane_key, block_key, col), keys in cells.items():
         band = lane_box[lane_key]
         # Centre a short stack in a tall lane so arrows stay level where they can.
-        first = band.y + (len(keys) - 1) * row_h / 2
+        top = band.y + sum(slot(k) for k in keys) / 2
         cx = block_x[block_key] + col * col_w + col_w / 2
-        for i, key in enumerate(keys):
-            placed[key] = Placed(by_key[key], lines[key], Box(cx, first - i * row_h, CARD_W, card_h[key]))
+        for key in keys:
+            card = by_key[key]
+            box = Box(cx, top - slot(key) / 2, card_width(card), card_h[key])
+            placed[key] = Placed(card, lines[key], box)
+            top -= slot(key)
 
     orgs: list[tuple[str, str, Box]] = []
     lane_by_key = {la.key: la for la in lane_map.lanes}

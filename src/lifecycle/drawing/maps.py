@@ -39,7 +39,7 @@ class ChecksUnavailable(LifecycleError):
 class Figure:
     """A map ready to write: its Graphviz graph and its Mermaid text."""
 
-    graph: graphviz.Digraph
+    graph: graphviz.Source | graphviz.Digraph
     mermaid: str
     lane_map: LaneMap | None
     """The lanes and cards (None for the lifecycle overview)."""

@@ -1,16 +1,14 @@
 """Write a map to a file: SVG, PNG, PDF, DOT or Mermaid; :func:`render` is the
 library's one call from a workflow to a map.
 
-Files are written whole or not at all (a temporary file renamed into place), so
-a failed render never leaves half a diagram over a good one.
+Files are written with :func:`lifecycle.safe_output.write_file`: whole or not at
+all, so a failed render never leaves half a diagram over a good one.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 
 import graphviz
 
@@ -19,65 +17,35 @@ from lifecycle.drawing import MAP_FORMATS
 from lifecycle.drawing.maps import Figure, build_map
 from lifecycle.loader import Document, load
 from lifecycle.model import Workflow
+from lifecycle.safe_output import write_file
 
 __all__ = [
     "MAP_FORMATS",
+    "MAP_SUFFIXES",
     "RenderError",
-    "format_from_suffix",
+    "format_of",
+    "graph_bytes",
     "map_bytes",
     "render",
-    "write_atomic",
     "write_map",
 ]
 
-
-_SUFFIXES = {"svg": "svg", "png": "png", "pdf": "pdf", "dot": "dot", "gv": "dot", "mmd": "mermaid"}
+MAP_SUFFIXES = {
+    "svg": "svg",
+    "png": "png",
+    "pdf": "pdf",
+    "dot": "dot",
+    "gv": "dot",
+    "mermaid": "mermaid",
+    "mmd": "mermaid",
+}
+"""The file suffixes a map can be written to, and the format each means."""
 
 Progress = Callable[[str], None]
 
 
 class RenderError(LifecycleError):
     """Graphviz is missing or failed, or the output file cannot be written."""
-
-
-def format_from_suffix(
-    path: str | os.PathLike[str], suffixes: dict[str, str] = _SUFFIXES, default: str = "svg"
-) -> str:
-    """The output format a file name asks for by its suffix (``default`` when it has none).
-
-    Parameters
-    ----------
-    path
-        The output file.
-    suffixes
-        Known suffixes (lower case, no dot) and the format each names.
-    default
-        The format of a file name with no suffix.
-
-    Raises
-    ------
-    RenderError
-        When the suffix names no known format (``map.jpg``), so nothing is written
-        in a format its name does not promise.
-
-    Examples
-    --------
-    >>> format_from_suffix("pre-launch.PNG")
-    'png'
-    >>> format_from_suffix("map.mmd")
-    'mermaid'
-    >>> format_from_suffix("map")
-    'svg'
-    """
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if not suffix:
-        return default
-    if suffix not in suffixes:
-        known = ", ".join(f".{s}" for s in suffixes)
-        raise RenderError(
-            f"{os.fspath(path)}: unknown suffix .{suffix} (write one of {known}, or name a format)"
-        )
-    return suffixes[suffix]
 
 
 def map_bytes(figure: Figure, fmt: str, progress: Progress | None = None) -> bytes:
@@ -98,43 +66,53 @@ def map_bytes(figure: Figure, fmt: str, progress: Progress | None = None) -> byt
     if progress is not None:
         size = f"{len(figure.lane_map.cards)} cards, " if figure.lane_map else ""
         progress(f"drawing {size}{fmt.upper()} with Graphviz")
-    try:
-        data = bytes(figure.graph.pipe(format=fmt, engine="dot", quiet=True))
-    except graphviz.ExecutableNotFound:
-        raise RenderError("Graphviz 'dot' is not installed (scripts/setup installs it)") from None
-    except graphviz.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"Graphviz failed: {detail[-1] if detail else exc}") from None
-    return data
+    title = figure.lane_map.title if figure.lane_map else "the lifecycle overview"
+    return graph_bytes(figure.graph, fmt, title)
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder.
+def graph_bytes(graph: graphviz.Source | graphviz.Digraph, fmt: str, title: str) -> bytes:
+    """Draw ``graph`` with Graphviz's ``dot`` as ``fmt`` (svg, png, pdf).
 
     Raises
     ------
     RenderError
-        When the folder does not exist or cannot be written.
+        When ``dot`` is not installed, or fails (the message names ``title``).
     """
-    target = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    except OSError as exc:
-        raise RenderError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise RenderError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        return bytes(graph.pipe(format=fmt, engine="dot", quiet=True))
+    except graphviz.ExecutableNotFound:
+        raise RenderError("Graphviz 'dot' is not installed (scripts/setup installs it)") from None
+    except graphviz.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"Graphviz failed to draw {title!r}: {detail[-1] if detail else exc}") from None
+
+
+def format_of(path: str, suffixes: Mapping[str, str], default: str, *, what: str = "map") -> str:
+    """The format named by the suffix of ``path`` (``default`` when it has none).
+
+    Raises
+    ------
+    RenderError
+        When the suffix names no format, with the list of those that exist.
+    """
+    name = os.path.basename(path)
+    if "." not in name.lstrip("."):
+        return default
+    suffix = name.rsplit(".", 1)[-1].lower()
+    if suffix not in suffixes:
+        known = ", ".join(f".{s}" for s in suffixes)
+        raise RenderError(
+            f"{path}: cannot tell a {what} format from '.{suffix}' (suffixes: {known}; or use --format)"
+        )
+    return suffixes[suffix]
 
 
 def write_map(
     figure: Figure, fmt: str, path: str | os.PathLike[str], progress: Progress | None = None
 ) -> None:
-    """Render ``figure`` as ``fmt`` into the file ``path``."""
-    write_atomic(path, map_bytes(figure, fmt, progress))
+    """Render ``figure`` as ``fmt`` into the file ``path`` (see
+    :func:`lifecycle.safe_output.write_file`)."""
+    write_file(path, map_bytes(figure, fmt, progress))
 
 
 def render(
@@ -196,7 +174,7 @@ def render(
         document = Document("<workflow>", source, "")
     else:
         document = load(source)
-    fmt = format or (format_from_suffix(path) if path is not None else "svg")
+    fmt = format or (format_of(os.fspath(path), MAP_SUFFIXES, "svg") if path is not None else "svg")
     if fmt not in MAP_FORMATS:
         raise RenderError(f"unknown map format {fmt!r} (choose from {', '.join(MAP_FORMATS)})")
     phases = [phase] if isinstance(phase, str) else phase
@@ -204,5 +182,5 @@ def render(
     data = map_bytes(figure, fmt)
     if path is None:
         return data
-    write_atomic(path, data)
+    write_file(path, data)
     return None

@@ -7,6 +7,8 @@ phase advances to the next through its exit gate, and the last to completion.
 
 from __future__ import annotations
 
+import itertools
+
 import graphviz
 
 from lifecycle.drawing import style
@@ -15,7 +17,10 @@ from lifecycle.machine import COMPLETED, lifecycle_machine
 from lifecycle.model import Workflow
 from lifecycle.words import count
 
-__all__ = ["overview_graph", "overview_mermaid"]
+__all__ = ["PER_ROW", "overview_graph", "overview_mermaid"]
+
+PER_ROW = 3
+"""Phases per row of the overview (each with its exit gate)."""
 
 
 def _transitions(workflow: Workflow) -> list[tuple[str, str, str]]:
@@ -50,7 +55,8 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
     g = graphviz.Digraph("overview")
     g.attr(
         "graph",
-        rankdir="LR",
+        rankdir="TB",
+        ranksep="0.6",
         fontname=style.FONT,
         labelloc="t",
         fontsize="14",
@@ -60,6 +66,13 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
     )
     g.attr("node", fontname=style.FONT, fontsize="11")
     g.attr("edge", fontname=style.FONT, fontsize="9", color="#505050")
+    rows = _row_of(workflow)
+    # A move from one row to the next must not pull the rows out of line.
+    row_of = {name: n for n, names in enumerate(rows) for name in names}
+
+    def across(a: str, b: str) -> dict[str, str]:
+        return {"constraint": "false"} if row_of.get(a) != row_of.get(b) else {}
+
     g.node("start", "", shape="circle", style="filled", fillcolor="black", width="0.2", id="start")
     states = list(workflow.phases)
     if states:
@@ -90,7 +103,8 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
         # Every lifecycle move is the machine's "advance"; only other triggers earn a label.
         label = {} if trigger == "advance" else {"label": dot_label(trigger)}
         if gate is None:
-            g.edge(f"phase.{source}", f"phase.{dest}", id=f"move-{source}", **label)
+            ends = (f"phase.{source}", f"phase.{dest}")
+            g.edge(*ends, id=f"move-{source}", **label, **across(*ends))
             continue
         n = len(gate.criteria)
         name = f"gate.{source}"
@@ -104,8 +118,35 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
             **style.GATE_NODE,
         )
         g.edge(f"phase.{source}", name, id=f"move-{source}", **label)
-        g.edge(name, f"phase.{dest}")
+        g.edge(name, f"phase.{dest}", **across(name, f"phase.{dest}"))
+    _rows(g, rows)
     return g
+
+
+def _row_of(workflow: Workflow) -> list[list[str]]:
+    """The node names of each row: :data:`PER_ROW` phases (each with its gate) a row,
+    the start in the first row and completion in the last."""
+    rows: list[list[str]] = [["start"]]
+    for n, (pid, phase) in enumerate(workflow.phases.items()):
+        if n and n % PER_ROW == 0:
+            rows.append([])
+        rows[-1].append(f"phase.{pid}")
+        if phase.exit_gate is not None:
+            rows[-1].append(f"gate.{pid}")
+    rows[-1].append(f"phase.{COMPLETED}")
+    return rows
+
+
+def _rows(g: graphviz.Digraph, rows: list[list[str]]) -> None:
+    """Keep each row on one rank and stack the rows' first nodes, so the overview
+    wraps to fit a slide or a page instead of running as one long strip."""
+    for n, names in enumerate(rows):
+        with g.subgraph(name=f"row{n}") as row:
+            row.attr(rank="same")
+            for name in names:
+                row.node(name)
+    for upper, lower in itertools.pairwise(rows):
+        g.edge(upper[0], lower[0], style="invis", weight="10")
 
 
 def overview_mermaid(workflow: Workflow) -> str:

@@ -1,22 +1,39 @@
-"""The RACI matrix written as Markdown, CSV, XLSX or HTML."""
+"""The RACI matrix written as Markdown, CSV, XLSX or HTML.
+
+Titles are typed in a room and may hold anything, so every format is safe to
+open: spreadsheet cells (CSV and XLSX, header included) go through
+:func:`lifecycle.safe_output.spreadsheet_cell` and XLSX cells are text, never
+formulas; Markdown escapes HTML and pipes; a line break inside a value never
+breaks a row.
+"""
 
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 from lifecycle.drawing.labels import html_text
 from lifecycle.drawing.raci import RaciMatrix
+from lifecycle.safe_output import printable, spreadsheet_cell
 
-__all__ = ["RACI_FORMATS", "raci_csv", "raci_html", "raci_markdown", "raci_xlsx"]
+__all__ = ["RACI_FORMATS", "RACI_SUFFIXES", "raci_csv", "raci_html", "raci_markdown", "raci_xlsx"]
 
 RACI_FORMATS = ("md", "csv", "xlsx", "html")
+
+RACI_SUFFIXES = {"md": "md", "markdown": "md", "csv": "csv", "xlsx": "xlsx", "html": "html", "htm": "html"}
+"""The file suffixes a RACI table can be written to, and the format each means."""
+
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 _KEY = "A accountable, R responsible, C consulted, I informed"
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    # HTML escaped (a title is text, never markup), pipes escaped, any line break a <br>.
+    escaped = html.escape(printable(text), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return _BREAK.sub("<br>", escaped)
 
 
 def raci_markdown(matrix: RaciMatrix) -> str:
@@ -29,11 +46,12 @@ def raci_markdown(matrix: RaciMatrix) -> str:
 
 
 def raci_csv(matrix: RaciMatrix) -> str:
-    """CSV with a header row (spreadsheet-friendly quoting)."""
+    """CSV with a header row; every cell neutralized and quoted, so neither a formula
+    nor a line break inside a value can take effect."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(matrix.header)
-    writer.writerows(matrix.table())
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([spreadsheet_cell(h) for h in matrix.header])
+    writer.writerows([spreadsheet_cell(c) for c in row] for row in matrix.table())
     return buffer.getvalue()
 
 
@@ -63,9 +81,8 @@ def raci_xlsx(matrix: RaciMatrix) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "RACI"
-    sheet.append(matrix.header)
-    for row in matrix.table():
-        sheet.append(row)
+    for row in [matrix.header, *matrix.table()]:
+        sheet.append([spreadsheet_cell(c) for c in row])
         for cell in sheet[sheet.max_row]:
             # A title starting with "=" is text the facilitator typed, never a formula.
             cell.data_type = "s"

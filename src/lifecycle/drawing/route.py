@@ -13,7 +13,7 @@ tail's column to the street of the head's lane, runs along it to the gap before
 the head's column, and enters the head card from the left. Arrows sharing a
 corridor get separate tracks, and arrows sharing a card side spread along it, so
 a bundle stays readable. Cards next to each other in one row are joined by a
-straight arrow.
+straight arrow. A card's dotted ties to its chips run just left of its column.
 """
 
 from __future__ import annotations
@@ -24,15 +24,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lifecycle.drawing.lane_model import Link
-from lifecycle.drawing.layout import CARD_W, COL_GAP, Box, Geometry
+from lifecycle.drawing.layout import ARROW_SLOT, CARD_W, COL_GAP, GATE_GAP, Box, Geometry
 
 __all__ = ["Route", "route_links"]
 
-TRACK = 4.0
+TRACK = 6.0
 """Distance between parallel arrows in one corridor (points)."""
 
-STREET_INSET = 10.0
-"""How far inside its lane's edge a street runs; cards keep at least 21 points clear."""
+STREET_INSET = 8.0
+"""How far inside its lane's edge a street runs; cards keep at least 25 points clear."""
+
+STREET_TRACK = 4.5
+"""Distance between parallel arrows along one street."""
+
+STREET_TRACKS = 4
+"""Tracks per street before they are reused (they fit between the edge and the cards)."""
+
+TIE_INSET = 10.0
+"""How far left of a card its ties to its chips run (arrows keep to the gap's middle)."""
 
 ARROW = 9.0
 """Length of the arrowhead Graphviz draws after the spline's last point."""
@@ -40,10 +49,12 @@ ARROW = 9.0
 
 @dataclass(frozen=True)
 class Route:
-    """One arrow's path in Graphviz ``pos`` syntax, and where its label goes."""
+    """One arrow's path in Graphviz ``pos`` syntax, and where its label would go."""
 
     pos: str
     label_at: tuple[float, float]
+    points: tuple[tuple[float, float], ...] = ()
+    """The corners of the path, from tail to the arrowhead's base."""
 
 
 def _tracks(index: int, spacing: float, limit: int) -> float:
@@ -57,7 +68,7 @@ def _spread(count: int, index: int, height: float) -> float:
     """Where the ``index``-th of ``count`` arrows meets a card side of ``height``."""
     if count <= 1:
         return 0.0
-    usable = min(height - 12.0, 8.0 * (count - 1))
+    usable = min(height - 12.0, (ARROW_SLOT - 1) * (count - 1))
     return usable / 2 - index * usable / (count - 1)
 
 
@@ -72,6 +83,22 @@ def _spline(points: Sequence[tuple[float, float]], end: tuple[float, float]) -> 
         ]
     body = " ".join(f"{x:.1f},{y:.1f}" for x, y in cubic)
     return f"e,{end[0]:.1f},{end[1]:.1f} {body}"
+
+
+def _path(points: Sequence[tuple[float, float]]) -> str:
+    """Straight segments through ``points`` as a cubic B-spline with no arrowhead."""
+    return _spline(points, points[-1]).split(" ", 1)[1]
+
+
+def _tie(card: Box, chip: Box, track: int) -> Route:
+    """A card's dotted tie to one of its chips: out of the card's left side near the
+    chip's edge, down or up just left of the column (each card of a column on its
+    own ``track``), into the chip's left side."""
+    below = chip.y < card.y
+    y0 = card.bb[1] + 5 if below else card.bb[3] - 5
+    x = card.bb[0] - TIE_INSET - TRACK * (track % 5)
+    points = [(card.bb[0], y0), (x, y0), (x, chip.y), (chip.bb[0], chip.y)]
+    return Route(_path(points), (x, (y0 + chip.y) / 2))
 
 
 def _clear_row(geo: Geometry, y: float, x0: float, x1: float) -> bool:
@@ -95,16 +122,30 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
     dict of str to Route
         By link key.
     """
-    drawn = [link for link in links if link.tail in geo.cards and link.head in geo.cards]
+    placed = [link for link in links if link.tail in geo.cards and link.head in geo.cards]
+    column: dict[int, list[str]] = defaultdict(list)
+    for tail in sorted(
+        {link.tail for link in placed if link.kind == "tie"}, key=lambda k: -geo.cards[k].box.y
+    ):
+        column[round(geo.cards[tail].box.x)].append(tail)
+    track = {tail: i for tails in column.values() for i, tail in enumerate(tails)}
+    routes: dict[str, Route] = {
+        link.key: _tie(geo.cards[link.tail].box, geo.cards[link.head].box, track[link.tail])
+        for link in placed
+        if link.kind == "tie"
+    }
+    drawn = [link for link in placed if link.kind != "tie"]
     outgoing: dict[str, list[str]] = defaultdict(list)
     incoming: dict[str, list[str]] = defaultdict(list)
-    for link in drawn:
+    # Arrows meet a card side in the order of their other ends, top to bottom, so
+    # they do not cross at the card.
+    for link in sorted(drawn, key=lambda k: (-geo.cards[k.head].box.y, geo.cards[k.head].box.x)):
         outgoing[link.tail].append(link.key)
+    for link in sorted(drawn, key=lambda k: (-geo.cards[k.tail].box.y, geo.cards[k.tail].box.x)):
         incoming[link.head].append(link.key)
     gap_use: dict[int, int] = defaultdict(int)
     street_use: dict[int, int] = defaultdict(int)
     half_gap = (CARD_W + COL_GAP) / 2
-    routes: dict[str, Route] = {}
     for link in drawn:
         a: Box = geo.cards[link.tail].box
         b: Box = geo.cards[link.head].box
@@ -114,25 +155,32 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
         end = (b.bb[0], yb)
         tip = (end[0] - ARROW, yb)
         if abs(a.y - b.y) < 1 and a.x < b.x and _clear_row(geo, a.y, a.x, b.x):
-            routes[link.key] = Route(_spline([start, tip], end), ((start[0] + end[0]) / 2, (ya + yb) / 2))
+            points = [start, tip]
+            routes[link.key] = Route(
+                _spline(points, end), ((start[0] + end[0]) / 2, (ya + yb) / 2), tuple(points)
+            )
             continue
         gx1 = a.x + half_gap
         gx2 = b.x - half_gap
         gx1 += _tracks(gap_use[round(gx1)], TRACK, 11)
         gap_use[round(a.x + half_gap)] += 1
-        if abs(gx1 - (b.x - half_gap)) < half_gap / 2 and a.x < b.x:
-            # Adjacent columns: one vertical run in the gap between them.
+        if 0 < b.x - a.x <= 2 * half_gap + GATE_GAP + 1:
+            # Adjacent columns: one vertical run in the gap after the tail's column.
             points = [start, (gx1, ya), (gx1, yb), tip]
-            routes[link.key] = Route(_spline(points, end), (gx1, (ya + yb) / 2))
+            routes[link.key] = Route(_spline(points, end), (gx1, (ya + yb) / 2), tuple(points))
             continue
         gx2 += _tracks(gap_use[round(gx2)], TRACK, 11)
         gap_use[round(b.x - half_gap)] += 1
         band = geo.lanes[lane_of[link.head]]
+        # The street on the side the arrow comes from, unless the other side is emptier.
         above = a.y > b.y or lane_of[link.tail] == lane_of[link.head]
-        edge = band.bb[3] - STREET_INSET if above else band.bb[1] + STREET_INSET
+        edges = {True: band.bb[3] - STREET_INSET, False: band.bb[1] + STREET_INSET}
+        if street_use[round(edges[not above])] < street_use[round(edges[above])]:
+            above = not above
+        edge = edges[above]
         key = round(edge)
-        ys = edge + (-1 if above else 1) * abs(_tracks(street_use[key], 2.0, 5))
+        ys = edge + (-1 if above else 1) * STREET_TRACK * (street_use[key] % STREET_TRACKS)
         street_use[key] += 1
         points = [start, (gx1, ya), (gx1, ys), (gx2, ys), (gx2, yb), tip]
-        routes[link.key] = Route(_spline(points, end), ((gx1 + gx2) / 2, ys))
+        routes[link.key] = Route(_spline(points, end), ((gx1 + gx2) / 2, ys), tuple(points))
     return routes

@@ -7,6 +7,7 @@ __all__ = [
     "FONT",
     "GATE_NODE",
     "HANDOFF",
+    "JOINT",
     "ORG_TINTS",
     "SEVERITY_COLOURS",
     "org_tints",
@@ -30,6 +31,9 @@ HANDOFF = "#d95f02"
 
 CHANNEL_MISSING = "#b2182b"
 """A handoff with no channel is a gap; it is drawn in the alert colour."""
+
+JOINT = "#8c6bb1"
+"""The border of a task done jointly by roles of more than one organization."""
 
 GATE_NODE = {
     "shape": "hexagon",

@@ -1,26 +1,38 @@
 """The swimlane map of one phase, several phases or the whole lifecycle.
 
-One lane per accountable role (the task's first ``owner``), lanes grouped by
-organization, tasks in dependency order left to right within their phase,
-handoffs as arrows across lanes labelled with their channel, and each phase's
-exit gate at its right-hand boundary.
+Who does the work is what a role-definition session signs off, so the map puts
+every role that works in the shown scope in a lane, grouped by organization:
 
-A handoff is an arrow only when it names both tasks (``from_task`` and
-``to_task``) and both are on the map; a handoff between roles that names no
-task is listed under the map instead, because an arrow from a lane header would
-read as work that no task does.
+- A task card stands in the lane of the role that performs it: its first
+  responsible role where one is named, else its accountable owner.
+- Every other role on the task gets a chip in its own lane, in the task's
+  column, tied to the card by a dotted line and carrying its RACI letters
+  (``A``, ``R``, ``C``, ``I``). A task whose accountable and responsible roles
+  belong to more than one organization is joint work, and its card says so.
+- A handoff runs from its ``from`` role's lane to its ``to`` role's lane, at the
+  column of ``from_task`` and ``to_task`` (see :func:`handoff_tasks` for one
+  that names no task). An end whose role has no part in the task is a chip
+  reading "handoff"; an end whose task is not on the map is a free chip that
+  names it.
+
+Each phase's exit gate stands at its right-hand boundary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.drawing.labels import wrap
 from lifecycle.drawing.lane_model import Block, Card, GateMark, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED, lane_of_actor, order_lanes
-from lifecycle.model import Handoff, Workflow
+from lifecycle.model import Handoff, Task, Workflow
 
-__all__ = ["UnknownElement", "swimlane_map"]
+__all__ = ["RACI_WORDS", "UnknownElement", "handoff_tasks", "performer", "swimlane_map"]
+
+RACI_WORDS = {"A": "accountable", "R": "responsible", "C": "consulted", "I": "informed"}
+"""What each RACI letter on a chip means."""
 
 
 class UnknownElement(LifecycleError):
@@ -37,7 +49,7 @@ def _selected_phases(workflow: Workflow, phases: Sequence[str] | None) -> list[s
     return [p for p in workflow.phases if p in set(phases)]
 
 
-def _people(workflow: Workflow, actor: str) -> str:
+def _name(workflow: Workflow, actor: str) -> str:
     if actor in workflow.roles:
         return workflow.roles[actor].title
     if actor in workflow.people:
@@ -45,11 +57,166 @@ def _people(workflow: Workflow, actor: str) -> str:
     return actor
 
 
-def _handoff_note(workflow: Workflow, hid: str, handoff: Handoff, why: str) -> str:
-    channel = handoff.channel.value if handoff.channel else "no channel"
-    what = f": {handoff.passes}" if handoff.passes else ""
-    src, dst = _people(workflow, handoff.from_), _people(workflow, handoff.to)
-    return f"  - {hid}: {src} -> {dst} ({channel}){what} [{why}]"
+def performer(workflow: Workflow, task: Task) -> str:
+    """The lane key of the role that performs ``task``: its first responsible role
+    where one is named, else its accountable owner, else the unassigned lane."""
+    doer = task.responsible[0] if task.responsible else task.owner[0] if task.owner else None
+    return lane_of_actor(workflow, doer)
+
+
+def _parts(workflow: Workflow, task: Task) -> dict[str, str]:
+    """Each lane key's RACI letters on ``task`` (``"A"``, ``"A/R"``, ``"C"`` ...)."""
+    letters: dict[str, list[str]] = {}
+    for letter, actors in (
+        ("A", task.owner),
+        ("R", task.responsible),
+        ("C", task.consulted),
+        ("I", task.informed),
+    ):
+        for actor in actors:
+            lane = lane_of_actor(workflow, actor)
+            if lane != UNASSIGNED and letter not in letters.setdefault(lane, []):
+                letters[lane].append(letter)
+    return {lane: "/".join(found) for lane, found in letters.items()}
+
+
+def _org(workflow: Workflow, lane: str) -> str | None:
+    if lane in workflow.roles:
+        return workflow.roles[lane].org
+    if lane in workflow.people:
+        return workflow.people[lane].org
+    return None
+
+
+def handoff_tasks(workflow: Workflow, handoff: Handoff) -> tuple[str | None, str | None]:
+    """The tasks at which a handoff leaves its sender and reaches its receiver.
+
+    The named ``from_task`` and ``to_task`` where there are any. A handoff that
+    names neither happens where its sender first takes part in a task that its
+    receiver also takes part in, else where the sender first takes part in any
+    task, else where the receiver first does (lifecycle order); naming the tasks
+    pins it.
+
+    Returns
+    -------
+    tuple
+        (from task or None, to task or None); both None when neither role takes
+        part in any task.
+    """
+    if handoff.from_task or handoff.to_task:
+        return handoff.from_task, handoff.to_task
+    sender = lane_of_actor(workflow, handoff.from_)
+    receiver = lane_of_actor(workflow, handoff.to)
+    parts = {tid: _parts(workflow, task) for tid, task in workflow.tasks().items()}
+    both = [tid for tid, p in parts.items() if sender in p and receiver in p]
+    if both:
+        return both[0], None
+    sends = [tid for tid, p in parts.items() if sender in p]
+    if sends:
+        return sends[0], None
+    receives = [tid for tid, p in parts.items() if receiver in p]
+    return None, (receives[0] if receives else None)
+
+
+@dataclass
+class _Builder:
+    """The cards and links of one swimlane map, built task by task."""
+
+    workflow: Workflow
+    on_map: dict[str, str]
+    """Task id -> phase id of every task shown."""
+
+    def __post_init__(self) -> None:
+        self.cards: dict[str, Card] = {}
+        self.chips: dict[str, Card] = {}
+        self.links: list[Link] = []
+        self.lane_of_task: dict[str, str] = {}
+        self.parts: dict[str, dict[str, str]] = {}
+
+    def task(self, tid: str, task: Task) -> None:
+        workflow = self.workflow
+        lane = performer(workflow, task)
+        parts = _parts(workflow, task)
+        doers = {lane, *(k for k, v in parts.items() if "A" in v or "R" in v)}
+        doers.discard(UNASSIGNED)
+        orgs = {_org(workflow, d) for d in doers}
+        others = sorted(
+            {workflow.organizations[o].name for o in orgs if o is not None and o != _org(workflow, lane)}
+        )
+        label = task.title + (f"\n(joint with {' and '.join(others)})" if others else "")
+        raci = [f"A: {', '.join(task.owner) or 'none'}"]
+        raci += [
+            f"{k}: {', '.join(v)}"
+            for k, v in (("R", task.responsible), ("C", task.consulted), ("I", task.informed))
+            if v
+        ]
+        fill = "#fff5f0" if lane == UNASSIGNED else "#fbf3ff" if others else "white"
+        self.cards[tid] = Card(
+            tid,
+            label,
+            lane,
+            self.on_map[tid],
+            "task",
+            "\n".join([f"{tid}: {task.title}", *raci]),
+            fill,
+            joint=bool(others),
+        )
+        self.lane_of_task[tid] = lane
+        self.parts[tid] = parts
+
+    def chips_for_lanes(self, lanes: set[str]) -> None:
+        """Tie every task to the other roles on it that have a lane on the map."""
+        for tid, parts in self.parts.items():
+            for other, letters in parts.items():
+                if other != self.lane_of_task[tid] and other in lanes:
+                    self._chip(tid, other, letters)
+
+    def workers(self) -> set[str]:
+        """The lanes of the roles that are accountable or responsible for a shown task."""
+        found = set(self.lane_of_task.values())
+        for parts in self.parts.values():
+            found.update(lane for lane, letters in parts.items() if "A" in letters or "R" in letters)
+        return found
+
+    def _chip(self, tid: str, lane: str, letters: str) -> str:
+        key = f"{tid}@{lane}"
+        if key not in self.chips:
+            words = ", ".join(RACI_WORDS[k] for k in letters.split("/")) if letters else "hands work on"
+            title = self.cards[tid].label.splitlines()[0]
+            self.chips[key] = Card(
+                key,
+                letters or "handoff",
+                lane,
+                self.on_map[tid],
+                "chip",
+                f"{_name(self.workflow, lane)}: {words} in {tid}: {title}",
+                "white",
+                attached_to=tid,
+            )
+            self.links.append(Link(tid, key, "tie", key))
+        return key
+
+    def end(self, tid: str, actor: str) -> str:
+        """The card or chip where a handoff end in ``actor``'s lane meets task ``tid``."""
+        lane = lane_of_actor(self.workflow, actor)
+        if self.lane_of_task[tid] == lane:
+            return tid
+        return self._chip(tid, lane, self.parts[tid].get(lane, ""))
+
+    def free_end(self, key: str, actor: str, near: str, text: str) -> str:
+        """A chip for a handoff end whose task is not on the map, in the block of ``near``."""
+        self.chips[key] = Card(
+            key, text, lane_of_actor(self.workflow, actor), self.on_map[near], "chip", text, "white"
+        )
+        return key
+
+
+def _elsewhere(workflow: Workflow, tid: str | None, verb: str) -> str:
+    """The text of a free chip: what the other end of its handoff is."""
+    if tid is None:
+        return {"from": "sends", "for": "receives"}[verb]
+    phase = workflow.phases[workflow.phase_of()[tid]].title
+    return f"{verb}: {workflow.tasks()[tid].title} ({phase})"
 
 
 def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> LaneMap:
@@ -65,7 +232,7 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
     Returns
     -------
     LaneMap
-        Lanes, phase blocks, task cards, dependency and handoff arrows.
+        Lanes, phase blocks, task cards, RACI chips, dependency and handoff arrows.
 
     Raises
     ------
@@ -73,42 +240,60 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
         When a phase id is not a phase of the workflow.
     """
     shown = _selected_phases(workflow, phases)
-    cards: list[Card] = []
+    on_map = {tid: pid for pid in shown for tid in workflow.phases[pid].tasks}
+    build = _Builder(workflow, on_map)
     for pid in shown:
         for tid, task in workflow.phases[pid].tasks.items():
-            lane = lane_of_actor(workflow, task.owner[0]) if task.owner else UNASSIGNED
-            raci = [f"A: {', '.join(task.owner) or 'none'}"]
-            raci += [
-                f"{k}: {', '.join(v)}"
-                for k, v in (("R", task.responsible), ("C", task.consulted), ("I", task.informed))
-                if v
-            ]
-            tooltip = "\n".join([f"{tid}: {task.title}", *raci])
-            cards.append(
-                Card(
-                    tid, task.title, lane, pid, "task", tooltip, "#fff5f0" if lane == UNASSIGNED else "white"
-                )
-            )
-    on_map = {c.key for c in cards}
+            build.task(tid, task)
 
-    links: list[Link] = []
+    # Lanes: whoever is accountable or responsible for a shown task, or sends or
+    # receives a shown handoff; consulted and informed roles get a chip only
+    # where they already have a lane, and the legend names the others.
+    placed = {hid: handoff_tasks(workflow, h) for hid, h in workflow.handoffs.items()}
+    shown_handoffs = {hid for hid, ends in placed.items() if ends[0] in on_map or ends[1] in on_map}
+    lanes_used = build.workers() | {
+        lane_of_actor(workflow, getattr(workflow.handoffs[hid], end))
+        for hid in shown_handoffs
+        for end in ("from_", "to")
+    }
+    build.chips_for_lanes(lanes_used)
+    handed: set[tuple[str, str]] = set()
+    handoff_links: list[Link] = []
     notes: list[str] = []
-    handed = set()
     for hid, handoff in workflow.handoffs.items():
-        ends = (handoff.from_task, handoff.to_task)
-        if ends[0] in on_map and ends[1] in on_map:
-            assert ends[0] is not None and ends[1] is not None
-            handed.add((ends[0], ends[1]))
-            channel = handoff.channel.value if handoff.channel else "no channel"
-            links.append(
-                Link(ends[0], ends[1], "handoff", hid, channel, handoff.passes, handoff.channel is None)
-            )
-        elif ends == (None, None):
-            notes.append(_handoff_note(workflow, hid, handoff, "names no tasks"))
-        elif None in ends and (ends[0] in on_map or ends[1] in on_map):
-            notes.append(_handoff_note(workflow, hid, handoff, "names one task only"))
-        elif ends[0] in on_map or ends[1] in on_map:
-            notes.append(_handoff_note(workflow, hid, handoff, "other task not on this map"))
+        sent, received = placed[hid]
+        if sent not in on_map and received not in on_map:
+            if sent is None and received is None and len(shown) == len(workflow.phases):
+                channel = handoff.channel.value if handoff.channel else "no channel"
+                src, dst = _name(workflow, handoff.from_), _name(workflow, handoff.to)
+                notes.append(f"  - {hid}: {src} -> {dst} ({channel}): neither role takes part in any task")
+            continue
+        if sent in on_map:
+            assert sent is not None
+            tail = build.end(sent, handoff.from_)
+        else:
+            assert received is not None
+            tail = build.free_end(f"{hid}.from", handoff.from_, received, _elsewhere(workflow, sent, "from"))
+        if received in on_map:
+            assert received is not None
+            head = build.end(received, handoff.to)
+        else:
+            assert sent is not None
+            head = build.free_end(f"{hid}.to", handoff.to, sent, _elsewhere(workflow, received, "for"))
+        handed.add((tail, head))
+        channel = handoff.channel.value if handoff.channel else "no channel"
+        label = channel + (f": {handoff.passes}" if handoff.passes else "")
+        handoff_links.append(
+            Link(tail, head, "handoff", hid, label, label, handoff.channel is None, element=hid)
+        )
+    if notes:
+        notes.insert(0, "Handoffs not drawn (no task says where they happen; name from_task or to_task):")
+    watchers = order_lanes(workflow, {lane for parts in build.parts.values() for lane in parts} - lanes_used)
+    if watchers:
+        names = ", ".join(lane.title for lane in watchers)
+        notes[:0] = wrap(f"Only consulted or informed here, so no lane (see the RACI): {names}", 120)
+
+    links = list(build.links)
     phase_of = workflow.phase_of()
     for pid in shown:
         for tid, task in workflow.phases[pid].tasks.items():
@@ -117,8 +302,7 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
                 for pred in task.after
                 if pred in on_map and (pred, tid) not in handed
             )
-    if notes:
-        notes.insert(0, "Handoffs not drawn as arrows:")
+    links.extend(handoff_links)
 
     blocks = []
     for pid in shown:
@@ -133,5 +317,6 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
         title = workflow.title
     else:
         title = f"{workflow.title}: {', '.join(workflow.phases[p].title for p in shown)}"
+    cards = [*build.cards.values(), *build.chips.values()]
     lanes = order_lanes(workflow, (c.lane for c in cards))
     return LaneMap(title, lanes, blocks, cards, links, notes)

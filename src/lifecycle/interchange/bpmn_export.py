@@ -32,7 +32,7 @@ from itertools import pairwise
 from lxml import etree
 
 from lifecycle.drawing.journey import journey_map
-from lifecycle.drawing.lane_model import Card, LaneMap
+from lifecycle.drawing.lane_model import Card, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED
 from lifecycle.drawing.layout import CARD_W, COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
 from lifecycle.drawing.swimlane import swimlane_map
@@ -159,6 +159,9 @@ class _Collaboration:
         self.geometry = geometry
         self.journey = journey
         self.pool_of_lane = {lane.key: lane.org or UNASSIGNED for lane in lane_map.lanes}
+        # RACI chips mark another role's part in a task on the map; BPMN keeps that
+        # in the task's lifecycle extension, so they are not nodes of their own.
+        self.chips = {card.key for card in lane_map.cards if card.kind == "chip"}
         self.pools: list[str] = list(dict.fromkeys(self.pool_of_lane.values()))
         self.between_pools = self._handoffs_between_pools()
         self.width = geometry.width + END_ROOM + len(self.between_pools) * HANDOFF_GAP
@@ -168,10 +171,8 @@ class _Collaboration:
         self._place_cards()
         self._link_cards()
         self._link_pools()
-        exported = tuple(f"  - {hid}:" for hid in self.between_pools)
-        kept = [line for line in lane_map.notes if not line.startswith(exported)]
-        self.notes = kept if len(kept) > 1 else []
-        """The map's notes on handoffs that are still not in the BPMN file."""
+        self.notes = self._unexported()
+        """The handoffs of the shown scope that have no BPMN form, listed so none is lost."""
         self._connect_pools()
         self._parallel_gateways()
         self._route_sequence_flows()
@@ -212,6 +213,8 @@ class _Collaboration:
 
     def _place_cards(self) -> None:
         for card in self.lane_map.cards:
+            if card.key in self.chips:
+                continue
             box = self.geometry.cards[card.key].box
             pool = self.pool_of_lane[card.lane]
             if card.kind == "exit":
@@ -259,8 +262,12 @@ class _Collaboration:
         task = PREFIX["task"] + key
         return task if task in self.nodes else PREFIX["exit"] + key
 
+    def _card_links(self) -> list[Link]:
+        """The map's arrows between two cards (not those to or from a chip)."""
+        return [link for link in self.lane_map.links if not {link.tail, link.head} & self.chips]
+
     def _link_cards(self) -> None:
-        for link in self.lane_map.links:
+        for link in self._card_links():
             source, target = self._node_id(link.tail), self._node_id(link.head)
             flow = _Flow(PREFIX["flow"] + link.key, source, target)
             handoff_id = link.element or (link.key if link.kind == "handoff" else None)
@@ -304,8 +311,8 @@ class _Collaboration:
         task, at one end or both): in BPMN a message flow may start or end at a pool."""
         if self.journey is not None:
             return []
-        drawn = {link.key for link in self.lane_map.links if link.kind == "handoff"}
-        shown = {c.key for c in self.lane_map.cards}
+        drawn = {link.key for link in self._card_links() if link.kind == "handoff"}
+        shown = {c.key for c in self.lane_map.cards} - self.chips
         chosen = []
         for hid, handoff in self.workflow.handoffs.items():
             tasks = [t for t in (handoff.from_task, handoff.to_task) if t is not None]
@@ -315,6 +322,30 @@ class _Collaboration:
             if sender in self.pools and receiver in self.pools:
                 chosen.append(hid)
         return chosen
+
+    def _unexported(self) -> list[str]:
+        """Handoffs of this scope that are neither a flow between tasks nor between
+        pools: inside one organization with no task at an end, or naming a task of
+        a phase not exported."""
+        if self.journey is not None:
+            return []
+        drawn = {link.key for link in self._card_links() if link.kind == "handoff"}
+        lines = []
+        for hid, handoff in self.workflow.handoffs.items():
+            if hid in drawn or hid in self.between_pools:
+                continue
+            if handoff.from_ not in self.pool_of_lane and handoff.to not in self.pool_of_lane:
+                continue
+            channel = handoff.channel.value if handoff.channel else "no channel"
+            passes = f": {handoff.passes}" if handoff.passes else ""
+            lines.append(f"  - {hid}: {handoff.from_} -> {handoff.to} ({channel}){passes}")
+        if not lines:
+            return []
+        return [
+            "Handoffs with no flow in this file (inside one organization with no task at an end,"
+            " or naming a task of another phase):",
+            *lines,
+        ]
 
     def _anchor(self, actor: str, task: str | None, x: float) -> tuple[str, list[tuple[float, float]]]:
         """The flow end for one side of a pool handoff, and the points that reach column ``x``."""
