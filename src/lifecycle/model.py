@@ -15,7 +15,9 @@ facilitator's notes::
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -30,6 +32,7 @@ from pydantic import (
 )
 
 __all__ = [
+    "DUE_FORMS",
     "ID_PATTERN",
     "SECURE_CHANNELS",
     "Artifact",
@@ -42,20 +45,26 @@ __all__ = [
     "ExitKind",
     "Gate",
     "Handoff",
+    "HubFunction",
     "Journey",
     "JourneyExit",
     "JourneyStep",
     "Meeting",
+    "Milestone",
     "OrgKind",
     "Organization",
     "Person",
     "Phase",
     "PhaseKind",
+    "PlanFunction",
+    "PortalUse",
     "ReadinessItem",
+    "Recurrence",
     "Role",
     "Stage",
     "Suppression",
     "Task",
+    "TestedWorkflow",
     "Workflow",
 ]
 
@@ -109,6 +118,17 @@ class OrgKind(StrEnum):
     OTHER = "other"
 
 
+class HubFunction(StrEnum):
+    """The administrative functions the seed says community care hubs centralize."""
+
+    BILLING = "billing"
+    RECONCILIATION = "reconciliation"
+    INCIDENT_ESCALATION = "incident-escalation"
+    REFERRAL = "referral"
+    DATA_SHARING = "data-sharing"
+    CONTRACTING = "contracting"
+
+
 class Organization(Item):
     """A party to the partnership: a health plan, a community care hub, a CBO."""
 
@@ -126,6 +146,12 @@ class Organization(Item):
     network: Id | None = None
     """For a CBO in a community care network: the hub (cch) it contracts through."""
 
+    centralizes: list[HubFunction] | None = None
+    """For a community care hub: the administrative functions it centralizes for
+    its network (billing, reconciliation, incident-escalation, referral,
+    data-sharing, contracting). Left out, a hub centralizes all of them, as the
+    seed describes hubs."""
+
 
 class Person(Item):
     """A named individual. People hold roles; an unofficial person holds none."""
@@ -139,6 +165,16 @@ class Person(Item):
     official: bool = True
     """False marks an informal "go-to" who is relied on without holding any
     designated role: a single point of failure the checks look for."""
+
+
+class PlanFunction(StrEnum):
+    """The health plan functions a partnership's work may intersect, as the seed
+    names them."""
+
+    ENROLLMENT = "enrollment"
+    CARE_MANAGEMENT = "care-management"
+    UTILIZATION_MANAGEMENT = "utilization-management"
+    BILLING_AND_PAYMENT = "billing-and-payment"
 
 
 class Role(Item):
@@ -162,6 +198,10 @@ class Role(Item):
 
     description: str | None = None
     """What this role does in the partnership."""
+
+    functions: list[PlanFunction] = Field(default_factory=list)
+    """The health plan functions this role intersects: enrollment,
+    care-management, utilization-management, billing-and-payment."""
 
 
 class PhaseKind(StrEnum):
@@ -195,6 +235,15 @@ class ReadinessItem(StrEnum):
     TECHNOLOGY_ONBOARDING = "technology-onboarding"
     WORKFLOW_TESTING = "workflow-testing"
     PRE_PAYMENT_FUNDS = "pre-payment-funds"
+
+
+class TestedWorkflow(StrEnum):
+    """The workflows the seed asks to develop and test before launch: "workflows
+    for referral, reporting and payment/billing"."""
+
+    REFERRAL = "referral"
+    REPORTING = "reporting"
+    PAYMENT = "payment"
 
 
 class Channel(StrEnum):
@@ -235,49 +284,132 @@ class Consent(StrEnum):
     NOT_REQUIRED = "not-required"
 
 
+class Milestone(StrEnum):
+    """The moments of a partnership a deadline can be anchored on, in the order
+    they happen. ``end of year N`` (counted from contract start) is written with
+    its number and is not listed here."""
+
+    PARTNER_IDENTIFIED = "partner identified"
+    CONTRACT_SIGNED = "contract signed"
+    CONTRACT_START = "contract start"
+    LAUNCH = "launch"
+    CONTRACT_END = "contract end"
+
+
+_MILESTONE_ORDER = {milestone: rank for rank, milestone in enumerate(Milestone)}
+
 _DUE_RE = re.compile(
-    r"^(?P<n>\d{1,4})\s+(?P<unit>days?|weeks?|months?)\s+"
-    r"(?P<rel>before|after)\s+(?P<anchor>contract start|contract end|launch)$"
+    r"^(?:(?P<n>\d{1,4})\s+(?P<unit>days?|weeks?|months?)\s+(?P<rel>before|after)\s+|(?:at|on)\s+)?"
+    r"(?P<anchor>partner identified|contract signed|contract start|contract end|launch"
+    r"|end of year (?P<year>[1-9]\d?))$"
 )
+
+DUE_FORMS = (
+    "'<n> days|weeks|months before|after <milestone>' (milestones: partner identified, contract signed, "
+    "contract start, launch, contract end, end of year <n>), 'at <milestone>' or a date YYYY-MM-DD, "
+    "e.g. '120 days before contract end' or '2026-09-01'"
+)
+"""The forms a ``due:`` may take, in words, for error messages and docs."""
+
+_PER_UNIT = {"day": 1, "week": 7, "month": 30}
 
 
 class Due(BaseModel):
-    """A deadline relative to the contract, parsed from text such as
-    ``"120 days before contract end"``."""
+    """A deadline: an offset from a milestone of the contract (``"120 days
+    before contract end"``, ``"30 days after partner identified"``, ``"at end of
+    year 1"``) or an absolute date (``2026-09-01``)."""
 
     model_config = ConfigDict(frozen=True)
 
-    amount: int
-    unit: Literal["day", "week", "month"]
-    relation: Literal["before", "after"]
-    anchor: Literal["contract start", "contract end", "launch"]
+    amount: int = 0
+    unit: Literal["day", "week", "month"] = "day"
+    relation: Literal["before", "after"] = "after"
+    anchor: Milestone | None = None
+    """The milestone, or None for an absolute date."""
+    year: int | None = None
+    """For ``end of year N``: N (the anchor is then contract start)."""
+    on: dt.date | None = None
+    """The absolute date, when the deadline is one."""
 
     @property
     def days(self) -> int:
-        """The offset in days (a month counts as 30 days), negative before the anchor."""
-        per_unit = {"day": 1, "week": 7, "month": 30}[self.unit]
+        """The offset in days from :attr:`anchor` (a month counts as 30 days, a
+        contract year as 365), negative before it."""
         sign = -1 if self.relation == "before" else 1
-        return sign * self.amount * per_unit
+        return sign * self.amount * _PER_UNIT[self.unit] + 365 * (self.year or 0)
+
+    def surely_before(self, other: Due) -> bool:
+        """Whether this deadline falls before ``other`` whatever the dates of the
+        milestones: both absolute dates in that order, or an earlier-or-same
+        milestone with a smaller offset."""
+        if self.on is not None or other.on is not None:
+            return self.on is not None and other.on is not None and self.on < other.on
+        assert self.anchor is not None and other.anchor is not None
+        return _MILESTONE_ORDER[self.anchor] <= _MILESTONE_ORDER[other.anchor] and self.days < other.days
+
+    def date_from(self, milestones: Mapping[Milestone, dt.date | None]) -> dt.date | None:
+        """The calendar date of this deadline given the dates of the milestones
+        (None while its milestone has no date)."""
+        if self.on is not None:
+            return self.on
+        assert self.anchor is not None
+        start = milestones.get(self.anchor)
+        return start + dt.timedelta(days=self.days) if start is not None else None
 
     def __str__(self) -> str:
+        if self.on is not None:
+            return self.on.isoformat()
+        anchor = f"end of year {self.year}" if self.year else str(self.anchor)
+        if not self.amount:
+            return f"at {anchor}"
         plural = "" if self.amount == 1 else "s"
-        return f"{self.amount} {self.unit}{plural} {self.relation} {self.anchor}"
+        return f"{self.amount} {self.unit}{plural} {self.relation} {anchor}"
 
 
 def parse_due(text: str) -> Due:
-    """Parse ``"<n> days|weeks|months before|after contract start|contract end|launch"``."""
-    match = _DUE_RE.match(text.strip().lower())
+    """Parse a deadline in one of the forms of :data:`DUE_FORMS`.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is in none of them.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    try:
+        return Due(on=dt.date.fromisoformat(cleaned))
+    except ValueError:
+        pass
+    match = _DUE_RE.match(cleaned)
     if match is None:
-        raise ValueError(
-            f"expected '<n> days|weeks|months before|after contract start|contract end|launch', got {text!r}"
-        )
-    unit = match["unit"].rstrip("s")
+        raise ValueError(f"expected {DUE_FORMS}, got {text!r}")
+    year = int(match["year"]) if match["year"] else None
+    anchor = Milestone.CONTRACT_START if year else Milestone(match["anchor"])
+    if match["n"] is None:
+        return Due(anchor=anchor, year=year)
     return Due(
         amount=int(match["n"]),
-        unit=unit,
+        unit=match["unit"].rstrip("s"),
         relation=match["rel"],
-        anchor=match["anchor"],
+        anchor=anchor,
+        year=year,
     )
+
+
+def _date_as_text(value: Any) -> Any:
+    """YAML reads an unquoted ``2026-09-01`` as a date; take it as the same deadline."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+DueText = Annotated[str, BeforeValidator(_date_as_text)]
+
+
+class Recurrence(StrEnum):
+    """How often a recurring task comes round again."""
+
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUALLY = "annually"
 
 
 class Task(Item):
@@ -317,8 +449,22 @@ class Task(Item):
     readiness: ReadinessItem | None = None
     """The pre-launch readiness item this task delivers, when it delivers one."""
 
-    due: str | None = None
-    """A deadline relative to the contract, e.g. "120 days before contract end"."""
+    workflows: list[TestedWorkflow] = Field(default_factory=list)
+    """For ``readiness: workflow-testing``: which workflows it develops and tests
+    (referral, reporting, payment)."""
+
+    due: DueText | None = None
+    """A deadline: an offset from a milestone ("120 days before contract end",
+    "30 days after partner identified", "at end of year 1") or a date
+    (2026-09-01). A recurring task's first due date."""
+
+    repeats: Recurrence | None = None
+    """How often the task comes round again (weekly, monthly, quarterly,
+    annually), e.g. an annual data security review; None for one-off work."""
+
+    functions: list[PlanFunction] = Field(default_factory=list)
+    """The health plan functions this task intersects: enrollment,
+    care-management, utilization-management, billing-and-payment."""
 
     @field_validator("due")
     @classmethod
@@ -341,6 +487,10 @@ class Criterion(Item):
 
     readiness: ReadinessItem | None = None
     """The seed's pre-launch readiness item this criterion covers, if any."""
+
+    workflows: list[TestedWorkflow] = Field(default_factory=list)
+    """For ``readiness: workflow-testing``: which workflows must be developed and
+    tested (referral, reporting, payment); the seed names all three."""
 
     tasks: IdList = Field(default_factory=list)
     """Tasks that must be done (or waived)."""
@@ -387,6 +537,24 @@ class Phase(Item):
     exit_gate: Gate | None = None
     """The readiness gate that must be met to leave this phase."""
 
+    starts: DueText | None = None
+    """When the phase starts, as a deadline is written ("at contract signed",
+    2022-02-01); for a workplan with dates."""
+
+    ends: DueText | None = None
+    """When the phase ends, in the same forms as :attr:`starts`."""
+
+    overlaps: IdList = Field(default_factory=list)
+    """Later phases that may run alongside this one, when the source says so
+    (a task may then wait for their tasks)."""
+
+    @field_validator("starts", "ends")
+    @classmethod
+    def _window_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_due(value)
+        return value
+
 
 class Artifact(Item):
     """A document or record that tasks produce and need (a scope of work, a
@@ -422,6 +590,12 @@ class Handoff(Item):
 
     to_task: Id | None = None
     """The task this handoff feeds."""
+
+    phi: bool | None = None
+    """Whether what passes carries protected health information (PHI)."""
+
+    consent: Consent | None = None
+    """Whether the member's consent or authorization is required for it to pass."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -481,6 +655,11 @@ class Journey(Item):
     exits: dict[Id, JourneyExit] = Field(default_factory=dict)
     """The ways the journey ends, keyed by id."""
 
+    stages: list[Stage] = Field(default_factory=lambda: list(Stage))
+    """The stages of member interaction this journey covers; all five
+    (identification, engagement, enrollment, service-provision,
+    service-completion) unless a journey maps only part of the way."""
+
 
 class EscalationPath(Item):
     """How a problem is elevated to higher authorities for prompt attention."""
@@ -527,6 +706,32 @@ class Meeting(Item):
     agenda: TextList = Field(default_factory=list)
     """Standing agenda items."""
 
+    leaders: IdList = Field(default_factory=list)
+    """Leaders (executive sponsors, medical leadership, ...) who join the
+    meeting: roles or people."""
+
+    inputs: IdList = Field(default_factory=list)
+    """What is prepared before the meeting: artifacts (member lists, unresolved
+    issues) or handoffs that bring them."""
+
+    template: Id | None = None
+    """The artifact that gives the meeting its standard format (standing
+    agenda, slide deck, report template)."""
+
+    max_per_month: int | None = Field(default=None, ge=1, le=31)
+    """The most times a month the meeting may be held ("up to twice per month")."""
+
+    runs_for_months: int | None = Field(default=None, ge=1, le=240)
+    """How many months the meeting series runs ("for six months")."""
+
+
+class PortalUse(StrEnum):
+    """What a partner may do in the other's technology portal."""
+
+    VIEW = "view"
+    EXTRACT = "extract"
+    REPORT = "report"
+
 
 class DataExchange(Item):
     """Data passing from one organization to another."""
@@ -557,6 +762,12 @@ class DataExchange(Item):
 
     purpose: str | None = None
     """Why the data is exchanged."""
+
+    portal_access: list[PortalUse] | None = None
+    """Whether the receiving organization has access to the sending
+    organization's technology portal for this data, and for what: view,
+    extract, report. ``[]`` records the decision that it has none; leaving it
+    out means the decision has not been made."""
 
     model_config = ConfigDict(populate_by_name=True)
 

@@ -57,6 +57,7 @@ class _Resolver:
             "artifact": workflow.artifacts,
             "task": tasks,
             "handoff": workflow.handoffs,
+            "phase": workflow.phases,
         }
         for pid in workflow.people:
             if pid in workflow.roles:
@@ -144,6 +145,7 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
         r.expect((*base, "backup"), role.backup, ("role",), "backup")
 
     for pid, phase in workflow.phases.items():
+        r.expect(("phases", pid, "overlaps"), phase.overlaps, ("phase",), "overlapping phase")
         for tid, task in phase.tasks.items():
             base = ("phases", pid, "tasks", tid)
             for name in ("owner", "responsible", "consulted", "informed"):
@@ -196,6 +198,9 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
         r.expect((*base, "attendees"), meeting.attendees, actor, "attendee")
         r.expect((*base, "chair"), meeting.chair, ("role",), "chair")
         r.expect((*base, "follow_up_owner"), meeting.follow_up_owner, ("role",), "follow-up owner")
+        r.expect((*base, "leaders"), meeting.leaders, actor, "leader")
+        r.expect((*base, "inputs"), meeting.inputs, ("artifact", "handoff"), "meeting input")
+        r.expect((*base, "template"), meeting.template, ("artifact",), "template")
     for did, exchange in workflow.data_exchanges.items():
         base = ("data_exchanges", did)
         r.expect((*base, "from"), exchange.from_, ("organization",), "sending organization")

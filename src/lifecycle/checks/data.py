@@ -53,6 +53,13 @@ def phi_over_insecure_channel(facts: Facts) -> Iterator[Finding]:
                 f"data exchange {did!r} carries PHI over {exchange.channel.value}, which is not secure",
                 did,
             )
+    for hid, handoff in facts.workflow.handoffs.items():
+        if handoff.phi and handoff.channel is not None and handoff.channel not in SECURE_CHANNELS:
+            yield Finding(
+                ("handoffs", hid, "channel"),
+                f"handoff {hid!r} carries PHI over {handoff.channel.value}, which is not secure",
+                hid,
+            )
 
 
 def handoff_without_channel(facts: Facts) -> Iterator[Finding]:
@@ -107,7 +114,7 @@ RULES = (
         "phi-over-insecure-channel",
         Family.DATA,
         Severity.ERROR,
-        "A data exchange carries PHI over a channel that is not secure.",
+        "A data exchange or handoff carries PHI over a channel that is not secure.",
         f"use a secure channel ({_SECURE})",
         phi_over_insecure_channel,
     ),

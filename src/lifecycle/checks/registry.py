@@ -72,18 +72,32 @@ class UnknownRuleError(LifecycleError):
 @functools.cache
 def all_rules() -> dict[str, Rule]:
     """Every rule, keyed by code, in catalogue order."""
-    from lifecycle.checks.data import RULES as DATA
-    from lifecycle.checks.gaps import RULES as GAPS
-    from lifecycle.checks.gates import RULES as GATES
-    from lifecycle.checks.spof import RULES as SPOF
+    from lifecycle.checks import (
+        data,
+        escalation,
+        exchanges,
+        gaps,
+        gate_structure,
+        gates,
+        journeys,
+        meetings,
+        spof,
+        timing,
+    )
 
+    modules = (gaps, timing, journeys, spof, escalation, gates, gate_structure, data, meetings, exchanges)
     table: dict[str, Rule] = {}
-    for family in (GAPS, SPOF, GATES, DATA):
-        for rule in family:
+    for module in modules:
+        for rule in module.RULES:
             if rule.code in table:
                 raise AssertionError(f"rule code {rule.code} is registered twice")
             table[rule.code] = rule
-    return table
+    families = list(Family)
+    return dict(sorted(table.items(), key=lambda item: (families.index(item[1].family), _number(item[0]))))
+
+
+def _number(code: str) -> int:
+    return int(code.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
 def resolve(codes: Iterable[str]) -> set[str]:

@@ -88,6 +88,14 @@ def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
                     f"cross-organization handoff {hid!r} depends on {actor!r}, an unofficial go-to person",
                     hid,
                 )
+    for jid, journey in workflow.journeys.items():
+        for sid, step in journey.steps.items():
+            if facts.is_unofficial(step.owner):
+                yield Finding(
+                    ("journeys", jid, "steps", sid, "owner"),
+                    f"step {sid!r} of journey {jid!r} is owned by {step.owner!r}, an unofficial go-to person",
+                    sid,
+                )
 
 
 def organization_cut_point(facts: Facts) -> Iterator[Finding]:
@@ -161,7 +169,8 @@ RULES = (
         "unofficial-dependency",
         Family.SPOF,
         Severity.ERROR,
-        "An escalation path or cross-organization handoff depends on an unofficial go-to person.",
+        "An escalation path, cross-organization handoff or journey step depends on an unofficial "
+        "go-to person.",
         "give the person's part to a designated role (with a backup) and escalate to the role",
         unofficial_dependency,
     ),

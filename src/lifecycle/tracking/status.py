@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.machine import COMPLETED, FINISHED_TASK_STATES
-from lifecycle.model import Workflow
+from lifecycle.model import Milestone, Workflow
 from lifecycle.store.tables import AuditEntry, Escalation, Partnership
 from lifecycle.tracking.gates import GateReport, evaluate_gate
 from lifecycle.tracking.service import Tracker
@@ -96,12 +96,13 @@ def partnership_status(tracker: Tracker, name: str) -> Status:
         due = task.deadline
         if due is None:
             continue
-        anchor = {
-            "contract start": partnership.contract_start,
-            "contract end": partnership.contract_end,
-            "launch": launched,
-        }[due.anchor]
-        date = anchor + dt.timedelta(days=due.days) if anchor else None
+        date = due.date_from(
+            {
+                Milestone.CONTRACT_START: partnership.contract_start,
+                Milestone.CONTRACT_END: partnership.contract_end,
+                Milestone.LAUNCH: launched,
+            }
+        )
         deadlines.append(Deadline(tid, str(task.due), date, states.get(tid, "todo")))
     # Soonest first; deadlines anchored on a launch that has not happened go last.
     deadlines.sort(key=lambda d: (d.date is None, d.date or dt.date.max))
