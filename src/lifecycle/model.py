@@ -36,10 +36,12 @@ __all__ = [
     "ID_PATTERN",
     "SECURE_CHANNELS",
     "Artifact",
+    "Body",
     "Channel",
     "Consent",
     "Criterion",
     "DataExchange",
+    "DecisionRule",
     "Due",
     "EscalationPath",
     "ExitKind",
@@ -60,7 +62,11 @@ __all__ = [
     "PortalUse",
     "ReadinessItem",
     "Recurrence",
+    "ReplacementRule",
     "Role",
+    "Seat",
+    "SeatKind",
+    "SeatRule",
     "Stage",
     "Suppression",
     "Task",
@@ -501,6 +507,9 @@ class Criterion(Item):
     signoff: IdList = Field(default_factory=list)
     """Roles that must sign off, each by a person who holds the role."""
 
+    decided_by: Id | None = None
+    """The governance body that decides this criterion, under its decision rule."""
+
 
 class Gate(Item):
     """The exit gate of a phase: every criterion must be met before moving on."""
@@ -718,6 +727,9 @@ class Meeting(Item):
     """The artifact that gives the meeting its standard format (standing
     agenda, slide deck, report template)."""
 
+    body: Id | None = None
+    """The governance body whose meetings these are."""
+
     max_per_month: int | None = Field(default=None, ge=1, le=31)
     """The most times a month the meeting may be held ("up to twice per month")."""
 
@@ -770,6 +782,119 @@ class DataExchange(Item):
     out means the decision has not been made."""
 
     model_config = ConfigDict(populate_by_name=True)
+
+
+class SeatKind(StrEnum):
+    """What a seat on a governance body entitles its holder to."""
+
+    CHAIR = "chair"
+    VOTING = "voting"
+    NON_VOTING = "non-voting"
+
+
+class Seat(Item):
+    """A seat on a governance body, held by a person on behalf of an organization."""
+
+    kind: SeatKind = SeatKind.VOTING
+    """chair (a voting seat that also leads the body), voting or non-voting
+    (an advisor)."""
+
+    person: Id | None = None
+    """Who holds the seat; left out while it is vacant."""
+
+    org: Id | None = None
+    """The organization the seat represents; the holder's organization when
+    left out."""
+
+    role: Id | None = None
+    """The role through which the seat's holder takes part in the workflow's
+    tasks; the body's replacement rule then covers that role in place of a
+    backup."""
+
+
+class SeatRule(Item):
+    """A composition rule: how many seats of a sort a body must have."""
+
+    seats: list[SeatKind] = Field(default_factory=lambda: [SeatKind.CHAIR, SeatKind.VOTING])
+    """Which seats the rule counts (chairs and voting seats unless told)."""
+
+    min: int | None = Field(default=None, ge=0)
+    """At least this many such seats."""
+
+    max: int | None = Field(default=None, ge=0)
+    """At most this many such seats."""
+
+    from_kinds: list[OrgKind] = Field(default_factory=list)
+    """Count only seats representing organizations of these kinds (``[cbo,
+    cch]`` for "members who represent CBOs or networks of CBOs")."""
+
+    also_on: Id | None = None
+    """Count only seats whose holder also sits on this other body."""
+
+
+class DecisionRule(Item):
+    """How a body decides: consensus first, else a vote."""
+
+    method: Literal["consensus", "vote"] = "consensus"
+    """consensus (a vote only where consensus does not exist) or vote."""
+
+    vote_share: float | None = Field(default=None, gt=0, le=1)
+    """The share of the voting members whose approval carries a vote (0.75
+    for "at least seventy-five percent of the voting members")."""
+
+
+class ReplacementRule(Item):
+    """Who fills a seat when its holder can no longer serve, in place of a backup."""
+
+    proposed_by: Literal["departing-member", "chairs", "body"] = "departing-member"
+    """Who proposes the replacement."""
+
+    like_for_like: bool = True
+    """The replacement represents a similar position and experience."""
+
+    else_selected_by: Id | None = None
+    """The body that selects a replacement when no one is proposed."""
+
+
+class Body(Item):
+    """A governance body (workgroup, committee): seats, composition rules, how it
+    decides and how its seats are filled."""
+
+    title: Text
+    """The body's name."""
+
+    kind: Literal["workgroup", "committee", "subcommittee", "board", "other"] = "committee"
+    """workgroup, committee, subcommittee, board or other."""
+
+    part_of: Id | None = None
+    """The body this one is a subcommittee of."""
+
+    staffed_by: Id | None = None
+    """The organization that staffs the body."""
+
+    seats: dict[Id, Seat] = Field(default_factory=dict)
+    """The seats, keyed by id."""
+
+    composition: list[SeatRule] = Field(default_factory=list)
+    """Rules on how many seats of each sort the body must have."""
+
+    decision: DecisionRule | None = None
+    """How the body decides."""
+
+    replacement: ReplacementRule | None = None
+    """How a seat is filled when its holder can no longer serve."""
+
+    members_approved_by: Id | None = None
+    """The body that approves the members."""
+
+    advisors_approved_by: Id | None = None
+    """The body that approves the non-voting advisors."""
+
+    reports_to: Id | None = None
+    """The body this one reports its progress to."""
+
+    report_cadence: Literal["weekly", "biweekly", "monthly", "quarterly", "annually"] | None = None
+    """How often it reports."""
 
 
 class Suppression(Item):
@@ -830,6 +955,9 @@ class Workflow(Item):
 
     data_exchanges: dict[Id, DataExchange] = Field(default_factory=dict)
     """Data exchanges between organizations, keyed by id."""
+
+    bodies: dict[Id, Body] = Field(default_factory=dict)
+    """Governance bodies (workgroups, committees), keyed by id."""
 
     ignore: list[Suppression] = Field(default_factory=list)
     """Check findings accepted on purpose, each with a reason."""

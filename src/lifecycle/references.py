@@ -58,6 +58,7 @@ class _Resolver:
             "task": tasks,
             "handoff": workflow.handoffs,
             "phase": workflow.phases,
+            "body": workflow.bodies,
         }
         for pid in workflow.people:
             if pid in workflow.roles:
@@ -159,6 +160,7 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
                 r.expect((*base, "tasks"), criterion.tasks, ("task",), "task")
                 r.expect((*base, "artifacts"), criterion.artifacts, ("artifact",), "artifact")
                 r.expect((*base, "signoff"), criterion.signoff, ("role",), "sign-off role")
+                r.expect((*base, "decided_by"), criterion.decided_by, ("body",), "deciding body")
 
     for hid, handoff in workflow.handoffs.items():
         base = ("handoffs", hid)
@@ -201,6 +203,26 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
         r.expect((*base, "leaders"), meeting.leaders, actor, "leader")
         r.expect((*base, "inputs"), meeting.inputs, ("artifact", "handoff"), "meeting input")
         r.expect((*base, "template"), meeting.template, ("artifact",), "template")
+    for bid, body in workflow.bodies.items():
+        base = ("bodies", bid)
+        for name in ("part_of", "members_approved_by", "advisors_approved_by", "reports_to"):
+            r.expect((*base, name), getattr(body, name), ("body",), "body")
+        r.expect((*base, "staffed_by"), body.staffed_by, ("organization",), "organization")
+        for sid, seat in body.seats.items():
+            r.expect((*base, "seats", sid, "person"), seat.person, ("person",), "seat holder")
+            r.expect((*base, "seats", sid, "org"), seat.org, ("organization",), "organization")
+            r.expect((*base, "seats", sid, "role"), seat.role, ("role",), "role")
+        for index, rule in enumerate(body.composition):
+            r.expect((*base, "composition", index, "also_on"), rule.also_on, ("body",), "body")
+        if body.replacement is not None:
+            r.expect(
+                (*base, "replacement", "else_selected_by"),
+                body.replacement.else_selected_by,
+                ("body",),
+                "body",
+            )
+    for mid, meeting in workflow.meetings.items():
+        r.expect(("meetings", mid, "body"), meeting.body, ("body",), "body")
     for did, exchange in workflow.data_exchanges.items():
         base = ("data_exchanges", did)
         r.expect((*base, "from"), exchange.from_, ("organization",), "sending organization")

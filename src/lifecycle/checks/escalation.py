@@ -15,20 +15,26 @@ from collections.abc import Iterator
 from lifecycle.checks.facts import Facts
 from lifecycle.checks.registry import Family, Finding, Rule
 from lifecycle.diagnostics import Severity
-from lifecycle.model import OrgKind
+from lifecycle.model import OrgKind, PhaseKind
 
 __all__ = ["RULES"]
 
 _COMMUNITY = frozenset({OrgKind.CBO, OrgKind.CCH})
+_PARTNERSHIP_PHASES = frozenset(
+    {PhaseKind.SCOPING, PhaseKind.PRE_LAUNCH, PhaseKind.IMPLEMENTATION, PhaseKind.RENEWAL}
+)
 
 
 def no_escalation_path(facts: Facts) -> Iterator[Finding]:
     """A partnership of a health plan and a CBO or hub has no escalation path."""
     workflow = facts.workflow
     kinds = {org.kind for org in workflow.organizations.values()}
-    # A file that lists only the parties maps no work yet; the path is due once it does.
-    maps_work = workflow.phases or workflow.journeys
-    if OrgKind.PAYER in kinds and kinds & _COMMUNITY and maps_work and not workflow.escalations:
+    # Only a file that maps the partnership's own lifecycle or a member journey needs
+    # the path; a file that lists the parties, or a workgroup's workplan, does not.
+    maps_partnership = workflow.journeys or any(
+        p.kind in _PARTNERSHIP_PHASES for p in workflow.phases.values()
+    )
+    if OrgKind.PAYER in kinds and kinds & _COMMUNITY and maps_partnership and not workflow.escalations:
         yield Finding(
             ("escalations",),
             "the partnership has no escalation path for CBO staff to reach the health plan",

@@ -79,13 +79,26 @@ def all_rules() -> dict[str, Rule]:
         gaps,
         gate_structure,
         gates,
+        governance,
         journeys,
         meetings,
         spof,
         timing,
     )
 
-    modules = (gaps, timing, journeys, spof, escalation, gates, gate_structure, data, meetings, exchanges)
+    modules = (
+        gaps,
+        timing,
+        journeys,
+        governance,
+        spof,
+        escalation,
+        gates,
+        gate_structure,
+        data,
+        meetings,
+        exchanges,
+    )
     table: dict[str, Rule] = {}
     for module in modules:
         for rule in module.RULES:

@@ -57,6 +57,8 @@ def critical_roles(facts: Facts) -> dict[str, str]:
 
 def single_holder_critical_role(facts: Facts) -> Iterator[Finding]:
     for rid, why in critical_roles(facts).items():
+        if rid in facts.replaced_roles:
+            continue
         holders = facts.carriers(rid)
         if len(holders) == 1:
             (person,) = holders
@@ -104,6 +106,14 @@ def organization_cut_point(facts: Facts) -> Iterator[Finding]:
     for node, (one, other) in cut_points(facts.people_graph, orgs).items():
         assert isinstance(node, tuple)
         kind, name = node
+        if kind == "role" and name in facts.replaced_roles:
+            continue
+        if (
+            kind == "person"
+            and set(facts.seats.get(name, ())) <= facts.replaced_roles
+            and facts.seats.get(name)
+        ):
+            continue
         if kind == "person":
             path: tuple[object, ...] = ("people", name)
             subject, hint = f"person {name!r}", "give each of their roles a backup role held by someone else"

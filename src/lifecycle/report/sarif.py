@@ -21,7 +21,6 @@ __all__ = ["SARIF_SCHEMA", "to_sarif"]
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
-
 def _rules() -> list[dict[str, Any]]:
     return [
         {
