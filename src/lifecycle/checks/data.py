@@ -23,6 +23,11 @@ def exchange_without_consent_decision(facts: Facts) -> Iterator[Finding]:
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.consent is None:
             yield Finding(("data_exchanges", did), f"data exchange {did!r} has no decision on consent", did)
+    for hid, handoff in facts.workflow.handoffs.items():
+        if handoff.phi and handoff.consent is None:
+            yield Finding(
+                ("handoffs", hid), f"handoff {hid!r} carries PHI but has no decision on consent", hid
+            )
 
 
 def exchange_without_frequency(facts: Facts) -> Iterator[Finding]:
@@ -87,7 +92,8 @@ RULES = (
         "exchange-without-consent-decision",
         Family.DATA,
         Severity.WARNING,
-        "A data exchange does not record whether consent or authorization is required.",
+        "A data exchange, or a handoff carrying PHI, does not record whether consent or "
+        "authorization is required.",
         "set consent: required, authorization or not-required",
         exchange_without_consent_decision,
     ),

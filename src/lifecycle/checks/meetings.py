@@ -82,6 +82,15 @@ def meeting_without_inputs(facts: Facts) -> Iterator[Finding]:
             yield Finding(("meetings", mid), f"meeting {mid!r} names no inputs to prepare beforehand", mid)
 
 
+def meeting_without_template(facts: Facts) -> Iterator[Finding]:
+    """A partnership meeting has no standard format (agenda, slide deck or report template)."""
+    for mid, meeting in facts.workflow.meetings.items():
+        if meeting.kind in _PREPARED and meeting.template is None:
+            yield Finding(
+                ("meetings", mid), f"meeting {mid!r} names no template artifact for its standard format", mid
+            )
+
+
 RULES = (
     Rule(
         "DATA008",
@@ -127,5 +136,14 @@ RULES = (
         "A partnership meeting names nothing to prepare before it.",
         "list what is prepared (member lists, unresolved issues) under inputs: as artifacts or handoffs",
         meeting_without_inputs,
+    ),
+    Rule(
+        "DATA017",
+        "meeting-without-template",
+        Family.DATA,
+        Severity.INFO,
+        "A partnership meeting has no standard format (agenda, slide deck or report template).",
+        "name the artifact that gives its standard format under template:",
+        meeting_without_template,
     ),
 )
