@@ -49,7 +49,7 @@ def test_single_holders_make_the_score_drop_and_a_backup_restores_it():
 
 
 def test_empty_workflow_scores_100():
-    score = resilience(loads("id: e\ntitle: E\norganizations: {}\n").workflow)
+    score = resilience(loads("id: e\ntitle: E\norganizations: {o: {name: O, kind: cbo}}\n").workflow)
     assert score.overall.score == 100 and score.losses == []
 
 

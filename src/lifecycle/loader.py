@@ -8,7 +8,9 @@ fields and ids. All problems of a file are reported together, not just the first
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -18,7 +20,7 @@ from lifecycle import model as model_module
 from lifecycle import safe_yaml
 from lifecycle.collector import collector_paused
 from lifecycle.diagnostics import Diagnostic, LoadError, Location
-from lifecycle.model import Workflow
+from lifecycle.model import PATTERNS, Workflow
 from lifecycle.references import check_references
 from lifecycle.safe_yaml import DEFAULT_MAX_BYTES, Locator, YamlProblem
 from lifecycle.words import did_you_mean
@@ -263,23 +265,74 @@ def _schema_diagnostics(name: str, exc: ValidationError, data: Any, locator: Loc
             where = describe(path[:-1])
             code, message, key = "E201", f"unknown field {field_name!r} in {where}", True
             if model is not None:
-                hint = did_you_mean(field_name, _field_names(model))
+                hint = did_you_mean(field_name, _field_names(model)) or _comma_hint(path, data)
         elif kind == "missing":
             field_name = error["loc"][-1]
             code, message, key = "E203", f"{where} is missing required field {field_name!r}", True
             path = path if path and path[-1] != field_name else path[:-1]
         elif error["loc"] and error["loc"][-1] == "[key]":
             code, key = "E204", True
-            message = f"invalid id {path[-1]!r}: {error['msg']}"
+            message = f"invalid id {path[-1]!r}: {_id_problem(error)}"
             hint = "ids are lowercase letters, digits, '-' and '_', starting with a letter or digit"
+            slug = re.sub(r"[^a-z0-9_-]+", "-", str(path[-1]).lower()).strip("-_")[:80]
+            if slug:
+                hint += f"; for example {slug!r}"
         else:
             code, key = "E202", False
             field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
-            message = f"{where}: {field_name} {_lower(error['msg'])}"
+            message = f"{where}: {field_name} {_value_message(error, field_name)}"
             hint = _value_hint(error)
         line, column = locator.locate(path, key=key)
         diagnostics.append(Diagnostic(Location(name, line, column), code, message, hint=hint, element=None))
     return diagnostics
+
+
+def _id_problem(error: Any) -> str:
+    if error["type"] == "string_pattern_mismatch":
+        return "it has characters an id cannot have"
+    return _lower(error["msg"])
+
+
+_YAML_TYPES = {
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    date: "a date",
+    datetime: "a date and time",
+}
+
+
+def _value_message(error: Any, field_name: str) -> str:
+    """What is wrong with a value, in words: patterns are described, not shown."""
+    kind, value = error["type"], error.get("input")
+    pattern = PATTERNS.get((error.get("ctx") or {}).get("pattern", ""))
+    if kind == "string_pattern_mismatch" and pattern is not None:
+        return f"{value!r} is not {pattern.words}, e.g. {pattern.example!r}"
+    if kind == "too_short" and isinstance(value, dict | list):
+        return f"is empty; at least one {_NOUNS.get(field_name, 'item')} is needed"
+    if kind == "string_type" and value is None:
+        return "has no value"
+    if kind == "string_type" and type(value) in _YAML_TYPES:
+        shown = str(value).lower() if isinstance(value, bool) else value
+        return f"should be text, but YAML reads it as {_YAML_TYPES[type(value)]} ({shown})"
+    return _lower(error["msg"])
+
+
+def _comma_hint(path: tuple[Any, ...], data: Any) -> str | None:
+    """For an unknown, valueless field that follows a text field in a flow
+    mapping, the likely cause: a comma in the text ended the value early."""
+    node = data
+    for part in path[:-1]:
+        node = node[part] if isinstance(node, dict | list) else None
+    if not isinstance(node, dict) or node.get(path[-1], "") is not None:
+        return None
+    keys = list(node)
+    before = keys[keys.index(path[-1]) - 1] if keys.index(path[-1]) > 0 else None
+    if before is None or not isinstance(node[before], str):
+        return None
+    return (
+        f'a comma ends a value inside {{...}}: quote the whole text, {before}: "{node[before]}, {path[-1]}"'
+    )
 
 
 def _lower(message: str) -> str:
@@ -287,7 +340,19 @@ def _lower(message: str) -> str:
     return message[:1].lower() + message[1:]
 
 
+_HINTS = {
+    "blank_text": "write what it is in words",
+    "control_character": "remove it: text may hold line breaks and tabs, but no other control characters",
+    "format_version": "write format: 1",
+}
+"""Hints for the format's own kinds of value error."""
+
+
 def _value_hint(error: Any) -> str | None:
+    if error["type"] in _HINTS:
+        return _HINTS[error["type"]]
+    if error["type"] == "string_type" and error.get("input", "") is None:
+        return "write it after the colon, or leave the field out if it is optional"
     value = error.get("input")
     expected = (error.get("ctx") or {}).get("expected")
     if expected and isinstance(value, str):

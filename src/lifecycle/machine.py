@@ -27,7 +27,7 @@ from typing import Any
 from transitions import EventData, Machine, MachineError
 
 from lifecycle.diagnostics import LifecycleError
-from lifecycle.model import EscalationPath, Journey, Workflow
+from lifecycle.model import COMPLETED, EscalationPath, Journey, Workflow
 
 __all__ = [
     "COMPLETED",
@@ -51,9 +51,6 @@ TASK_STATES = ("todo", "in-progress", "done", "blocked", "waived")
 
 FINISHED_TASK_STATES = frozenset({"done", "waived"})
 """Task states that satisfy a predecessor or a gate criterion."""
-
-COMPLETED = "completed"
-"""The lifecycle state after the last phase's exit gate has been passed."""
 
 RESOLVED = "resolved"
 """The escalation state once the issue is resolved."""

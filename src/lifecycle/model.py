@@ -18,10 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -30,10 +33,16 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "COMPLETED",
     "DUE_FORMS",
     "ID_PATTERN",
+    "PATTERNS",
+    "RESERVED_PHASE_IDS",
+    "RESPONSE_TIME_PATTERN",
+    "RULE_CODE_PATTERN",
     "SECURE_CHANNELS",
     "Artifact",
     "Body",
@@ -55,6 +64,7 @@ __all__ = [
     "Milestone",
     "OrgKind",
     "Organization",
+    "Pattern",
     "Person",
     "Phase",
     "PhaseKind",
@@ -62,6 +72,7 @@ __all__ = [
     "PortalUse",
     "ReadinessItem",
     "Recurrence",
+    "Ref",
     "ReplacementRule",
     "Role",
     "Seat",
@@ -77,13 +88,112 @@ __all__ = [
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 """Ids are lowercase words joined by hyphens or underscores (``plan-poc``)."""
 
+RESPONSE_TIME_PATTERN = r"^\d{1,4}\s*(hours?|h|business days?|days?|d|weeks?)$"
+"""An escalation level's response time: ``2 business days``, ``24 hours``."""
+
+RULE_CODE_PATTERN = r"^[A-Z]+[0-9]+$"
+"""A check rule's code: ``SPF002``."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What a text pattern of the format asks for, in words, with an example."""
+
+    words: str
+    example: str
+
+
+PATTERNS = {
+    ID_PATTERN: Pattern(
+        "an id: lowercase letters, digits, '-' and '_', starting with a letter or digit", "plan-poc"
+    ),
+    RESPONSE_TIME_PATTERN: Pattern(
+        "a response time: a number of hours, days, business days or weeks", "2 business days"
+    ),
+    RULE_CODE_PATTERN: Pattern("a rule code: capital letters and digits", "SPF002"),
+}
+"""Each pattern of the format said in words, for error messages."""
+
+COMPLETED = "completed"
+"""The lifecycle state after the last phase's exit gate has been passed."""
+
+RESERVED_PHASE_IDS = frozenset({COMPLETED})
+"""Phase ids the lifecycle machine keeps for its own states."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and line feed."""
+
+
+def _no_control_characters(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code} at character {position}",
+            {"code": f"{ord(found.group()):04X}", "position": found.start() + 1},
+        )
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "is blank")
+    return _no_control_characters(value)
+
+
+class Ref:
+    """Declares on a field that its value names other elements of the workflow by id::
+
+        backup: Annotated[Id | None, Ref("role", what="backup")] = None
+
+    The loader's reference checks and the rules that walk references
+    (:func:`lifecycle.references.iter_references`) read these declarations, so a
+    new reference field is declared here once and checked everywhere.
+
+    Parameters
+    ----------
+    *kinds
+        The kinds of element it may name: organization, person, role, artifact,
+        task, handoff, or, within a journey, step and exit.
+    what
+        What messages call the reference ("owner role").
+    duty
+        For a reference that gives work to a role or person: what that actor
+        does, a template with ``{item}`` (the id of the element holding the
+        field), ``{parent}`` (the id of the element holding that one, such as a
+        step's journey) and ``{position}`` (the place in a list, from 1).
+    """
+
+    __slots__ = ("duty", "kinds", "what")
+
+    KINDS = frozenset(
+        {"organization", "person", "role", "artifact", "task", "handoff", "phase", "body", "step", "exit"}
+    )
+    """Every kind of element a reference may name."""
+
+    def __init__(self, *kinds: str, what: str, duty: str | None = None) -> None:
+        unknown = set(kinds) - self.KINDS
+        if not kinds or unknown:
+            raise ValueError(f"Ref needs kinds from {sorted(self.KINDS)}, not {sorted(unknown) or 'none'}")
+        self.kinds = kinds
+        self.what = what
+        self.duty = duty
+
+    def __repr__(self) -> str:
+        return f"Ref({', '.join(map(repr, self.kinds))}, what={self.what!r})"
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_plain_text)]
+"""Text that must say something: not blank, no control characters."""
+
+Prose = Annotated[str, AfterValidator(_no_control_characters)]
+"""Free-form text (notes, descriptions): line breaks and tabs, no other control characters."""
 
 
 def _as_list(value: Any) -> Any:
     """Let a facilitator write ``owner: plan-poc`` for a one-item list."""
-    if isinstance(value, str):
+    if isinstance(value, str | bool | int | float | date):
         return [value]
     return value
 
@@ -105,11 +215,11 @@ class Item(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    source: str | None = None
+    source: Prose | None = None
     """Where this item comes from in the seed documents, e.g.
     ``"000 · Pre-launch activities › Establish effective communication pathways"``."""
 
-    notes: str | None = None
+    notes: Prose | None = None
     """Free-form notes from the facilitator."""
 
 
@@ -145,11 +255,11 @@ class Organization(Item):
     """payer, health-system, cch (community care hub / network lead entity), cbo,
     government or other."""
 
-    point_of_contact: Id | None = None
+    point_of_contact: Annotated[Id | None, Ref("role", what="point of contact")] = None
     """The role that is this organization's designated point of contact for the
     partnership. The seed asks for one point of contact from the health plan."""
 
-    network: Id | None = None
+    network: Annotated[Id | None, Ref("organization", what="network hub")] = None
     """For a CBO in a community care network: the hub (cch) it contracts through."""
 
     centralizes: list[HubFunction] | None = None
@@ -165,7 +275,7 @@ class Person(Item):
     name: Text
     """The person's name (staff of a partner organization, never a member)."""
 
-    org: Id
+    org: Annotated[Id, Ref("organization", what="organization")]
     """The organization the person works for."""
 
     official: bool = True
@@ -186,23 +296,23 @@ class PlanFunction(StrEnum):
 class Role(Item):
     """A seat in an organization, held by one or more people."""
 
-    org: Id
+    org: Annotated[Id, Ref("organization", what="organization")]
     """The organization this role belongs to."""
 
     title: Text
     """The role's title, e.g. "Partnership point of contact"."""
 
-    held_by: IdList = Field(default_factory=list)
+    held_by: Annotated[IdList, Ref("person", what="holder")] = Field(default_factory=list)
     """The people who hold this role today."""
 
-    backup: Id | None = None
+    backup: Annotated[Id | None, Ref("role", what="backup")] = None
     """The role that covers when nobody in this role is available."""
 
     decision_authority: bool = False
     """True when people in this role can make binding decisions for their
     organization (an escalation path should end at such a role)."""
 
-    description: str | None = None
+    description: Prose | None = None
     """What this role does in the partnership."""
 
     functions: list[PlanFunction] = Field(default_factory=list)
@@ -311,9 +421,9 @@ _DUE_RE = re.compile(
 )
 
 DUE_FORMS = (
-    "'<n> days|weeks|months before|after <milestone>' (milestones: partner identified, contract signed, "
-    "contract start, launch, contract end, end of year <n>), 'at <milestone>' or a date YYYY-MM-DD, "
-    "e.g. '120 days before contract end' or '2026-09-01'"
+    "a number of days, weeks or months before or after a milestone (partner identified, contract "
+    "signed, contract start, launch, contract end, end of year N), 'at' a milestone, or a date "
+    "YYYY-MM-DD, e.g. '120 days before contract end' or '2026-09-01'"
 )
 """The forms a ``due:`` may take, in words, for error messages and docs."""
 
@@ -387,7 +497,11 @@ def parse_due(text: str) -> Due:
         pass
     match = _DUE_RE.match(cleaned)
     if match is None:
-        raise ValueError(f"expected {DUE_FORMS}, got {text!r}")
+        raise PydanticCustomError(
+            "due_format",
+            "{text} is not a deadline: write {forms}",
+            {"text": repr(text), "forms": DUE_FORMS},
+        )
     year = int(match["year"]) if match["year"] else None
     anchor = Milestone.CONTRACT_START if year else Milestone(match["anchor"])
     if match["n"] is None:
@@ -402,7 +516,8 @@ def parse_due(text: str) -> Due:
 
 
 def _date_as_text(value: Any) -> Any:
-    """YAML reads an unquoted ``2026-09-01`` as a date; take it as the same deadline."""
+    """YAML reads an unquoted ``2026-09-01`` as a date; take it as the same
+    deadline, so a message speaks of the text and never asks for quotes."""
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -424,29 +539,33 @@ class Task(Item):
     title: Text
     """What the work is, as a short imperative ("Schedule a site visit")."""
 
-    description: str | None = None
+    description: Prose | None = None
     """Longer explanation of the work."""
 
-    owner: IdList = Field(default_factory=list)
+    owner: Annotated[IdList, Ref("role", what="owner role", duty="owns task {item!r}")] = Field(
+        default_factory=list
+    )
     """The accountable role (RACI "A"). Exactly one is expected; a list is
     accepted so a shared or missing owner shows up as a check finding."""
 
-    responsible: IdList = Field(default_factory=list)
+    responsible: Annotated[
+        IdList, Ref("role", what="responsible role", duty="is responsible for task {item!r}")
+    ] = Field(default_factory=list)
     """Roles that do the work (RACI "R")."""
 
-    consulted: IdList = Field(default_factory=list)
+    consulted: Annotated[IdList, Ref("role", what="consulted role")] = Field(default_factory=list)
     """Roles consulted before or during the work (RACI "C")."""
 
-    informed: IdList = Field(default_factory=list)
+    informed: Annotated[IdList, Ref("role", what="informed role")] = Field(default_factory=list)
     """Roles kept informed of progress (RACI "I")."""
 
-    after: IdList = Field(default_factory=list)
+    after: Annotated[IdList, Ref("task", what="predecessor task")] = Field(default_factory=list)
     """Tasks (in this or an earlier phase) that must be done before this one starts."""
 
-    produces: IdList = Field(default_factory=list)
+    produces: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts this task produces."""
 
-    needs: IdList = Field(default_factory=list)
+    needs: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts this task needs before it can start."""
 
     stage: Stage | None = None
@@ -498,16 +617,16 @@ class Criterion(Item):
     """For ``readiness: workflow-testing``: which workflows must be developed and
     tested (referral, reporting, payment); the seed names all three."""
 
-    tasks: IdList = Field(default_factory=list)
+    tasks: Annotated[IdList, Ref("task", what="task")] = Field(default_factory=list)
     """Tasks that must be done (or waived)."""
 
-    artifacts: IdList = Field(default_factory=list)
+    artifacts: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts that must exist, with evidence."""
 
-    signoff: IdList = Field(default_factory=list)
+    signoff: Annotated[IdList, Ref("role", what="sign-off role")] = Field(default_factory=list)
     """Roles that must sign off, each by a person who holds the role."""
 
-    decided_by: Id | None = None
+    decided_by: Annotated[Id | None, Ref("body", what="deciding body")] = None
     """The governance body that decides this criterion, under its decision rule."""
 
 
@@ -537,7 +656,7 @@ class Phase(Item):
     kind: PhaseKind = PhaseKind.OTHER
     """Which of the seed's six lifecycle phases this is."""
 
-    summary: str | None = None
+    summary: Prose | None = None
     """What the phase is for."""
 
     tasks: dict[Id, Task] = Field(default_factory=dict)
@@ -553,7 +672,7 @@ class Phase(Item):
     ends: DueText | None = None
     """When the phase ends, in the same forms as :attr:`starts`."""
 
-    overlaps: IdList = Field(default_factory=list)
+    overlaps: Annotated[IdList, Ref("phase", what="overlapping phase")] = Field(default_factory=list)
     """Later phases that may run alongside this one, when the source says so
     (a task may then wait for their tasks)."""
 
@@ -572,17 +691,19 @@ class Artifact(Item):
     title: Text
     """The artifact's name."""
 
-    description: str | None = None
+    description: Prose | None = None
     """What the artifact contains."""
 
 
 class Handoff(Item):
     """Work or information passing from one role (or person) to another."""
 
-    from_: Id = Field(alias="from")
+    from_: Annotated[Id, Ref("role", "person", what="sender", duty="hands off in {item!r}")] = Field(
+        alias="from"
+    )
     """The role (or person) handing off."""
 
-    to: Id
+    to: Annotated[Id, Ref("role", "person", what="receiver", duty="receives handoff {item!r}")]
     """The role (or person) receiving."""
 
     channel: Channel | None = None
@@ -591,13 +712,13 @@ class Handoff(Item):
     passes: Text | None = None
     """What passes, in words ("member referral with member ID")."""
 
-    artifacts: IdList = Field(default_factory=list)
+    artifacts: Annotated[IdList, Ref("artifact", what="artifact")] = Field(default_factory=list)
     """Artifacts that pass with it."""
 
-    from_task: Id | None = None
+    from_task: Annotated[Id | None, Ref("task", what="task")] = None
     """The task that ends with this handoff."""
 
-    to_task: Id | None = None
+    to_task: Annotated[Id | None, Ref("task", what="task")] = None
     """The task this handoff feeds."""
 
     phi: bool | None = None
@@ -629,13 +750,13 @@ class JourneyStep(Item):
     stage: Stage
     """identification, engagement, enrollment, service-provision or service-completion."""
 
-    owner: Id
+    owner: Annotated[Id, Ref("role", "person", what="owner", duty="owns step {item!r} of journey {parent!r}")]
     """The role (or person) that carries this step."""
 
-    next: IdList = Field(default_factory=list)
+    next: Annotated[IdList, Ref("step", "exit", what="next step or exit")] = Field(default_factory=list)
     """Steps or exits that may follow this one."""
 
-    via: Id | None = None
+    via: Annotated[Id | None, Ref("handoff", what="handoff")] = None
     """The handoff that brings the member to this step."""
 
 
@@ -655,7 +776,7 @@ class Journey(Item):
     title: Text
     """The journey's name."""
 
-    start: Id
+    start: Annotated[Id, Ref("step", what="start step")]
     """The first step."""
 
     steps: dict[Id, JourneyStep]
@@ -679,13 +800,13 @@ class EscalationPath(Item):
     trigger: Text
     """What starts an escalation ("member issue unresolved after 5 business days")."""
 
-    levels: IdList
+    levels: Annotated[
+        IdList,
+        Ref("role", "person", what="escalation level", duty="is level {position} of escalation {item!r}"),
+    ]
     """The roles (or people) to escalate to, in order, lowest first."""
 
-    response_time: (
-        Annotated[str, StringConstraints(pattern=r"^\d{1,4}\s*(hours?|h|business days?|days?|d|weeks?)$")]
-        | None
-    ) = None
+    response_time: Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None = None
     """How long each level has to respond ("2 business days", "24 hours")."""
 
 
@@ -702,32 +823,36 @@ class Meeting(Item):
     cadence: Literal["weekly", "biweekly", "monthly", "quarterly", "annually", "as-needed"] | None = None
     """How often it meets."""
 
-    attendees: IdList = Field(default_factory=list)
+    attendees: Annotated[IdList, Ref("role", "person", what="attendee")] = Field(default_factory=list)
     """Roles (or people) expected to attend."""
 
-    chair: IdList = Field(default_factory=list)
+    chair: Annotated[IdList, Ref("role", what="chair", duty="chairs meeting {item!r}")] = Field(
+        default_factory=list
+    )
     """The role that runs the meeting, or the roles that run it together: the
     seed values "shared leadership responsibilities from the payer and CBO"."""
 
-    follow_up_owner: Id | None = None
+    follow_up_owner: Annotated[
+        Id | None, Ref("role", what="follow-up owner", duty="owns the follow-up of meeting {item!r}")
+    ] = None
     """The role that sends final slides and notes to the core team afterwards."""
 
     agenda: TextList = Field(default_factory=list)
     """Standing agenda items."""
 
-    leaders: IdList = Field(default_factory=list)
+    leaders: Annotated[IdList, Ref("role", "person", what="leader")] = Field(default_factory=list)
     """Leaders (executive sponsors, medical leadership, ...) who join the
     meeting: roles or people."""
 
-    inputs: IdList = Field(default_factory=list)
+    inputs: Annotated[IdList, Ref("artifact", "handoff", what="meeting input")] = Field(default_factory=list)
     """What is prepared before the meeting: artifacts (member lists, unresolved
     issues) or handoffs that bring them."""
 
-    template: Id | None = None
+    template: Annotated[Id | None, Ref("artifact", what="template")] = None
     """The artifact that gives the meeting its standard format (standing
     agenda, slide deck, report template)."""
 
-    body: Id | None = None
+    body: Annotated[Id | None, Ref("body", what="body")] = None
     """The governance body whose meetings these are."""
 
     max_per_month: int | None = Field(default=None, ge=1, le=31)
@@ -748,10 +873,10 @@ class PortalUse(StrEnum):
 class DataExchange(Item):
     """Data passing from one organization to another."""
 
-    from_: Id = Field(alias="from")
+    from_: Annotated[Id, Ref("organization", what="sending organization")] = Field(alias="from")
     """The organization sending."""
 
-    to: Id
+    to: Annotated[Id, Ref("organization", what="receiving organization")]
     """The organization receiving."""
 
     elements: TextList = Field(default_factory=list)
@@ -772,7 +897,7 @@ class DataExchange(Item):
     phi: bool | None = None
     """Whether the exchange carries protected health information."""
 
-    purpose: str | None = None
+    purpose: Prose | None = None
     """Why the data is exchanged."""
 
     portal_access: list[PortalUse] | None = None
@@ -799,14 +924,14 @@ class Seat(Item):
     """chair (a voting seat that also leads the body), voting or non-voting
     (an advisor)."""
 
-    person: Id | None = None
+    person: Annotated[Id | None, Ref("person", what="seat holder")] = None
     """Who holds the seat; left out while it is vacant."""
 
-    org: Id | None = None
+    org: Annotated[Id | None, Ref("organization", what="organization")] = None
     """The organization the seat represents; the holder's organization when
     left out."""
 
-    role: Id | None = None
+    role: Annotated[Id | None, Ref("role", what="role")] = None
     """The role through which the seat's holder takes part in the workflow's
     tasks; the body's replacement rule then covers that role in place of a
     backup."""
@@ -828,7 +953,7 @@ class SeatRule(Item):
     """Count only seats representing organizations of these kinds (``[cbo,
     cch]`` for "members who represent CBOs or networks of CBOs")."""
 
-    also_on: Id | None = None
+    also_on: Annotated[Id | None, Ref("body", what="body")] = None
     """Count only seats whose holder also sits on this other body."""
 
 
@@ -852,7 +977,7 @@ class ReplacementRule(Item):
     like_for_like: bool = True
     """The replacement represents a similar position and experience."""
 
-    else_selected_by: Id | None = None
+    else_selected_by: Annotated[Id | None, Ref("body", what="body")] = None
     """The body that selects a replacement when no one is proposed."""
 
 
@@ -866,10 +991,10 @@ class Body(Item):
     kind: Literal["workgroup", "committee", "subcommittee", "board", "other"] = "committee"
     """workgroup, committee, subcommittee, board or other."""
 
-    part_of: Id | None = None
+    part_of: Annotated[Id | None, Ref("body", what="body")] = None
     """The body this one is a subcommittee of."""
 
-    staffed_by: Id | None = None
+    staffed_by: Annotated[Id | None, Ref("organization", what="organization")] = None
     """The organization that staffs the body."""
 
     seats: dict[Id, Seat] = Field(default_factory=dict)
@@ -884,13 +1009,13 @@ class Body(Item):
     replacement: ReplacementRule | None = None
     """How a seat is filled when its holder can no longer serve."""
 
-    members_approved_by: Id | None = None
+    members_approved_by: Annotated[Id | None, Ref("body", what="body")] = None
     """The body that approves the members."""
 
-    advisors_approved_by: Id | None = None
+    advisors_approved_by: Annotated[Id | None, Ref("body", what="body")] = None
     """The body that approves the non-voting advisors."""
 
-    reports_to: Id | None = None
+    reports_to: Annotated[Id | None, Ref("body", what="body")] = None
     """The body this one reports its progress to."""
 
     report_cadence: Literal["weekly", "biweekly", "monthly", "quarterly", "annually"] | None = None
@@ -900,7 +1025,7 @@ class Body(Item):
 class Suppression(Item):
     """A check finding this workflow accepts on purpose, with the reason."""
 
-    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]+[0-9]+$")]
+    rule: Annotated[str, StringConstraints(pattern=RULE_CODE_PATTERN)]
     """The rule code to suppress, e.g. ``SPF002``."""
 
     reason: Text
@@ -917,17 +1042,25 @@ class Workflow(Item):
     format: Literal[1] = 1
     """The workflow file format version."""
 
+    @field_validator("format", mode="before")
+    @classmethod
+    def _format_is_a_number(cls, value: Any) -> Any:
+        # True == 1 in Python, so the literal alone would accept format: true.
+        if isinstance(value, bool):
+            raise PydanticCustomError("format_version", "should be the format version 1, not a boolean")
+        return value
+
     id: Id
     """The workflow's id."""
 
     title: Text
     """The workflow's name."""
 
-    summary: str | None = None
+    summary: Prose | None = None
     """What the workflow describes."""
 
-    organizations: dict[Id, Organization]
-    """The parties, keyed by id."""
+    organizations: dict[Id, Organization] = Field(min_length=1)
+    """The parties, keyed by id (at least one)."""
 
     people: dict[Id, Person] = Field(default_factory=dict)
     """Named individuals, keyed by id."""

@@ -2,19 +2,22 @@
 
 A role that no one defined or a predecessor task that does not exist makes the
 workflow meaningless, so these are load errors (``E3xx``), reported at the place
-of the reference with a did-you-mean, not check findings.
+of the reference with a did-you-mean, not check findings. So are ids defined
+twice and ids the state machines keep for themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, get_args
 
-from lifecycle.model import Workflow
+from pydantic import BaseModel
+
+from lifecycle.model import RESERVED_PHASE_IDS, Ref, Workflow
 from lifecycle.words import did_you_mean
 
-__all__ = ["ReferenceProblem", "check_references"]
+__all__ = ["Reference", "ReferenceProblem", "check_references", "iter_references"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class _Resolver:
         self.problems: list[ReferenceProblem] = []
         tasks: dict[str, tuple[str, ...]] = {}  # task id -> its path
         for pid, phase in workflow.phases.items():
+            if pid in RESERVED_PHASE_IDS:
+                self.problems.append(
+                    ReferenceProblem(
+                        ("phases", pid),
+                        "E303",
+                        f"the id is reserved: the tracker names the state after the last phase {pid!r}",
+                        "give the phase another id",
+                        pid,
+                        at_key=True,
+                    )
+                )
             for tid in phase.tasks:
                 if tid in tasks:
                     self.problems.append(
@@ -73,27 +87,14 @@ class _Resolver:
                     )
                 )
 
-    def expect(
-        self,
-        path: tuple[Any, ...],
-        values: str | Iterable[str] | None,
-        kinds: tuple[str, ...],
-        what: str,
-        *,
-        extra: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Report each value at ``path`` that is not an id of one of ``kinds``."""
-        if values is None:
+    def expect(self, reference: Reference, kinds: tuple[str, ...], local: Mapping[str, Any] | None) -> None:
+        """Report the reference unless it names an id of one of ``kinds`` (or in ``local``)."""
+        value = reference.target
+        if local is not None and value in local:
             return
-        single = isinstance(values, str)
-        items: Iterable[str] = [values] if isinstance(values, str) else values
-        for index, value in enumerate(items):
-            if extra is not None and value in extra:
-                continue
-            if any(value in self.kinds[kind] for kind in kinds):
-                continue
-            where = path if single else (*path, index)
-            self.problems.append(self._missing(where, value, kinds, what, extra))
+        if any(value in self.kinds[kind] for kind in kinds):
+            return
+        self.problems.append(self._missing(reference.path, value, kinds, reference.ref.what, local))
 
     def _missing(
         self,
@@ -120,6 +121,96 @@ def _article(noun: str) -> str:
     return "an" if noun[:1] in "aeiou" else "a"
 
 
+class Reference(NamedTuple):
+    """One id that a workflow names in a field declared with :class:`~lifecycle.model.Ref`."""
+
+    path: tuple[Any, ...]
+    """Where the id is: the field's path, with the index for an item of a list."""
+
+    target: str
+    """The id named."""
+
+    ref: Ref
+    """The field's declaration: what it may name and what it is called."""
+
+    holder: tuple[Any, ...]
+    """The path of the element that holds the field (a task, a step ...)."""
+
+    position: int | None
+    """The index in the field's list, None for a single id."""
+
+    def duty(self) -> str | None:
+        """What the named actor does by this reference (see ``Ref.duty``), if anything."""
+        if self.ref.duty is None:
+            return None
+        parent = self.holder[-3] if len(self.holder) >= 3 else None
+        place = None if self.position is None else self.position + 1
+        return self.ref.duty.format(item=self.holder[-1], parent=parent, position=place)
+
+
+# Per model class: its reference fields and its fields that hold more models,
+# each as (attribute, key in the file); worked out once per class.
+_Layout = tuple[tuple[tuple[str, str, Ref], ...], tuple[tuple[str, str], ...]]
+_LAYOUTS: dict[type[BaseModel], _Layout] = {}
+
+
+def _layout(model: type[BaseModel]) -> _Layout:
+    found = _LAYOUTS.get(model)
+    if found is None:
+        refs, children = [], []
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+            if ref is not None:
+                refs.append((name, key, ref))
+            elif _holds_models(info.annotation):
+                children.append((name, key))
+        found = _LAYOUTS[model] = (tuple(refs), tuple(children))
+    return found
+
+
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in get_args(annotation))
+
+
+def iter_references(workflow: Workflow) -> Iterator[Reference]:
+    """Every id the workflow names in a reference field, in file order.
+
+    Examples
+    --------
+    >>> from lifecycle.loader import load
+    >>> workflow = load("workflows/payer-cbo-partnership.yaml").workflow  # doctest: +SKIP
+    >>> {r.target for r in iter_references(workflow) if r.ref.what == "owner role"}  # doctest: +SKIP
+    {'plan-poc', ...}
+    """
+    stack: list[tuple[BaseModel, tuple[Any, ...]]] = [(workflow, ())]
+    while stack:
+        item, holder = stack.pop()
+        refs, children = _layout(type(item))
+        for name, key, ref in refs:
+            value = getattr(item, name)
+            if isinstance(value, str):
+                yield Reference((*holder, key), value, ref, holder, None)
+            elif value is not None:
+                for index, target in enumerate(value):
+                    yield Reference((*holder, key, index), target, ref, holder, index)
+        nested: list[tuple[BaseModel, tuple[Any, ...]]] = []
+        for name, key in children:
+            value = getattr(item, name)
+            if isinstance(value, BaseModel):
+                nested.append((value, (*holder, key)))
+            elif isinstance(value, dict):
+                nested.extend((v, (*holder, key, k)) for k, v in value.items())
+            elif isinstance(value, list):
+                nested.extend((v, (*holder, key, i)) for i, v in enumerate(value))
+        stack.extend(reversed(nested))
+
+
+_JOURNEY_KINDS = frozenset({"step", "exit"})
+
+
 def check_references(workflow: Workflow) -> list[ReferenceProblem]:
     """Find every reference in ``workflow`` to an id that is not defined.
 
@@ -129,54 +220,12 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
         Empty when every reference resolves.
     """
     r = _Resolver(workflow)
-    actor = ("role", "person")
-
-    base: tuple[Any, ...]
-    for oid, org in workflow.organizations.items():
-        r.expect(
-            ("organizations", oid, "point_of_contact"), org.point_of_contact, ("role",), "point of contact"
-        )
-        r.expect(("organizations", oid, "network"), org.network, ("organization",), "network hub")
-    for pid, person in workflow.people.items():
-        r.expect(("people", pid, "org"), person.org, ("organization",), "organization")
-    for rid, role in workflow.roles.items():
-        base = ("roles", rid)
-        r.expect((*base, "org"), role.org, ("organization",), "organization")
-        r.expect((*base, "held_by"), role.held_by, ("person",), "holder")
-        r.expect((*base, "backup"), role.backup, ("role",), "backup")
-
-    for pid, phase in workflow.phases.items():
-        r.expect(("phases", pid, "overlaps"), phase.overlaps, ("phase",), "overlapping phase")
-        for tid, task in phase.tasks.items():
-            base = ("phases", pid, "tasks", tid)
-            for name in ("owner", "responsible", "consulted", "informed"):
-                r.expect((*base, name), getattr(task, name), ("role",), f"{name} role")
-            r.expect((*base, "after"), task.after, ("task",), "predecessor task")
-            r.expect((*base, "produces"), task.produces, ("artifact",), "artifact")
-            r.expect((*base, "needs"), task.needs, ("artifact",), "artifact")
-        if phase.exit_gate is not None:
-            for cid, criterion in phase.exit_gate.criteria.items():
-                base = ("phases", pid, "exit_gate", "criteria", cid)
-                r.expect((*base, "tasks"), criterion.tasks, ("task",), "task")
-                r.expect((*base, "artifacts"), criterion.artifacts, ("artifact",), "artifact")
-                r.expect((*base, "signoff"), criterion.signoff, ("role",), "sign-off role")
-                r.expect((*base, "decided_by"), criterion.decided_by, ("body",), "deciding body")
-
-    for hid, handoff in workflow.handoffs.items():
-        base = ("handoffs", hid)
-        r.expect((*base, "from"), handoff.from_, actor, "sender")
-        r.expect((*base, "to"), handoff.to, actor, "receiver")
-        r.expect((*base, "artifacts"), handoff.artifacts, ("artifact",), "artifact")
-        r.expect((*base, "from_task"), handoff.from_task, ("task",), "task")
-        r.expect((*base, "to_task"), handoff.to_task, ("task",), "task")
-
     for jid, journey in workflow.journeys.items():
-        base = ("journeys", jid)
         for xid in journey.exits:
             if xid in journey.steps:
                 r.problems.append(
                     ReferenceProblem(
-                        (*base, "exits", xid),
+                        ("journeys", jid, "exits", xid),
                         "E302",
                         f"id {xid!r} names both a step and an exit of journey {jid!r}",
                         "give the exit its own id",
@@ -184,47 +233,16 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
                         at_key=True,
                     )
                 )
-        r.expect((*base, "start"), journey.start, (), "start step", extra=journey.steps)
-        for sid, step in journey.steps.items():
-            sbase = (*base, "steps", sid)
-            r.expect((*sbase, "owner"), step.owner, actor, "owner")
-            r.expect(
-                (*sbase, "next"), step.next, (), "next step or exit", extra={**journey.steps, **journey.exits}
-            )
-            r.expect((*sbase, "via"), step.via, ("handoff",), "handoff")
-
-    for eid, path in workflow.escalations.items():
-        r.expect(("escalations", eid, "levels"), path.levels, actor, "escalation level")
-    for mid, meeting in workflow.meetings.items():
-        base = ("meetings", mid)
-        r.expect((*base, "attendees"), meeting.attendees, actor, "attendee")
-        r.expect((*base, "chair"), meeting.chair, ("role",), "chair")
-        r.expect((*base, "follow_up_owner"), meeting.follow_up_owner, ("role",), "follow-up owner")
-        r.expect((*base, "leaders"), meeting.leaders, actor, "leader")
-        r.expect((*base, "inputs"), meeting.inputs, ("artifact", "handoff"), "meeting input")
-        r.expect((*base, "template"), meeting.template, ("artifact",), "template")
-    for bid, body in workflow.bodies.items():
-        base = ("bodies", bid)
-        for name in ("part_of", "members_approved_by", "advisors_approved_by", "reports_to"):
-            r.expect((*base, name), getattr(body, name), ("body",), "body")
-        r.expect((*base, "staffed_by"), body.staffed_by, ("organization",), "organization")
-        for sid, seat in body.seats.items():
-            r.expect((*base, "seats", sid, "person"), seat.person, ("person",), "seat holder")
-            r.expect((*base, "seats", sid, "org"), seat.org, ("organization",), "organization")
-            r.expect((*base, "seats", sid, "role"), seat.role, ("role",), "role")
-        for index, rule in enumerate(body.composition):
-            r.expect((*base, "composition", index, "also_on"), rule.also_on, ("body",), "body")
-        if body.replacement is not None:
-            r.expect(
-                (*base, "replacement", "else_selected_by"),
-                body.replacement.else_selected_by,
-                ("body",),
-                "body",
-            )
-    for mid, meeting in workflow.meetings.items():
-        r.expect(("meetings", mid, "body"), meeting.body, ("body",), "body")
-    for did, exchange in workflow.data_exchanges.items():
-        base = ("data_exchanges", did)
-        r.expect((*base, "from"), exchange.from_, ("organization",), "sending organization")
-        r.expect((*base, "to"), exchange.to, ("organization",), "receiving organization")
+    for reference in iter_references(workflow):
+        kinds = reference.ref.kinds
+        if _JOURNEY_KINDS.issuperset(kinds):
+            # Steps and exits are ids within their journey, not the workflow.
+            journey = workflow.journeys[reference.holder[1]]
+            local = {
+                **(journey.steps if "step" in kinds else {}),
+                **(journey.exits if "exit" in kinds else {}),
+            }
+            r.expect(reference, (), local)
+        else:
+            r.expect(reference, kinds, None)
     return r.problems

@@ -6,13 +6,17 @@ deeply nested input. This module builds Python values straight from the parser's
 event stream, iteratively, so it can refuse all of these with a line and column:
 
 - duplicate keys, merge keys (``<<``) and non-scalar keys;
-- explicit tags other than the plain YAML types (``!!python/object`` and friends);
+- explicit tags other than the plain YAML types (``!!python/object`` and friends),
+  and plain types given to text that is not of that type (``!!bool foo``);
 - aliases that would expand past a node budget ("billion laughs"), and recursive ones;
 - nesting deeper than :data:`MAX_DEPTH`, files over a size limit, binary data,
   text that is not UTF-8, and tab characters used for indentation.
 
 :class:`Locator` maps a path of keys and indexes (as pydantic reports them) back to
 the line and column of that node, building its index only when first asked.
+
+Plain mapping keys are read as text: a workflow's keys are field names and ids,
+so ``no:`` is the id "no" (not false) and ``1:`` and ``true:`` are two keys.
 """
 
 from __future__ import annotations
@@ -51,6 +55,21 @@ _PLAIN_TAGS = frozenset(
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _IMPLICIT_STARTS = frozenset(c for c in yaml.resolver.Resolver.yaml_implicit_resolvers if c)
+_TYPE_PATTERNS = {
+    tag: pattern
+    for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+    for tag, pattern in resolvers
+}
+"""Each plain type's pattern, as YAML uses it to read untagged values: an
+explicitly tagged value must match it too, or PyYAML's constructors crash."""
+
+_TYPE_WORDS = {
+    "bool": ("a boolean", "write true or false"),
+    "int": ("a whole number", "write a number such as 12"),
+    "float": ("a number", "write a number such as 1.5"),
+    "null": ("null", "write null or ~"),
+    "timestamp": ("a date", "write a date such as 2026-09-01"),
+}
 _LEADING_TAB = re.compile(r"^( *)\t", re.MULTILINE)
 
 
@@ -123,6 +142,8 @@ def parse(text: str, *, max_alias_nodes: int = MAX_ALIAS_NODES) -> Any:
         return _build(loader.get_event, max_alias_nodes)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_problem(text, exc) from None
     except yaml.YAMLError as exc:
         raise YamlProblem("E101", f"YAML syntax error: {exc}") from None
     finally:
@@ -136,6 +157,20 @@ def _events(text: str) -> Iterator[ev.Event]:
             yield loader.get_event()
     finally:
         loader.dispose()
+
+
+def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> YamlProblem:
+    """A character YAML does not allow anywhere (most control characters)."""
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+    return YamlProblem(
+        "E101",
+        f"YAML does not allow the control character U+{code:04X}",
+        line,
+        column,
+        "remove it",
+    )
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
@@ -180,13 +215,14 @@ def _build(next_event: Callable[[], ev.Event], max_alias_nodes: int) -> Any:
             if tag is None or tag == "!":
                 # Most scalars are text whose first character no implicit type
                 # (int, bool, null, date...) can start with: skip the resolver.
+                # A plain mapping key stays text (see the module docs).
                 if event.implicit[0] and (not value or value[0] in _IMPLICIT_STARTS):
                     tag = resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
-                    if tag != _STR_TAG:
+                    if tag == _MERGE_TAG or (tag != _STR_TAG and not (stack and stack[-1][_KEY] is _NO_KEY)):
                         value = _construct(constructor, event, tag)
             elif tag in _PLAIN_TAGS:
                 if tag != _STR_TAG:
-                    value = _construct(constructor, event, tag)
+                    value = _construct_tagged(constructor, event, tag)
             else:
                 raise _bad_tag(event)
             size = 1
@@ -264,14 +300,47 @@ def _build(next_event: Callable[[], ev.Event], max_alias_nodes: int) -> Any:
             frame[_KEY] = _NO_KEY
 
 
+_CONSTRUCTOR_ERRORS = (
+    yaml.YAMLError,
+    ValueError,
+    OverflowError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+)
+"""What PyYAML's scalar constructors raise on text that is not of their type."""
+
+
 def _construct(constructor: Any, event: ev.ScalarEvent, tag: str) -> Any:
-    """The value of a scalar of a plain, non-text YAML type (int, date...)."""
+    """The value of an untagged scalar that YAML reads as a plain, non-text type."""
     if tag == _MERGE_TAG:
         raise _at(event, "E104", "merge keys (<<) are not supported", "write the fields out")
     try:
         return constructor.construct_object(yaml.ScalarNode(tag, event.value, style=event.style))
-    except (yaml.YAMLError, ValueError) as exc:
-        raise _at(event, "E101", f"cannot read scalar {event.value!r}: {exc}") from None
+    except _CONSTRUCTOR_ERRORS as exc:
+        what, _ = _TYPE_WORDS.get(tag.rsplit(":", 1)[-1], ("a value", ""))
+        raise _at(
+            event,
+            "E112",
+            f"{event.value!r} looks like {what} but is not one ({exc})",
+            "put it in quotes if it is meant as text",
+        ) from None
+
+
+def _construct_tagged(constructor: Any, event: ev.ScalarEvent, tag: str) -> Any:
+    """The value of a scalar with an explicit plain tag (``!!int 12``)."""
+    pattern = _TYPE_PATTERNS.get(tag)
+    if pattern is not None and pattern.match(event.value) is None:
+        name = tag.rsplit(":", 1)[-1]
+        what, how = _TYPE_WORDS[name]
+        raise _at(
+            event,
+            "E112",
+            f"{event.value!r} is not {what}, as its tag !!{name} says",
+            f"{how}, or remove the tag",
+        )
+    return _construct(constructor, event, tag)
 
 
 def _bad_tag(event: ev.NodeEvent) -> YamlProblem:

@@ -12,14 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import SECURE_CHANNELS
 
-__all__ = ["RULES"]
+__all__: list[str] = []
+
+_SECURE = ", ".join(sorted(c.value for c in SECURE_CHANNELS))
 
 
+@rule(
+    "DATA001",
+    "exchange-without-consent-decision",
+    Severity.WARNING,
+    hint="set consent: required, authorization or not-required",
+)
 def exchange_without_consent_decision(facts: Facts) -> Iterator[Finding]:
+    """A data exchange, or a handoff carrying PHI, does not record whether consent or
+    authorization is required."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.consent is None:
             yield Finding(("data_exchanges", did), f"data exchange {did!r} has no decision on consent", did)
@@ -30,13 +40,27 @@ def exchange_without_consent_decision(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "DATA002",
+    "exchange-without-frequency",
+    Severity.WARNING,
+    hint="set frequency: real-time, daily, weekly, biweekly, monthly, quarterly or per-event",
+)
 def exchange_without_frequency(facts: Facts) -> Iterator[Finding]:
+    """A data exchange does not say how often the data moves."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.frequency is None:
             yield Finding(("data_exchanges", did), f"data exchange {did!r} has no frequency", did)
 
 
+@rule(
+    "DATA003",
+    "exchange-without-secure-channel",
+    Severity.WARNING,
+    hint=f"set channel: to a secure one ({_SECURE})",
+)
 def exchange_without_secure_channel(facts: Facts) -> Iterator[Finding]:
+    """A data exchange names no channel, or an insecure one without saying it carries no PHI."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.channel is None:
             yield Finding(("data_exchanges", did), f"data exchange {did!r} names no channel", did)
@@ -50,7 +74,9 @@ def exchange_without_secure_channel(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule("DATA004", "phi-over-insecure-channel", Severity.ERROR, hint=f"use a secure channel ({_SECURE})")
 def phi_over_insecure_channel(facts: Facts) -> Iterator[Finding]:
+    """A data exchange or handoff carries PHI over a channel that is not secure."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.phi and exchange.channel is not None and exchange.channel not in SECURE_CHANNELS:
             yield Finding(
@@ -67,7 +93,14 @@ def phi_over_insecure_channel(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "DATA005",
+    "handoff-without-channel",
+    Severity.WARNING,
+    hint="set channel: portal, secure-email, sftp, phone, meeting, ...",
+)
 def handoff_without_channel(facts: Facts) -> Iterator[Finding]:
+    """A handoff between organizations names no channel."""
     for hid, handoff in facts.workflow.handoffs.items():
         if handoff.channel is None and facts.crosses(handoff.from_, handoff.to):
             yield Finding(
@@ -78,68 +111,9 @@ def handoff_without_channel(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule("DATA006", "meeting-without-follow-up-owner", Severity.WARNING, hint="set follow_up_owner: <role>")
 def meeting_without_follow_up_owner(facts: Facts) -> Iterator[Finding]:
+    """A standing meeting has no one designated to send the follow-up notes."""
     for mid, meeting in facts.workflow.meetings.items():
         if meeting.follow_up_owner is None:
             yield Finding(("meetings", mid), f"meeting {mid!r} has no owner for its follow-up notes", mid)
-
-
-_SECURE = ", ".join(sorted(c.value for c in SECURE_CHANNELS))
-
-RULES = (
-    Rule(
-        "DATA001",
-        "exchange-without-consent-decision",
-        Family.DATA,
-        Severity.WARNING,
-        "A data exchange, or a handoff carrying PHI, does not record whether consent or "
-        "authorization is required.",
-        "set consent: required, authorization or not-required",
-        exchange_without_consent_decision,
-    ),
-    Rule(
-        "DATA002",
-        "exchange-without-frequency",
-        Family.DATA,
-        Severity.WARNING,
-        "A data exchange does not say how often the data moves.",
-        "set frequency: real-time, daily, weekly, biweekly, monthly, quarterly or per-event",
-        exchange_without_frequency,
-    ),
-    Rule(
-        "DATA003",
-        "exchange-without-secure-channel",
-        Family.DATA,
-        Severity.WARNING,
-        "A data exchange names no channel, or an insecure one without saying it carries no PHI.",
-        f"set channel: to a secure one ({_SECURE})",
-        exchange_without_secure_channel,
-    ),
-    Rule(
-        "DATA004",
-        "phi-over-insecure-channel",
-        Family.DATA,
-        Severity.ERROR,
-        "A data exchange or handoff carries PHI over a channel that is not secure.",
-        f"use a secure channel ({_SECURE})",
-        phi_over_insecure_channel,
-    ),
-    Rule(
-        "DATA005",
-        "handoff-without-channel",
-        Family.DATA,
-        Severity.WARNING,
-        "A handoff between organizations names no channel.",
-        "set channel: portal, secure-email, sftp, phone, meeting, ...",
-        handoff_without_channel,
-    ),
-    Rule(
-        "DATA006",
-        "meeting-without-follow-up-owner",
-        Family.DATA,
-        Severity.WARNING,
-        "A standing meeting has no one designated to send the follow-up notes.",
-        "set follow_up_owner: <role>",
-        meeting_without_follow_up_owner,
-    ),
-)

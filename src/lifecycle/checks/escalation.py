@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import OrgKind, PhaseKind
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 _COMMUNITY = frozenset({OrgKind.CBO, OrgKind.CCH})
 _PARTNERSHIP_PHASES = frozenset(
@@ -25,6 +25,12 @@ _PARTNERSHIP_PHASES = frozenset(
 )
 
 
+@rule(
+    "SPF007",
+    "no-escalation-path",
+    Severity.WARNING,
+    hint="add an escalation path from the CBO's staff to the plan's designated representative",
+)
 def no_escalation_path(facts: Facts) -> Iterator[Finding]:
     """A partnership of a health plan and a CBO or hub has no escalation path."""
     workflow = facts.workflow
@@ -41,6 +47,12 @@ def no_escalation_path(facts: Facts) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "SPF008",
+    "escalation-misses-plan",
+    Severity.WARNING,
+    hint="add the plan's designated representative (a role of the payer) as a level",
+)
 def escalation_misses_plan(facts: Facts) -> Iterator[Finding]:
     """A CBO's or hub's escalation path never reaches a role of the health plan."""
     orgs = facts.workflow.organizations
@@ -62,6 +74,12 @@ def escalation_misses_plan(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "SPF009",
+    "escalation-without-response-time",
+    Severity.WARNING,
+    hint="set response_time:, e.g. '2 business days' or '24 hours'",
+)
 def escalation_without_response_time(facts: Facts) -> Iterator[Finding]:
     """An escalation path does not say how soon each level must respond."""
     for eid, path in facts.workflow.escalations.items():
@@ -69,8 +87,14 @@ def escalation_without_response_time(facts: Facts) -> Iterator[Finding]:
             yield Finding(("escalations", eid), f"escalation path {eid!r} has no response time", eid)
 
 
+@rule(
+    "SPF010",
+    "escalation-without-levels",
+    Severity.ERROR,
+    hint="list the roles to escalate to, lowest first",
+)
 def escalation_without_levels(facts: Facts) -> Iterator[Finding]:
-    """An escalation path has no levels, so nobody can be escalated to."""
+    """An escalation path has no levels."""
     for eid, path in facts.workflow.escalations.items():
         if not path.levels:
             yield Finding(
@@ -78,8 +102,14 @@ def escalation_without_levels(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "SPF011",
+    "person-named-as-role",
+    Severity.WARNING,
+    hint="name the role the person holds, so a successor inherits the duty",
+)
 def person_named_as_role(facts: Facts) -> Iterator[Finding]:
-    """A person, not a role, is named as an escalation level or a journey-step owner."""
+    """A person, not a role, is an escalation level or owns a journey step."""
     people = facts.workflow.people
 
     def named(actor: str) -> bool:
@@ -102,52 +132,3 @@ def person_named_as_role(facts: Facts) -> Iterator[Finding]:
                     f"step {sid!r} of journey {jid!r} is owned by the person {step.owner!r}, not a role",
                     step.owner,
                 )
-
-
-RULES = (
-    Rule(
-        "SPF007",
-        "no-escalation-path",
-        Family.SPOF,
-        Severity.WARNING,
-        "A partnership of a health plan and a CBO or hub has no escalation path.",
-        "add an escalation path from the CBO's staff to the plan's designated representative",
-        no_escalation_path,
-    ),
-    Rule(
-        "SPF008",
-        "escalation-misses-plan",
-        Family.SPOF,
-        Severity.WARNING,
-        "A CBO's or hub's escalation path never reaches a role of the health plan.",
-        "add the plan's designated representative (a role of the payer) as a level",
-        escalation_misses_plan,
-    ),
-    Rule(
-        "SPF009",
-        "escalation-without-response-time",
-        Family.SPOF,
-        Severity.WARNING,
-        "An escalation path does not say how soon each level must respond.",
-        'set response_time: e.g. "2 business days" or "24 hours"',
-        escalation_without_response_time,
-    ),
-    Rule(
-        "SPF010",
-        "escalation-without-levels",
-        Family.SPOF,
-        Severity.ERROR,
-        "An escalation path has no levels.",
-        "list the roles to escalate to, lowest first",
-        escalation_without_levels,
-    ),
-    Rule(
-        "SPF011",
-        "person-named-as-role",
-        Family.SPOF,
-        Severity.WARNING,
-        "A person, not a role, is an escalation level or owns a journey step.",
-        "name the role the person holds, so a successor inherits the duty",
-        person_named_as_role,
-    ),
-)

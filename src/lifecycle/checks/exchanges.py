@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import HubFunction, OrgKind
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 
 def _hub_for(facts: Facts, one: str | None, other: str | None, function: HubFunction) -> str | None:
@@ -35,9 +35,14 @@ def _hub_for(facts: Facts, one: str | None, other: str | None, function: HubFunc
     return None
 
 
+@rule(
+    "DATA013",
+    "hub-bypassed",
+    Severity.WARNING,
+    hint="route it through the hub, or say the hub does not centralize it (centralizes: on the hub)",
+)
 def hub_bypassed(facts: Facts) -> Iterator[Finding]:
-    """Data or an escalation passes between the plan and a network CBO around the hub
-    that centralizes it."""
+    """Data or an escalation passes between the plan and a network CBO around the hub that centralizes it."""
     for did, exchange in facts.workflow.data_exchanges.items():
         hub = _hub_for(facts, exchange.from_, exchange.to, HubFunction.DATA_SHARING)
         if hub is not None:
@@ -60,9 +65,14 @@ def hub_bypassed(facts: Facts) -> Iterator[Finding]:
                 )
 
 
+@rule(
+    "DATA014",
+    "portal-access-undecided",
+    Severity.WARNING,
+    hint="set portal_access: to what the receiver may do (view, extract, report), or [] for no access",
+)
 def portal_access_undecided(facts: Facts) -> Iterator[Finding]:
-    """A data exchange does not record whether the receiver has access to the
-    sender's technology portal."""
+    """A data exchange does not record whether the receiver has access to the sender's portal."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.portal_access is None:
             yield Finding(
@@ -73,39 +83,14 @@ def portal_access_undecided(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "DATA015",
+    "exchange-without-elements",
+    Severity.WARNING,
+    hint="list the data elements under elements:",
+)
 def exchange_without_elements(facts: Facts) -> Iterator[Finding]:
     """A data exchange does not list the data elements it carries."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if not exchange.elements:
             yield Finding(("data_exchanges", did), f"data exchange {did!r} lists no data elements", did)
-
-
-RULES = (
-    Rule(
-        "DATA013",
-        "hub-bypassed",
-        Family.DATA,
-        Severity.WARNING,
-        "Data or an escalation passes between the plan and a network CBO around the hub that centralizes it.",
-        "route it through the hub, or say the hub does not centralize it (centralizes: on the hub)",
-        hub_bypassed,
-    ),
-    Rule(
-        "DATA014",
-        "portal-access-undecided",
-        Family.DATA,
-        Severity.WARNING,
-        "A data exchange does not record whether the receiver has access to the sender's portal.",
-        "set portal_access: to what the receiver may do (view, extract, report), or [] for no access",
-        portal_access_undecided,
-    ),
-    Rule(
-        "DATA015",
-        "exchange-without-elements",
-        Family.DATA,
-        Severity.WARNING,
-        "A data exchange does not list the data elements it carries.",
-        "list the data elements under elements:",
-        exchange_without_elements,
-    ),
-)

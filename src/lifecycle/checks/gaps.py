@@ -13,25 +13,35 @@ import networkx as nx
 
 from lifecycle import graph
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import OrgKind
+from lifecycle.references import iter_references
 from lifecycle.words import count
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 
 def _names(ids: list[str] | tuple[str, ...]) -> str:
     return ", ".join(repr(i) for i in ids)
 
 
+@rule("GAP001", "task-without-owner", Severity.ERROR, hint="name exactly one accountable role: owner: <role>")
 def task_without_owner(facts: Facts) -> Iterator[Finding]:
+    """A task has no accountable owner."""
     for tid, task in facts.tasks.items():
         if not task.owner:
             yield Finding(facts.task_path(tid), f"task {tid!r} has no accountable owner", tid)
 
 
+@rule(
+    "GAP002",
+    "task-with-several-owners",
+    Severity.ERROR,
+    hint="keep one owner; list the others as responsible or consulted",
+)
 def task_with_several_owners(facts: Facts) -> Iterator[Finding]:
+    """A task has more than one accountable owner."""
     for tid, task in facts.tasks.items():
         if len(task.owner) > 1:
             yield Finding(
@@ -41,13 +51,27 @@ def task_with_several_owners(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GAP003",
+    "task-without-responsible",
+    Severity.WARNING,
+    hint="list the roles that do the work under responsible: (the owner may be one of them)",
+)
 def task_without_responsible(facts: Facts) -> Iterator[Finding]:
+    """A task names no role that does the work."""
     for tid, task in facts.tasks.items():
         if not task.responsible:
             yield Finding(facts.task_path(tid), f"task {tid!r} names no responsible role", tid)
 
 
+@rule(
+    "GAP004",
+    "misplaced-reference",
+    Severity.ERROR,
+    hint="point it at an element of the right organization",
+)
 def misplaced_reference(facts: Facts) -> Iterator[Finding]:
+    """A reference resolves, but to the wrong organization or kind of organization."""
     workflow = facts.workflow
     orgs, roles, people = workflow.organizations, workflow.roles, workflow.people
     for oid, org in orgs.items():
@@ -102,7 +126,14 @@ def _journeys(facts: Facts) -> Iterator[tuple[str, nx.DiGraph, set[str], set[str
         yield jid, steps, reached, ending
 
 
+@rule(
+    "GAP005",
+    "unreachable-step",
+    Severity.ERROR,
+    hint="lead an earlier step to it with next:, or remove it",
+)
 def unreachable_step(facts: Facts) -> Iterator[Finding]:
+    """A journey step cannot be reached from the journey's start."""
     for jid, journey in facts.workflow.journeys.items():
         steps = graph.journey_graph(journey)
         reached = set(nx.descendants(steps, journey.start)) | {journey.start}
@@ -124,7 +155,14 @@ def _trapped_loops(steps: nx.DiGraph, stuck: set[str]) -> list[list[str]]:
     return loops
 
 
+@rule(
+    "GAP006",
+    "step-without-end",
+    Severity.ERROR,
+    hint="give the step a next: that leads to an exit (completed, declined, unreachable, ineligible)",
+)
 def step_without_end(facts: Facts) -> Iterator[Finding]:
+    """A journey step has no path to any exit."""
     for jid, steps, reached, ending in _journeys(facts):
         journey = facts.workflow.journeys[jid]
         if not journey.exits:
@@ -146,7 +184,9 @@ def step_without_end(facts: Facts) -> Iterator[Finding]:
                 )
 
 
+@rule("GAP007", "loop-without-exit", Severity.ERROR, hint="let one step of the loop lead to an exit")
 def loop_without_exit(facts: Facts) -> Iterator[Finding]:
+    """Journey steps or tasks lead only to each other in a loop."""
     for jid, steps, reached, ending in _journeys(facts):
         stuck = {s for s in facts.workflow.journeys[jid].steps if s in reached and s not in ending}
         for loop in _trapped_loops(steps, stuck):
@@ -177,7 +217,14 @@ def _comes_before(facts: Facts, producer: str, task: str) -> bool:
     return producer != task and nx.has_path(facts.task_graph, producer, task)
 
 
+@rule(
+    "GAP008",
+    "artifact-needed-before-produced",
+    Severity.WARNING,
+    hint="add a task that produces the artifact earlier, or order the producer first",
+)
 def artifact_needed_before_produced(facts: Facts) -> Iterator[Finding]:
+    """A task needs an artifact that nothing produces before it."""
     for tid, task in facts.tasks.items():
         for index, artifact in enumerate(task.needs):
             makers = facts.producers.get(artifact, [])
@@ -194,7 +241,14 @@ def artifact_needed_before_produced(facts: Facts) -> Iterator[Finding]:
                 )
 
 
+@rule(
+    "GAP009",
+    "organization-without-point-of-contact",
+    Severity.WARNING,
+    hint="set point_of_contact: <role> on the organization",
+)
 def organization_without_point_of_contact(facts: Facts) -> Iterator[Finding]:
+    """An organization has no designated point of contact."""
     for oid, org in facts.workflow.organizations.items():
         if org.point_of_contact is None:
             yield Finding(
@@ -202,42 +256,36 @@ def organization_without_point_of_contact(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GAP010",
+    "phase-without-exit-gate",
+    Severity.WARNING,
+    hint="add an exit_gate: with the criteria that must be met to leave the phase",
+)
 def phase_without_exit_gate(facts: Facts) -> Iterator[Finding]:
+    """A phase has no exit gate."""
     for pid, phase in facts.workflow.phases.items():
         if phase.exit_gate is None:
             yield Finding(("phases", pid), f"phase {pid!r} has no exit gate", pid)
 
 
 def _assignments(facts: Facts) -> Iterator[tuple[str, tuple[object, ...], str]]:
-    """(actor, path, what) for every piece of work assigned to a role or person."""
-    workflow = facts.workflow
-    for tid, task in facts.tasks.items():
-        for index, role in enumerate(task.owner):
-            yield role, (*facts.task_path(tid), "owner", index), f"owns task {tid!r}"
-        for index, role in enumerate(task.responsible):
-            yield role, (*facts.task_path(tid), "responsible", index), f"is responsible for task {tid!r}"
-    for hid, handoff in workflow.handoffs.items():
-        yield handoff.from_, ("handoffs", hid, "from"), f"hands off in {hid!r}"
-        yield handoff.to, ("handoffs", hid, "to"), f"receives handoff {hid!r}"
-    for jid, journey in workflow.journeys.items():
-        for sid, step in journey.steps.items():
-            where = ("journeys", jid, "steps", sid, "owner")
-            yield step.owner, where, f"owns step {sid!r} of journey {jid!r}"
-    for eid, path in workflow.escalations.items():
-        for index, actor in enumerate(path.levels):
-            yield actor, ("escalations", eid, "levels", index), f"is level {index + 1} of escalation {eid!r}"
-    for mid, meeting in workflow.meetings.items():
-        for index, role in enumerate(meeting.chair):
-            yield role, ("meetings", mid, "chair", index), f"chairs meeting {mid!r}"
-        if meeting.follow_up_owner is not None:
-            yield (
-                meeting.follow_up_owner,
-                ("meetings", mid, "follow_up_owner"),
-                f"owns the follow-up of meeting {mid!r}",
-            )
+    """(actor, path, what) for every piece of work assigned to a role or person:
+    each reference whose field declares a duty (see :class:`~lifecycle.model.Ref`)."""
+    for reference in iter_references(facts.workflow):
+        duty = reference.duty()
+        if duty is not None:
+            yield reference.target, reference.path, duty
 
 
+@rule(
+    "GAP011",
+    "work-without-anyone",
+    Severity.WARNING,
+    hint="name who holds the role (held_by), or give it a backup role that someone holds",
+)
 def work_without_anyone(facts: Facts) -> Iterator[Finding]:
+    """Work is assigned to a role nobody holds (nor its backup), or to a person who left."""
     duties: dict[str, list[tuple[tuple[object, ...], str]]] = defaultdict(list)
     for actor, path, what in _assignments(facts):
         if not facts.carriers(actor):
@@ -254,106 +302,3 @@ def work_without_anyone(facts: Facts) -> Iterator[Finding]:
             why = "they are no longer in the workflow"
             hint = "give the duty to a role, so a successor inherits it"
         yield Finding(path, f"{noun} {actor!r} {what}{more}, but {why}", actor, hint)
-
-
-RULES = (
-    Rule(
-        "GAP001",
-        "task-without-owner",
-        Family.GAPS,
-        Severity.ERROR,
-        "A task has no accountable owner.",
-        "name exactly one accountable role: owner: <role>",
-        task_without_owner,
-    ),
-    Rule(
-        "GAP002",
-        "task-with-several-owners",
-        Family.GAPS,
-        Severity.ERROR,
-        "A task has more than one accountable owner.",
-        "keep one owner; list the others as responsible or consulted",
-        task_with_several_owners,
-    ),
-    Rule(
-        "GAP003",
-        "task-without-responsible",
-        Family.GAPS,
-        Severity.WARNING,
-        "A task names no role that does the work.",
-        "list the roles that do the work under responsible: (the owner may be one of them)",
-        task_without_responsible,
-    ),
-    Rule(
-        "GAP004",
-        "misplaced-reference",
-        Family.GAPS,
-        Severity.ERROR,
-        "A reference resolves, but to the wrong organization or kind of organization.",
-        "point it at an element of the right organization",
-        misplaced_reference,
-    ),
-    Rule(
-        "GAP005",
-        "unreachable-step",
-        Family.GAPS,
-        Severity.ERROR,
-        "A journey step cannot be reached from the journey's start.",
-        "lead an earlier step to it with next:, or remove it",
-        unreachable_step,
-    ),
-    Rule(
-        "GAP006",
-        "step-without-end",
-        Family.GAPS,
-        Severity.ERROR,
-        "A journey step has no path to any exit.",
-        "give the step a next: that leads to an exit (completed, declined, unreachable, ineligible)",
-        step_without_end,
-    ),
-    Rule(
-        "GAP007",
-        "loop-without-exit",
-        Family.GAPS,
-        Severity.ERROR,
-        "Journey steps or tasks lead only to each other in a loop.",
-        "let one step of the loop lead to an exit",
-        loop_without_exit,
-    ),
-    Rule(
-        "GAP008",
-        "artifact-needed-before-produced",
-        Family.GAPS,
-        Severity.WARNING,
-        "A task needs an artifact that nothing produces before it.",
-        "add a task that produces the artifact earlier, or order the producer first",
-        artifact_needed_before_produced,
-    ),
-    Rule(
-        "GAP009",
-        "organization-without-point-of-contact",
-        Family.GAPS,
-        Severity.WARNING,
-        "An organization has no designated point of contact.",
-        "set point_of_contact: <role> on the organization",
-        organization_without_point_of_contact,
-    ),
-    Rule(
-        "GAP010",
-        "phase-without-exit-gate",
-        Family.GAPS,
-        Severity.WARNING,
-        "A phase has no exit gate.",
-        "add an exit_gate: with the criteria that must be met to leave the phase",
-        phase_without_exit_gate,
-    ),
-    Rule(
-        "GAP011",
-        "work-without-anyone",
-        Family.GAPS,
-        Severity.WARNING,
-        "Work is assigned to a role nobody holds (nor its backup), or to a person who left.",
-        "name who holds the role (held_by), or give it a backup role that someone holds",
-        work_without_anyone,
-    ),
-)

@@ -9,15 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import PhaseKind
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 
+@rule(
+    "GATE004",
+    "pre-launch-gate-not-launch",
+    Severity.ERROR,
+    hint="set launch: true on the gate services launch after",
+)
 def pre_launch_gate_not_launch(facts: Facts) -> Iterator[Finding]:
-    """The pre-launch phase's gate is not marked as the launch gate, and no other is."""
+    """The pre-launch phase's gate is not marked as the launch gate, and no other gate is."""
     phases = facts.workflow.phases
     if any(p.exit_gate is not None and p.exit_gate.launch for p in phases.values()):
         return
@@ -31,6 +37,12 @@ def pre_launch_gate_not_launch(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GATE005",
+    "gate-without-criteria",
+    Severity.WARNING,
+    hint="list the criteria that must be met to leave the phase",
+)
 def gate_without_criteria(facts: Facts) -> Iterator[Finding]:
     """A gate has no criteria, so it is met before any work is done."""
     for pid, phase in facts.workflow.phases.items():
@@ -42,6 +54,12 @@ def gate_without_criteria(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GATE006",
+    "several-launch-gates",
+    Severity.ERROR,
+    hint="keep launch: true on the one gate services launch after",
+)
 def several_launch_gates(facts: Facts) -> Iterator[Finding]:
     """More than one gate is marked as the launch gate."""
     first: str | None = None
@@ -56,34 +74,3 @@ def several_launch_gates(facts: Facts) -> Iterator[Finding]:
             f"the exit gate of {pid!r} is a second launch gate (the first ends {first!r})",
             pid,
         )
-
-
-RULES = (
-    Rule(
-        "GATE004",
-        "pre-launch-gate-not-launch",
-        Family.GATES,
-        Severity.ERROR,
-        "The pre-launch phase's gate is not marked as the launch gate, and no other gate is.",
-        "set launch: true on the gate services launch after",
-        pre_launch_gate_not_launch,
-    ),
-    Rule(
-        "GATE005",
-        "gate-without-criteria",
-        Family.GATES,
-        Severity.WARNING,
-        "A gate has no criteria, so it is met before any work is done.",
-        "list the criteria that must be met to leave the phase",
-        gate_without_criteria,
-    ),
-    Rule(
-        "GATE006",
-        "several-launch-gates",
-        Family.GATES,
-        Severity.ERROR,
-        "More than one gate is marked as the launch gate.",
-        "keep launch: true on the one gate services launch after",
-        several_launch_gates,
-    ),
-)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import Criterion, ReadinessItem, Task, TestedWorkflow
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 
 def _criteria(facts: Facts) -> Iterator[tuple[str, str, tuple[object, ...]]]:
@@ -24,7 +24,14 @@ def _criteria(facts: Facts) -> Iterator[tuple[str, str, tuple[object, ...]]]:
                 yield pid, cid, ("phases", pid, "exit_gate", "criteria", cid)
 
 
+@rule(
+    "GATE001",
+    "unsatisfiable-criterion",
+    Severity.ERROR,
+    hint="list tasks, artifacts or sign-offs that exist before the gate",
+)
 def unsatisfiable_criterion(facts: Facts) -> Iterator[Finding]:
+    """A gate criterion can never be shown to be met."""
     for pid, cid, path in _criteria(facts):
         gate = facts.workflow.phases[pid].exit_gate
         assert gate is not None
@@ -57,7 +64,14 @@ def unsatisfiable_criterion(facts: Facts) -> Iterator[Finding]:
                 )
 
 
+@rule(
+    "GATE002",
+    "signoff-role-unheld",
+    Severity.ERROR,
+    hint="name who holds the role (held_by), or give it a backup role that someone holds",
+)
 def signoff_role_unheld(facts: Facts) -> Iterator[Finding]:
+    """A gate needs a sign-off from a role nobody holds."""
     for pid, cid, path in _criteria(facts):
         gate = facts.workflow.phases[pid].exit_gate
         assert gate is not None
@@ -71,7 +85,15 @@ def signoff_role_unheld(facts: Facts) -> Iterator[Finding]:
                 )
 
 
+@rule(
+    "GATE003",
+    "launch-gate-missing-readiness",
+    Severity.ERROR,
+    hint="add a criterion with readiness: <item> (for workflow-testing, workflows: [referral, reporting, "
+    "payment]), or say why under not_applicable:",
+)
 def launch_gate_missing_readiness(facts: Facts) -> Iterator[Finding]:
+    """A launch gate leaves out pre-launch readiness items without saying why."""
     for pid, phase in facts.workflow.phases.items():
         gate = phase.exit_gate
         if gate is None or not gate.launch:
@@ -100,35 +122,3 @@ def launch_gate_missing_readiness(facts: Facts) -> Iterator[Finding]:
                 f"launch gate of {pid!r} does not cover the readiness items " + ", ".join(missing),
                 pid,
             )
-
-
-RULES = (
-    Rule(
-        "GATE001",
-        "unsatisfiable-criterion",
-        Family.GATES,
-        Severity.ERROR,
-        "A gate criterion can never be shown to be met.",
-        "list tasks, artifacts or sign-offs that exist before the gate",
-        unsatisfiable_criterion,
-    ),
-    Rule(
-        "GATE002",
-        "signoff-role-unheld",
-        Family.GATES,
-        Severity.ERROR,
-        "A gate needs a sign-off from a role nobody holds.",
-        "name who holds the role (held_by), or give it a backup role that someone holds",
-        signoff_role_unheld,
-    ),
-    Rule(
-        "GATE003",
-        "launch-gate-missing-readiness",
-        Family.GATES,
-        Severity.ERROR,
-        "A launch gate leaves out pre-launch readiness items without saying why.",
-        "add a criterion with readiness: <item> (for workflow-testing, workflows: [referral, reporting, "
-        "payment]), or say why under not_applicable:",
-        launch_gate_missing_readiness,
-    ),
-)

@@ -13,12 +13,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import Body, Seat, SeatKind, SeatRule, parse_due
 from lifecycle.words import count
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 _PER_MONTH = {"weekly": 4, "biweekly": 2, "monthly": 1, "quarterly": 1, "annually": 1}
 """Meetings a month each cadence may bring (biweekly read as twice a month)."""
@@ -63,24 +63,36 @@ def _describe(rule: SeatRule, found: int) -> str:
     return " ".join(parts)
 
 
+@rule(
+    "GAP019",
+    "body-composition-broken",
+    Severity.ERROR,
+    hint="add or remove seats, or correct the rule to the charter's words",
+)
 def body_composition_broken(facts: Facts) -> Iterator[Finding]:
     """A governance body's seats break one of its composition rules."""
     for bid, body in facts.workflow.bodies.items():
-        for index, rule in enumerate(body.composition):
-            found = _counted(facts, body, rule)
-            if rule.min is not None and found < rule.min:
-                bound = f"at least {rule.min}"
-            elif rule.max is not None and found > rule.max:
-                bound = f"at most {rule.max}"
+        for index, seat_rule in enumerate(body.composition):
+            found = _counted(facts, body, seat_rule)
+            if seat_rule.min is not None and found < seat_rule.min:
+                bound = f"at least {seat_rule.min}"
+            elif seat_rule.max is not None and found > seat_rule.max:
+                bound = f"at most {seat_rule.max}"
             else:
                 continue
             yield Finding(
                 ("bodies", bid, "composition", index),
-                f"body {bid!r} has {_describe(rule, found)}; its rule asks for {bound}",
+                f"body {bid!r} has {_describe(seat_rule, found)}; its rule asks for {bound}",
                 bid,
             )
 
 
+@rule(
+    "SPF012",
+    "body-without-replacement",
+    Severity.WARNING,
+    hint="add replacement: (who proposes the replacement, and who selects one otherwise)",
+)
 def body_without_replacement(facts: Facts) -> Iterator[Finding]:
     """A governance body has no rule for filling a seat whose holder leaves."""
     for bid, body in facts.workflow.bodies.items():
@@ -93,6 +105,12 @@ def body_without_replacement(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GATE007",
+    "decision-without-rule",
+    Severity.ERROR,
+    hint="give the body a decision: rule (consensus, else vote_share of the voting members)",
+)
 def decision_without_rule(facts: Facts) -> Iterator[Finding]:
     """A gate criterion is decided by a body that has no rule to decide by."""
     bodies = facts.workflow.bodies
@@ -103,10 +121,10 @@ def decision_without_rule(facts: Facts) -> Iterator[Finding]:
             body = bodies.get(criterion.decided_by) if criterion.decided_by else None
             if body is None:
                 continue
-            rule = body.decision
-            if rule is None:
+            decision = body.decision
+            if decision is None:
                 why = "has no decision rule"
-            elif rule.vote_share is None:
+            elif decision.vote_share is None:
                 why = "does not say what share of its voting members carries a vote"
             elif not any(s.kind is not SeatKind.NON_VOTING for s in body.seats.values()):
                 why = "has no voting seats"
@@ -120,6 +138,12 @@ def decision_without_rule(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "DATA016",
+    "meeting-beyond-limit",
+    Severity.WARNING,
+    hint="lower the cadence, or correct max_per_month: to the source",
+)
 def meeting_beyond_limit(facts: Facts) -> Iterator[Finding]:
     """A meeting's cadence brings more meetings a month than its limit allows."""
     for mid, meeting in facts.workflow.meetings.items():
@@ -132,6 +156,12 @@ def meeting_beyond_limit(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GAP020",
+    "phases-overlap-undeclared",
+    Severity.WARNING,
+    hint="list the later phase under overlaps: on the earlier one, or correct the dates",
+)
 def phases_overlap_undeclared(facts: Facts) -> Iterator[Finding]:
     """Two phases' dates overlap, and the earlier does not say they may."""
     phases = list(facts.workflow.phases.items())
@@ -154,6 +184,12 @@ def _date(text: str) -> dt.date | None:
     return parse_due(text).on
 
 
+@rule(
+    "GAP021",
+    "subcommittee-without-reporting",
+    Severity.WARNING,
+    hint="set reports_to: <body> and report_cadence: on the body",
+)
 def subcommittee_without_reporting(facts: Facts) -> Iterator[Finding]:
     """A subcommittee does not say whom it reports to, or how often."""
     for bid, body in facts.workflow.bodies.items():
@@ -163,61 +199,3 @@ def subcommittee_without_reporting(facts: Facts) -> Iterator[Finding]:
                 f"body {bid!r} is part of {body.part_of!r} but does not say whom it reports to and how often",
                 bid,
             )
-
-
-RULES = (
-    Rule(
-        "GAP019",
-        "body-composition-broken",
-        Family.GAPS,
-        Severity.ERROR,
-        "A governance body's seats break one of its composition rules.",
-        "add or remove seats, or correct the rule to the charter's words",
-        body_composition_broken,
-    ),
-    Rule(
-        "GAP020",
-        "phases-overlap-undeclared",
-        Family.GAPS,
-        Severity.WARNING,
-        "Two phases' dates overlap, and the earlier does not say they may.",
-        "list the later phase under overlaps: on the earlier one, or correct the dates",
-        phases_overlap_undeclared,
-    ),
-    Rule(
-        "GAP021",
-        "subcommittee-without-reporting",
-        Family.GAPS,
-        Severity.WARNING,
-        "A subcommittee does not say whom it reports to, or how often.",
-        "set reports_to: <body> and report_cadence: on the body",
-        subcommittee_without_reporting,
-    ),
-    Rule(
-        "SPF012",
-        "body-without-replacement",
-        Family.SPOF,
-        Severity.WARNING,
-        "A governance body has no rule for filling a seat whose holder leaves.",
-        "add replacement: (who proposes the replacement, and who selects one otherwise)",
-        body_without_replacement,
-    ),
-    Rule(
-        "GATE007",
-        "decision-without-rule",
-        Family.GATES,
-        Severity.ERROR,
-        "A gate criterion is decided by a body that has no rule to decide by.",
-        "give the body a decision: rule (consensus, else vote_share of the voting members)",
-        decision_without_rule,
-    ),
-    Rule(
-        "DATA016",
-        "meeting-beyond-limit",
-        Family.DATA,
-        Severity.WARNING,
-        "A meeting's cadence brings more meetings a month than its limit allows.",
-        "lower the cadence, or correct max_per_month: to the source",
-        meeting_beyond_limit,
-    ),
-)

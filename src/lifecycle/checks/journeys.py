@@ -11,13 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import Task
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 
+@rule(
+    "GAP013",
+    "journey-missing-stage",
+    Severity.WARNING,
+    hint="add a step for each missing stage, or list the stages the journey maps under stages:",
+)
 def journey_missing_stage(facts: Facts) -> Iterator[Finding]:
     """A member journey has no step in a stage of member interaction it covers."""
     for jid, journey in facts.workflow.journeys.items():
@@ -37,8 +43,14 @@ def journey_missing_stage(facts: Facts) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "DATA007",
+    "journey-move-without-handoff",
+    Severity.WARNING,
+    hint="add a handoff between the two roles (with its channel) and name it in via:",
+)
 def journey_move_without_handoff(facts: Facts) -> Iterator[Finding]:
-    """A member moves between steps of two organizations with no handoff."""
+    """A member moves between steps of two organizations with no via: handoff."""
     for jid, journey in facts.workflow.journeys.items():
         reported: set[str] = set()
         for sid, step in journey.steps.items():
@@ -61,6 +73,12 @@ def _involves(facts: Facts, task: Task, actor: str) -> bool:
     return actor in seats or any(role in seats for role in facts.seats.get(actor, ()))
 
 
+@rule(
+    "GAP018",
+    "handoff-task-mismatch",
+    Severity.ERROR,
+    hint="name a task the sender or receiver takes part in, or add the role to the task's RACI",
+)
 def handoff_task_mismatch(facts: Facts) -> Iterator[Finding]:
     """A handoff's from_task or to_task involves neither of the handoff's roles."""
     tasks = facts.tasks
@@ -76,34 +94,3 @@ def handoff_task_mismatch(facts: Facts) -> Iterator[Finding]:
                 "in which neither of them has a part",
                 hid,
             )
-
-
-RULES = (
-    Rule(
-        "GAP013",
-        "journey-missing-stage",
-        Family.GAPS,
-        Severity.WARNING,
-        "A member journey has no step in a stage of member interaction it covers.",
-        "add a step for each missing stage, or list the stages the journey maps under stages:",
-        journey_missing_stage,
-    ),
-    Rule(
-        "GAP018",
-        "handoff-task-mismatch",
-        Family.GAPS,
-        Severity.ERROR,
-        "A handoff's from_task or to_task involves neither of the handoff's roles.",
-        "name a task the sender or receiver takes part in, or add the role to the task's RACI",
-        handoff_task_mismatch,
-    ),
-    Rule(
-        "DATA007",
-        "journey-move-without-handoff",
-        Family.DATA,
-        Severity.WARNING,
-        "A member moves between steps of two organizations with no via: handoff.",
-        "add a handoff between the two roles (with its channel) and name it in via:",
-        journey_move_without_handoff,
-    ),
-)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import Meeting, OrgKind, PhaseKind
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 _PREPARED = frozenset({"joc", "case-conferencing", "partnership"})
 
@@ -28,6 +28,12 @@ def _jocs(facts: Facts) -> Iterator[tuple[str, Meeting]]:
             yield mid, meeting
 
 
+@rule(
+    "DATA008",
+    "joc-not-monthly",
+    Severity.WARNING,
+    hint="set cadence: monthly",
+)
 def joc_not_monthly(facts: Facts) -> Iterator[Finding]:
     """A joint operating committee does not meet monthly."""
     for mid, meeting in _jocs(facts):
@@ -40,6 +46,12 @@ def joc_not_monthly(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "DATA009",
+    "joc-chaired-by-one-party",
+    Severity.WARNING,
+    hint="add a chair from the other party: chair: [plan-role, cbo-role]",
+)
 def joc_chaired_by_one_party(facts: Facts) -> Iterator[Finding]:
     """A joint operating committee is chaired by one organization alone."""
     for mid, meeting in _jocs(facts):
@@ -53,6 +65,12 @@ def joc_chaired_by_one_party(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "DATA010",
+    "joc-without-leaders",
+    Severity.WARNING,
+    hint="list the executive sponsors or other leaders who join under leaders:",
+)
 def joc_without_leaders(facts: Facts) -> Iterator[Finding]:
     """No leaders are expected at a joint operating committee."""
     for mid, meeting in _jocs(facts):
@@ -62,6 +80,12 @@ def joc_without_leaders(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "DATA011",
+    "no-case-conferencing",
+    Severity.WARNING,
+    hint="add a meeting with kind: case-conferencing",
+)
 def no_case_conferencing(facts: Facts) -> Iterator[Finding]:
     """A partnership that serves members has no case-conferencing meeting."""
     workflow = facts.workflow
@@ -75,6 +99,12 @@ def no_case_conferencing(facts: Facts) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "DATA012",
+    "meeting-without-inputs",
+    Severity.WARNING,
+    hint="list what is prepared (member lists, unresolved issues) under inputs: as artifacts or handoffs",
+)
 def meeting_without_inputs(facts: Facts) -> Iterator[Finding]:
     """A partnership meeting names nothing to prepare before it."""
     for mid, meeting in facts.workflow.meetings.items():
@@ -82,6 +112,12 @@ def meeting_without_inputs(facts: Facts) -> Iterator[Finding]:
             yield Finding(("meetings", mid), f"meeting {mid!r} names no inputs to prepare beforehand", mid)
 
 
+@rule(
+    "DATA017",
+    "meeting-without-template",
+    Severity.INFO,
+    hint="name the artifact that gives its standard format under template:",
+)
 def meeting_without_template(facts: Facts) -> Iterator[Finding]:
     """A partnership meeting has no standard format (agenda, slide deck or report template)."""
     for mid, meeting in facts.workflow.meetings.items():
@@ -89,61 +125,3 @@ def meeting_without_template(facts: Facts) -> Iterator[Finding]:
             yield Finding(
                 ("meetings", mid), f"meeting {mid!r} names no template artifact for its standard format", mid
             )
-
-
-RULES = (
-    Rule(
-        "DATA008",
-        "joc-not-monthly",
-        Family.DATA,
-        Severity.WARNING,
-        "A joint operating committee does not meet monthly.",
-        "set cadence: monthly",
-        joc_not_monthly,
-    ),
-    Rule(
-        "DATA009",
-        "joc-chaired-by-one-party",
-        Family.DATA,
-        Severity.WARNING,
-        "A joint operating committee is chaired by one organization alone.",
-        "add a chair from the other party: chair: [plan-role, cbo-role]",
-        joc_chaired_by_one_party,
-    ),
-    Rule(
-        "DATA010",
-        "joc-without-leaders",
-        Family.DATA,
-        Severity.WARNING,
-        "No leaders are expected at a joint operating committee.",
-        "list the executive sponsors or other leaders who join under leaders:",
-        joc_without_leaders,
-    ),
-    Rule(
-        "DATA011",
-        "no-case-conferencing",
-        Family.DATA,
-        Severity.WARNING,
-        "A partnership that serves members has no case-conferencing meeting.",
-        "add a meeting with kind: case-conferencing",
-        no_case_conferencing,
-    ),
-    Rule(
-        "DATA012",
-        "meeting-without-inputs",
-        Family.DATA,
-        Severity.WARNING,
-        "A partnership meeting names nothing to prepare before it.",
-        "list what is prepared (member lists, unresolved issues) under inputs: as artifacts or handoffs",
-        meeting_without_inputs,
-    ),
-    Rule(
-        "DATA017",
-        "meeting-without-template",
-        Family.DATA,
-        Severity.INFO,
-        "A partnership meeting has no standard format (agenda, slide deck or report template).",
-        "name the artifact that gives its standard format under template:",
-        meeting_without_template,
-    ),
-)

@@ -1,14 +1,24 @@
-"""The rule record and the catalogue of every rule, by code.
+"""The rule record, the :func:`rule` decorator and the catalogue of every rule.
 
 A rule is one small function that reads the workflow (through :class:`Facts`)
-and yields :class:`Finding` values: where, what, about which element. The
-registry gives each finding the rule's code, severity and fix hint, and turns
-it into a :class:`~lifecycle.diagnostics.Diagnostic` at the element's line.
+and yields :class:`Finding` values: where, what, about which element. It is
+declared where it is written::
+
+    @rule("GAP001", "task-without-owner", Severity.ERROR, hint="name exactly one accountable role")
+    def task_without_owner(facts: Facts) -> Iterator[Finding]:
+        ...
+
+The function's docstring starts with the rule's one-line summary, and the
+code's letters name its family. The registry gives each finding the rule's code, severity and fix
+hint, and turns it into a :class:`~lifecycle.diagnostics.Diagnostic` at the
+element's line.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
+import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,16 +30,39 @@ from lifecycle.words import did_you_mean
 if TYPE_CHECKING:
     from lifecycle.checks.facts import Facts
 
-__all__ = ["Family", "Finding", "Rule", "UnknownRuleError", "all_rules", "resolve"]
+__all__ = ["Family", "Finding", "Rule", "UnknownRuleError", "all_rules", "resolve", "rule"]
 
 
 class Family(StrEnum):
-    """The rule families, each with its code prefix."""
+    """The rule families, in catalogue order, each with its code prefix."""
 
     GAPS = "gaps"
     SPOF = "single points of failure"
     GATES = "gates"
     DATA = "data and communication"
+
+    @property
+    def prefix(self) -> str:
+        """The letters that start the codes of this family's rules (``GAP``)."""
+        return _PREFIXES[self]
+
+
+_PREFIXES = {Family.GAPS: "GAP", Family.SPOF: "SPF", Family.GATES: "GATE", Family.DATA: "DATA"}
+
+_MODULES = (
+    "gaps",
+    "timing",
+    "journeys",
+    "governance",
+    "spof",
+    "escalation",
+    "gates",
+    "gate_structure",
+    "data",
+    "meetings",
+    "exchanges",
+)
+"""The modules of :mod:`lifecycle.checks` that declare rules."""
 
 
 @dataclass(frozen=True)
@@ -65,52 +98,66 @@ class Rule:
         yield from self.check(facts)
 
 
+_declared: dict[str, Rule] = {}
+"""Every rule declared with :func:`rule` so far, by code."""
+
+
+def rule(code: str, name: str, severity: Severity, *, hint: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Declare the decorated function as the check of rule ``code``.
+
+    Parameters
+    ----------
+    code
+        The stable code: the family's prefix and three digits (``GAP001``).
+    name
+        A short kebab-case name (``task-without-owner``).
+    severity
+        The default severity of its findings.
+    hint
+        How to fix what it finds, lower-case, one line; a finding may give its own.
+
+    Returns
+    -------
+    callable
+        A decorator that registers the function and returns it unchanged. The
+        function's docstring must start with the rule's one-line summary.
+
+    Raises
+    ------
+    ValueError
+        For a code of no family, a code declared twice, or a function with no docstring.
+    """
+    letters = code.rstrip("0123456789")
+    family = next((f for f in Family if f.prefix == letters), None)
+    if family is None or len(code) - len(letters) != 3:
+        raise ValueError(f"rule code {code!r} is not a family prefix and three digits")
+
+    def declare(function: CheckFunction) -> CheckFunction:
+        summary = inspect.cleandoc(function.__doc__ or "").split("\n\n")[0].replace("\n", " ")
+        if not summary:
+            raise ValueError(
+                f"rule {code}: {function.__name__} needs a docstring whose first line sums it up"
+            )
+        if code in _declared and _declared[code].check is not function:
+            raise ValueError(f"rule code {code} is declared twice")
+        _declared[code] = Rule(code, name, family, severity, summary, hint, function)
+        return function
+
+    return declare
+
+
 class UnknownRuleError(LifecycleError):
     """A rule code or prefix named on the command line or in a call matches no rule."""
 
 
 @functools.cache
 def all_rules() -> dict[str, Rule]:
-    """Every rule, keyed by code, in catalogue order."""
-    from lifecycle.checks import (
-        data,
-        escalation,
-        exchanges,
-        gaps,
-        gate_structure,
-        gates,
-        governance,
-        journeys,
-        meetings,
-        spof,
-        timing,
-    )
-
-    modules = (
-        gaps,
-        timing,
-        journeys,
-        governance,
-        spof,
-        escalation,
-        gates,
-        gate_structure,
-        data,
-        meetings,
-        exchanges,
-    )
-    table: dict[str, Rule] = {}
-    for module in modules:
-        for rule in module.RULES:
-            if rule.code in table:
-                raise AssertionError(f"rule code {rule.code} is registered twice")
-            table[rule.code] = rule
-    families = list(Family)
-    return dict(sorted(table.items(), key=lambda item: (families.index(item[1].family), _number(item[0]))))
-
-
-def _number(code: str) -> int:
-    return int(code.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    """Every rule, keyed by code, in catalogue order: by family, then by code."""
+    for module in _MODULES:
+        importlib.import_module(f"lifecycle.checks.{module}")
+    order = list(Family)
+    ranked = sorted(_declared.values(), key=lambda r: (order.index(r.family), r.code))
+    return {r.code: r for r in ranked}
 
 
 def resolve(codes: Iterable[str]) -> set[str]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.graph import cut_points
 
-__all__ = ["RULES", "critical_roles"]
+__all__ = ["critical_roles"]
 
 
 def critical_roles(facts: Facts) -> dict[str, str]:
@@ -55,7 +55,14 @@ def critical_roles(facts: Facts) -> dict[str, str]:
     return found
 
 
+@rule(
+    "SPF001",
+    "single-holder-critical-role",
+    Severity.WARNING,
+    hint="name a second holder, or a backup: role that someone else holds",
+)
 def single_holder_critical_role(facts: Facts) -> Iterator[Finding]:
+    """A role the partnership depends on is held by one person, with no backup."""
     for rid, why in critical_roles(facts).items():
         if rid in facts.replaced_roles:
             continue
@@ -69,7 +76,14 @@ def single_holder_critical_role(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "SPF002",
+    "unofficial-dependency",
+    Severity.ERROR,
+    hint="give the person's part to a designated role (with a backup) and escalate to the role",
+)
 def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
+    """An escalation, cross-organization handoff or journey step depends on an unofficial go-to person."""
     workflow = facts.workflow
     for eid, path in workflow.escalations.items():
         for index, actor in enumerate(path.levels):
@@ -100,7 +114,14 @@ def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
                 )
 
 
+@rule(
+    "SPF003",
+    "organization-cut-point",
+    Severity.WARNING,
+    hint="add a backup role, or a second route between the organizations",
+)
 def organization_cut_point(facts: Facts) -> Iterator[Finding]:
+    """One person or role is the only link between two organizations."""
     workflow = facts.workflow
     orgs = [("org", oid) for oid in workflow.organizations]
     for node, (one, other) in cut_points(facts.people_graph, orgs).items():
@@ -131,7 +152,14 @@ def organization_cut_point(facts: Facts) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "SPF004",
+    "escalation-without-decision-maker",
+    Severity.WARNING,
+    hint="end the path at a role with decision_authority: true",
+)
 def escalation_without_decision_maker(facts: Facts) -> Iterator[Finding]:
+    """An escalation path's last level holds no decision authority."""
     for eid, path in facts.workflow.escalations.items():
         last = path.levels[-1] if path.levels else None
         if last is not None and not facts.decides(last):
@@ -142,7 +170,14 @@ def escalation_without_decision_maker(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "SPF005",
+    "shallow-escalation",
+    Severity.WARNING,
+    hint="add a higher level to escalate to when the first cannot resolve it",
+)
 def shallow_escalation(facts: Facts) -> Iterator[Finding]:
+    """An escalation path has only one level."""
     for eid, path in facts.workflow.escalations.items():
         if len(path.levels) == 1:
             yield Finding(
@@ -152,7 +187,14 @@ def shallow_escalation(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "SPF006",
+    "too-many-seats",
+    Severity.WARNING,
+    hint="spread the roles over more people, or give them backups",
+)
 def too_many_seats(facts: Facts) -> Iterator[Finding]:
+    """One person holds more roles than the threshold (--max-seats, default 4)."""
     limit = facts.settings.max_seats
     for pid, seats in facts.seats.items():
         if len(seats) > limit and pid in facts.workflow.people:
@@ -162,62 +204,3 @@ def too_many_seats(facts: Facts) -> Iterator[Finding]:
                 + ", ".join(repr(s) for s in seats),
                 pid,
             )
-
-
-RULES = (
-    Rule(
-        "SPF001",
-        "single-holder-critical-role",
-        Family.SPOF,
-        Severity.WARNING,
-        "A role the partnership depends on is held by one person, with no backup.",
-        "name a second holder, or a backup: role that someone else holds",
-        single_holder_critical_role,
-    ),
-    Rule(
-        "SPF002",
-        "unofficial-dependency",
-        Family.SPOF,
-        Severity.ERROR,
-        "An escalation path, cross-organization handoff or journey step depends on an unofficial "
-        "go-to person.",
-        "give the person's part to a designated role (with a backup) and escalate to the role",
-        unofficial_dependency,
-    ),
-    Rule(
-        "SPF003",
-        "organization-cut-point",
-        Family.SPOF,
-        Severity.WARNING,
-        "One person or role is the only link between two organizations.",
-        "add a backup role, or a second route between the organizations",
-        organization_cut_point,
-    ),
-    Rule(
-        "SPF004",
-        "escalation-without-decision-maker",
-        Family.SPOF,
-        Severity.WARNING,
-        "An escalation path's last level holds no decision authority.",
-        "end the path at a role with decision_authority: true",
-        escalation_without_decision_maker,
-    ),
-    Rule(
-        "SPF005",
-        "shallow-escalation",
-        Family.SPOF,
-        Severity.WARNING,
-        "An escalation path has only one level.",
-        "add a higher level to escalate to when the first cannot resolve it",
-        shallow_escalation,
-    ),
-    Rule(
-        "SPF006",
-        "too-many-seats",
-        Family.SPOF,
-        Severity.WARNING,
-        "One person holds more roles than the threshold (--max-seats, default 4).",
-        "spread the roles over more people, or give them backups",
-        too_many_seats,
-    ),
-)

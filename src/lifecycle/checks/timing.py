@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lifecycle.checks.facts import Facts
-from lifecycle.checks.registry import Family, Finding, Rule
+from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
 from lifecycle.model import Milestone, PhaseKind
 
-__all__ = ["RULES"]
+__all__: list[str] = []
 
 _FIRST_PHASES = frozenset({PhaseKind.EXPLORATION, PhaseKind.SHARED_VISION})
 _ENDED_BY_LAUNCH = frozenset(
@@ -26,6 +26,12 @@ RENEWAL_LEAD_DAYS = 60
 at least two months."""
 
 
+@rule(
+    "GAP012",
+    "missing-vision-phase",
+    Severity.WARNING,
+    hint="add a phase of kind exploration or shared-vision before scoping",
+)
 def missing_vision_phase(facts: Facts) -> Iterator[Finding]:
     """Scoping begins with no preliminary exploration or shared-vision phase before it."""
     for pid, phase in facts.workflow.phases.items():
@@ -40,6 +46,12 @@ def missing_vision_phase(facts: Facts) -> Iterator[Finding]:
             return
 
 
+@rule(
+    "GAP014",
+    "due-against-order",
+    Severity.ERROR,
+    hint="move one of the due dates, or drop the after: that contradicts them",
+)
 def due_against_order(facts: Facts) -> Iterator[Finding]:
     """A task is due before a task it comes after."""
     tasks = facts.tasks
@@ -59,6 +71,12 @@ def due_against_order(facts: Facts) -> Iterator[Finding]:
                 )
 
 
+@rule(
+    "GAP015",
+    "renewal-starts-late",
+    Severity.WARNING,
+    hint="give the first renewal discussion a due date such as '120 days before contract end'",
+)
 def renewal_starts_late(facts: Facts) -> Iterator[Finding]:
     """A renewal phase has no task due months before the contract ends."""
     for pid, phase in facts.workflow.phases.items():
@@ -80,9 +98,15 @@ def renewal_starts_late(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GAP016",
+    "recurrence-impossible",
+    Severity.ERROR,
+    hint="move the recurring task to the implementation phase (or renewal); keep a one-off first "
+    "occurrence before launch if it is a readiness item",
+)
 def recurrence_impossible(facts: Facts) -> Iterator[Finding]:
-    """A recurring task cannot come round again: its phase ends before launch, or it
-    is due on one fixed date."""
+    """A recurring task cannot come round again."""
     for tid, task in facts.tasks.items():
         if task.repeats is None:
             continue
@@ -105,6 +129,12 @@ def recurrence_impossible(facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "GAP017",
+    "after-later-phase",
+    Severity.ERROR,
+    hint="move one of the tasks, or say the phases overlap (overlaps: on the earlier phase)",
+)
 def after_later_phase(facts: Facts) -> Iterator[Finding]:
     """A task waits for a task of a later phase."""
     phases = facts.workflow.phases
@@ -120,53 +150,3 @@ def after_later_phase(facts: Facts) -> Iterator[Finding]:
                 f"task {tid!r} of phase {here!r} comes after {before!r}, a task of the later phase {there!r}",
                 tid,
             )
-
-
-RULES = (
-    Rule(
-        "GAP012",
-        "missing-vision-phase",
-        Family.GAPS,
-        Severity.WARNING,
-        "Scoping begins with no preliminary exploration or shared-vision phase before it.",
-        "add a phase of kind exploration or shared-vision before scoping",
-        missing_vision_phase,
-    ),
-    Rule(
-        "GAP014",
-        "due-against-order",
-        Family.GAPS,
-        Severity.ERROR,
-        "A task is due before a task it comes after.",
-        "move one of the due dates, or drop the after: that contradicts them",
-        due_against_order,
-    ),
-    Rule(
-        "GAP015",
-        "renewal-starts-late",
-        Family.GAPS,
-        Severity.WARNING,
-        "A renewal phase has no task due months before the contract ends.",
-        "give the first renewal discussion a due date such as '120 days before contract end'",
-        renewal_starts_late,
-    ),
-    Rule(
-        "GAP016",
-        "recurrence-impossible",
-        Family.GAPS,
-        Severity.ERROR,
-        "A recurring task cannot come round again.",
-        "move the recurring task to the implementation phase (or renewal); keep a one-off first "
-        "occurrence before launch if it is a readiness item",
-        recurrence_impossible,
-    ),
-    Rule(
-        "GAP017",
-        "after-later-phase",
-        Family.GAPS,
-        Severity.ERROR,
-        "A task waits for a task of a later phase.",
-        "move one of the tasks, or say the phases overlap (overlaps: on the earlier phase)",
-        after_later_phase,
-    ),
-)
