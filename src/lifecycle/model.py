@@ -178,6 +178,17 @@ Prose = Annotated[str, AfterValidator(_no_control_characters)]
 """Free-form text (notes, descriptions): line breaks and tabs, no other control characters."""
 
 
+def _scalar_as_text(value: Any) -> Any:
+    """For text the format parses (a deadline, a response time): YAML reads an
+    unquoted ``2026-09-01`` or ``30`` as a date or a number, and quotes would not
+    make it valid, so the parser's message should speak of the text instead."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _as_list(value: Any) -> Any:
     """Let a facilitator write ``owner: plan-poc`` for a one-item list."""
     if isinstance(value, str | bool | int | float | date):
@@ -436,15 +447,8 @@ class Task(Item):
     readiness: ReadinessItem | None = None
     """The pre-launch readiness item this task delivers, when it delivers one."""
 
-    due: str | None = None
+    due: Annotated[str | None, BeforeValidator(_scalar_as_text)] = None
     """A deadline relative to the contract, e.g. "120 days before contract end"."""
-
-    @field_validator("due", mode="before")
-    @classmethod
-    def _date_as_text(cls, value: Any) -> Any:
-        # YAML reads an unquoted 2026-09-01 as a date; a deadline is text, so
-        # the message below should speak of the text, not ask for quotes.
-        return value.isoformat() if isinstance(value, date) else value
 
     @field_validator("due")
     @classmethod
@@ -625,7 +629,10 @@ class EscalationPath(Item):
     ]
     """The roles (or people) to escalate to, in order, lowest first."""
 
-    response_time: Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None = None
+    response_time: Annotated[
+        Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None,
+        BeforeValidator(_scalar_as_text),
+    ] = None
     """How long each level has to respond ("2 business days", "24 hours")."""
 
 
