@@ -232,3 +232,18 @@ def test_arbitrary_tagged_scalars_never_crash(tag: str, value: str, place: str) 
     except LoadError as error:
         assert error.diagnostics
         assert all(d.location.line >= 1 and d.code.startswith("E") for d in error.diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("owner: plan-poc", "owner: plan-poc\n        due: 30", "due '30' is not a deadline"),
+        ("response_time: 2 days", "response_time: 24", "response_time '24' is not a response time"),
+    ],
+)
+def test_a_number_where_parsed_text_is_meant_is_not_told_to_add_quotes(
+    old: str, new: str, message: str
+) -> None:
+    found = only(edit(old, new))
+    assert message in found.message
+    assert found.hint is None

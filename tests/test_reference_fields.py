@@ -124,3 +124,8 @@ def test_duties_name_what_the_actor_does() -> None:
 def test_a_reference_to_an_unknown_kind_is_refused_where_it_is_declared() -> None:
     with pytest.raises(ValueError, match="not \\['rol'\\]"):
         Ref("rol", what="owner role")
+
+
+def test_journey_ids_and_workflow_ids_are_not_mixed_in_one_reference() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        Ref("step", "role", what="next step or role")

@@ -263,7 +263,8 @@ def cut_points(graph: nx.Graph, terminals: Iterable[object]) -> dict[object, tup
     for index, block in enumerate(nx.biconnected_components(graph)):
         block_node = ("block", index)
         tree.add_node(block_node)
-        for node in block:
+        # Sorted, so the terminals named do not depend on the hash seed.
+        for node in sorted(block, key=str):
             if node in cuts:
                 tree.add_edge(block_node, ("cut", node))
             elif node in wanted:
@@ -272,7 +273,7 @@ def cut_points(graph: nx.Graph, terminals: Iterable[object]) -> dict[object, tup
         own[("cut", node)] = node
     found: dict[object, tuple[object, object]] = {}
     for component in nx.connected_components(tree):
-        root = next(iter(component))
+        root = min(component, key=str)
         parent = dict(nx.bfs_predecessors(tree, root))
         order = list(nx.dfs_preorder_nodes(tree, root))
         children: dict[object, list[object]] = {node: [] for node in order}

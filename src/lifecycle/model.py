@@ -154,7 +154,7 @@ class Ref:
     ----------
     *kinds
         The kinds of element it may name: organization, person, role, artifact,
-        task, handoff, or, within a journey, step and exit.
+        task, handoff; or, on a field of a journey, step and exit of that journey.
     what
         What messages call the reference ("owner role").
     duty
@@ -175,6 +175,10 @@ class Ref:
         unknown = set(kinds) - self.KINDS
         if not kinds or unknown:
             raise ValueError(f"Ref needs kinds from {sorted(self.KINDS)}, not {sorted(unknown) or 'none'}")
+        if {"step", "exit"} & set(kinds) and not {"step", "exit"} >= set(kinds):
+            raise ValueError(
+                "a Ref names steps and exits of its journey, or elements of the workflow, not both"
+            )
         self.kinds = kinds
         self.what = what
         self.duty = duty
@@ -189,6 +193,17 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterVal
 
 Prose = Annotated[str, AfterValidator(_no_control_characters)]
 """Free-form text (notes, descriptions): line breaks and tabs, no other control characters."""
+
+
+def _scalar_as_text(value: Any) -> Any:
+    """For text the format parses (a deadline, a response time): YAML reads an
+    unquoted ``2026-09-01`` or ``30`` as a date or a number, and quotes would not
+    make it valid, so the parser's message should speak of the text instead."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def _as_list(value: Any) -> Any:
@@ -515,13 +530,7 @@ def parse_due(text: str) -> Due:
     )
 
 
-def _date_as_text(value: Any) -> Any:
-    """YAML reads an unquoted ``2026-09-01`` as a date; take it as the same
-    deadline, so a message speaks of the text and never asks for quotes."""
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-DueText = Annotated[str, BeforeValidator(_date_as_text)]
+DueText = Annotated[str, BeforeValidator(_scalar_as_text)]
 
 
 class Recurrence(StrEnum):
@@ -806,7 +815,10 @@ class EscalationPath(Item):
     ]
     """The roles (or people) to escalate to, in order, lowest first."""
 
-    response_time: Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None = None
+    response_time: Annotated[
+        Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None,
+        BeforeValidator(_scalar_as_text),
+    ] = None
     """How long each level has to respond ("2 business days", "24 hours")."""
 
 

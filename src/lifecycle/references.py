@@ -8,7 +8,7 @@ twice and ids the state machines keep for themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, get_args
 
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from lifecycle.model import RESERVED_PHASE_IDS, Ref, Workflow
 from lifecycle.words import did_you_mean
 
-__all__ = ["Reference", "ReferenceProblem", "check_references", "iter_references"]
+__all__ = ["Reference", "ReferenceProblem", "check_references", "iter_references", "reference_fields"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class _Resolver:
                     )
                 else:
                     tasks[tid] = ("phases", pid, "tasks", tid)
+        self._scopes: dict[Ref, tuple[Mapping[str, Any], ...]] = {}
         self.kinds: dict[str, Mapping[str, Any]] = {
             "organization": workflow.organizations,
             "person": workflow.people,
@@ -87,14 +88,29 @@ class _Resolver:
                     )
                 )
 
-    def expect(self, reference: Reference, kinds: tuple[str, ...], local: Mapping[str, Any] | None) -> None:
-        """Report the reference unless it names an id of one of ``kinds`` (or in ``local``)."""
-        value = reference.target
-        if local is not None and value in local:
-            return
-        if any(value in self.kinds[kind] for kind in kinds):
-            return
-        self.problems.append(self._missing(reference.path, value, kinds, reference.ref.what, local))
+    def scopes(self, ref: Ref) -> tuple[Mapping[str, Any], ...]:
+        """The ids a reference declared as ``ref`` may name, one mapping per kind."""
+        found = self._scopes.get(ref)
+        if found is None:
+            found = self._scopes[ref] = tuple(self.kinds[kind] for kind in ref.kinds)
+        return found
+
+    def expect(
+        self,
+        path: tuple[Any, ...],
+        value: str | list[str],
+        scopes: tuple[Mapping[str, Any], ...],
+        ref: Ref,
+        kinds: tuple[str, ...],
+    ) -> None:
+        """Report each id of ``value`` (at ``path``) that is in none of ``scopes``;
+        ``kinds`` names them for the message (none: ids of the journey)."""
+        single = isinstance(value, str)
+        for index, target in enumerate([value] if isinstance(value, str) else value):
+            if not any(target in ids for ids in scopes):
+                where = path if single else (*path, index)
+                extra = None if kinds else {k: None for ids in scopes for k in ids}
+                self.problems.append(self._missing(where, target, kinds, ref.what, extra))
 
     def _missing(
         self,
@@ -148,54 +164,65 @@ class Reference(NamedTuple):
         return self.ref.duty.format(item=self.holder[-1], parent=parent, position=place)
 
 
-# Per model class: its reference fields and its fields that hold more models,
-# each as (attribute, key in the file); worked out once per class.
+RefFilter = Callable[[Ref], bool]
+"""Which declared references a walk wants (all of them by default)."""
+
+# Per model class and filter: its wanted reference fields and its fields that
+# hold models with wanted references further down, each as (attribute, key in
+# the file); worked out once, so a walk skips whole subtrees with nothing wanted.
 _Layout = tuple[tuple[tuple[str, str, Ref], ...], tuple[tuple[str, str], ...]]
-_LAYOUTS: dict[type[BaseModel], _Layout] = {}
+_LAYOUTS: dict[tuple[type[BaseModel], RefFilter], _Layout] = {}
 
 
-def _layout(model: type[BaseModel]) -> _Layout:
-    found = _LAYOUTS.get(model)
+def _every(ref: Ref) -> bool:
+    return True
+
+
+def _layout(model: type[BaseModel], wanted: RefFilter) -> _Layout:
+    found = _LAYOUTS.get((model, wanted))
     if found is None:
         refs, children = [], []
         for name, info in model.model_fields.items():
             key = info.alias or name
             ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
             if ref is not None:
-                refs.append((name, key, ref))
-            elif _holds_models(info.annotation):
+                if wanted(ref):
+                    refs.append((name, key, ref))
+            elif any(_wants(m, wanted) for m in _models_in(info.annotation)):
                 children.append((name, key))
-        found = _LAYOUTS[model] = (tuple(refs), tuple(children))
+        found = _LAYOUTS[(model, wanted)] = (tuple(refs), tuple(children))
     return found
 
 
-def _holds_models(annotation: Any) -> bool:
+def _wants(model: type[BaseModel], wanted: RefFilter) -> bool:
+    refs, children = _layout(model, wanted)
+    return bool(refs or children)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
-    return any(_holds_models(arg) for arg in get_args(annotation))
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
-def iter_references(workflow: Workflow) -> Iterator[Reference]:
-    """Every id the workflow names in a reference field, in file order.
+def reference_fields(
+    workflow: Workflow, wanted: RefFilter = _every
+) -> Iterator[tuple[tuple[Any, ...], str, Ref, str | list[str]]]:
+    """Every reference field the workflow fills, in file order, as (path of the
+    element holding it, the field's key, its declaration, its id or ids).
 
-    Examples
-    --------
-    >>> from lifecycle.loader import load
-    >>> workflow = load("workflows/payer-cbo-partnership.yaml").workflow  # doctest: +SKIP
-    >>> {r.target for r in iter_references(workflow) if r.ref.what == "owner role"}  # doctest: +SKIP
-    {'plan-poc', ...}
+    This is the fast walk under :func:`iter_references`: it builds no path per id.
+    ``wanted`` picks the declarations to visit; pass the same function object
+    each time, since the walk's plan is cached per function.
     """
     stack: list[tuple[BaseModel, tuple[Any, ...]]] = [(workflow, ())]
     while stack:
         item, holder = stack.pop()
-        refs, children = _layout(type(item))
+        refs, children = _layout(type(item), wanted)
         for name, key, ref in refs:
             value = getattr(item, name)
-            if isinstance(value, str):
-                yield Reference((*holder, key), value, ref, holder, None)
-            elif value is not None:
-                for index, target in enumerate(value):
-                    yield Reference((*holder, key, index), target, ref, holder, index)
+            if value is not None:
+                yield holder, key, ref, value
         nested: list[tuple[BaseModel, tuple[Any, ...]]] = []
         for name, key in children:
             value = getattr(item, name)
@@ -206,6 +233,32 @@ def iter_references(workflow: Workflow) -> Iterator[Reference]:
             elif isinstance(value, list):
                 nested.extend((v, (*holder, key, i)) for i, v in enumerate(value))
         stack.extend(reversed(nested))
+
+
+def iter_references(workflow: Workflow, wanted: RefFilter = _every) -> Iterator[Reference]:
+    """Every id the workflow names in a reference field, in file order.
+
+    Parameters
+    ----------
+    workflow
+        A loaded workflow.
+    wanted
+        Which declarations to follow, e.g. ``lambda ref: ref.duty is not None``
+        (define it once: the walk's plan is cached per function).
+
+    Examples
+    --------
+    >>> from lifecycle.loader import load
+    >>> workflow = load("workflows/payer-cbo-partnership.yaml").workflow  # doctest: +SKIP
+    >>> {r.target for r in iter_references(workflow) if r.ref.what == "owner role"}  # doctest: +SKIP
+    {'plan-poc', ...}
+    """
+    for holder, key, ref, value in reference_fields(workflow, wanted):
+        if isinstance(value, str):
+            yield Reference((*holder, key), value, ref, holder, None)
+        else:
+            for index, target in enumerate(value):
+                yield Reference((*holder, key, index), target, ref, holder, index)
 
 
 _JOURNEY_KINDS = frozenset({"step", "exit"})
@@ -233,16 +286,19 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
                         at_key=True,
                     )
                 )
-    for reference in iter_references(workflow):
-        kinds = reference.ref.kinds
-        if _JOURNEY_KINDS.issuperset(kinds):
+    local: dict[tuple[str, Ref], Mapping[str, Any]] = {}
+    for holder, key, ref, value in reference_fields(workflow):
+        if _JOURNEY_KINDS.issuperset(ref.kinds):
             # Steps and exits are ids within their journey, not the workflow.
-            journey = workflow.journeys[reference.holder[1]]
-            local = {
-                **(journey.steps if "step" in kinds else {}),
-                **(journey.exits if "exit" in kinds else {}),
-            }
-            r.expect(reference, (), local)
+            jid = holder[1]
+            ids = local.get((jid, ref))
+            if ids is None:
+                journey = workflow.journeys[jid]
+                ids = local[(jid, ref)] = {
+                    **(journey.steps if "step" in ref.kinds else {}),
+                    **(journey.exits if "exit" in ref.kinds else {}),
+                }
+            r.expect((*holder, key), value, (ids,), ref, ())
         else:
-            r.expect(reference, kinds, None)
+            r.expect((*holder, key), value, r.scopes(ref), ref, ref.kinds)
     return r.problems

@@ -15,7 +15,7 @@ from lifecycle import graph
 from lifecycle.checks.facts import Facts
 from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
-from lifecycle.model import OrgKind
+from lifecycle.model import OrgKind, Ref
 from lifecycle.references import iter_references
 from lifecycle.words import count
 
@@ -269,10 +269,14 @@ def phase_without_exit_gate(facts: Facts) -> Iterator[Finding]:
             yield Finding(("phases", pid), f"phase {pid!r} has no exit gate", pid)
 
 
+def _gives_work(ref: Ref) -> bool:
+    return ref.duty is not None
+
+
 def _assignments(facts: Facts) -> Iterator[tuple[str, tuple[object, ...], str]]:
     """(actor, path, what) for every piece of work assigned to a role or person:
     each reference whose field declares a duty (see :class:`~lifecycle.model.Ref`)."""
-    for reference in iter_references(facts.workflow):
+    for reference in iter_references(facts.workflow, _gives_work):
         duty = reference.duty()
         if duty is not None:
             yield reference.target, reference.path, duty
