@@ -96,9 +96,13 @@ def _hub_and_plan(data: dict[str, Any]) -> None:
         "kind": "joc",
         "cadence": "monthly",
         "attendees": ["plan-poc", "plan-lead", "hub-lead", "hub-director"],
-        "chair": "plan-poc",
+        "chair": ["plan-poc", "hub-lead"],
+        "leaders": ["plan-lead", "hub-director"],
+        "inputs": ["plan-to-hub"],
+        "template": "joc-deck",
         "follow_up_owner": "hub-lead",
     }
+    data["artifacts"]["joc-deck"] = {"title": "Joint Operating Committee Template slide deck"}
     data["journeys"]["member"] = {
         "title": "Member journey",
         "start": "identify",
@@ -113,6 +117,7 @@ def _hub_and_plan(data: dict[str, Any]) -> None:
                 "title": "Engage",
                 "stage": "engagement",
                 "owner": "hub-coordinator",
+                "via": "plan-to-hub",
                 "next": ["enroll", "declined"],
             },
             "enroll": {
@@ -138,6 +143,7 @@ def _hub_and_plan(data: dict[str, Any]) -> None:
         }
         for item in _READINESS
     }
+    tasks["launch-workflow-testing"]["workflows"] = ["referral", "reporting", "payment"]
     data["phases"]["pre-launch"] = {
         "title": "Pre-launch activities",
         "kind": "pre-launch",
@@ -233,6 +239,7 @@ def _cbo(data: dict[str, Any], index: int, rng: random.Random) -> None:
         "channel": "sftp",
         "consent": "not-required",
         "phi": True,
+        "portal_access": ["view"],
     }
     data["meetings"][f"{oid}-cases"] = {
         "title": f"Case conferencing at {oid}",
@@ -240,6 +247,8 @@ def _cbo(data: dict[str, Any], index: int, rng: random.Random) -> None:
         "cadence": "biweekly",
         "attendees": [role[0], role[2], "hub-coordinator"],
         "follow_up_owner": role[0],
+        "inputs": [f"{oid}-h0"],
+        "template": "joc-deck",
     }
 
 

@@ -73,10 +73,6 @@ CASES = {
         (6, 21, "E201"),
     ),
     "bad due": (VALID.replace("owner: plan-poc", "owner: plan-poc\n        due: soon"), (16, 14, "E202")),
-    "date as due": (
-        VALID.replace("owner: plan-poc", "owner: plan-poc\n        due: 2026-09-01"),
-        (16, 14, "E202"),
-    ),
     "bad response time": (edit("response_time: 2 days", "response_time: fast"), (17, 95, "E202")),
     "boolean as id": (edit("owner: plan-poc", "owner: yes"), (15, 16, "E202")),
     "number as id in a list": (edit("held_by: [jlee]", "held_by: [12]"), (8, 72, "E202")),
@@ -158,7 +154,9 @@ def test_patterns_are_said_in_words_with_an_example() -> None:
     due = only(CASES["bad due"][0]).message
     assert due == (
         "task 'define-roles': due 'soon' is not a deadline: write a number of days, weeks or months "
-        "before or after contract start, contract end or launch, e.g. '120 days before contract end'"
+        "before or after a milestone (partner identified, contract signed, contract start, launch, "
+        "contract end, end of year N), 'at' a milestone, or a date YYYY-MM-DD, e.g. '120 days before "
+        "contract end' or '2026-09-01'"
     )
     response = only(CASES["bad response time"][0]).message
     assert response == (
@@ -170,10 +168,10 @@ def test_patterns_are_said_in_words_with_an_example() -> None:
     assert "\\d" not in due + response + owner.message
 
 
-def test_an_unquoted_date_as_due_is_not_told_to_add_quotes() -> None:
-    found = only(CASES["date as due"][0])
-    assert "'2026-09-01' is not a deadline" in found.message
-    assert found.hint is None
+def test_an_unquoted_date_as_due_is_an_absolute_deadline() -> None:
+    text = VALID.replace("owner: plan-poc", "owner: plan-poc\n        due: 2026-09-01")
+    task = loads(text, "w.yaml").workflow.tasks()["define-roles"]
+    assert task.deadline is not None and str(task.deadline) == "2026-09-01"
 
 
 def test_booleans_and_numbers_where_an_id_is_meant_get_the_quoting_hint() -> None:
@@ -234,3 +232,18 @@ def test_arbitrary_tagged_scalars_never_crash(tag: str, value: str, place: str) 
     except LoadError as error:
         assert error.diagnostics
         assert all(d.location.line >= 1 and d.code.startswith("E") for d in error.diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("owner: plan-poc", "owner: plan-poc\n        due: 30", "due '30' is not a deadline"),
+        ("response_time: 2 days", "response_time: 24", "response_time '24' is not a response time"),
+    ],
+)
+def test_a_number_where_parsed_text_is_meant_is_not_told_to_add_quotes(
+    old: str, new: str, message: str
+) -> None:
+    found = only(edit(old, new))
+    assert message in found.message
+    assert found.hint is None

@@ -201,7 +201,7 @@ def test_taking_a_person_out_drops_the_score_and_one_click_puts_them_back(
     assert "Resilience 50 → 0" in page.locator("#score-change").inner_text()
     assert page.locator("#score").inner_text() == "50 → 0"
     added = page.locator("#added-list .finding .code").all_inner_texts()
-    assert sorted(set(added)) == ["GAP011", "SPF003"]
+    assert sorted(set(added)) == ["GAP011", "SPF003", "SPF008"]
     page.wait_for_function("document.body.dataset.mapKey.includes('without=person')")
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})

@@ -102,7 +102,7 @@ def test_whatif_reports_the_added_findings_and_the_score_before_and_after(client
     ).json()
     assert (answer["before"]["score"], answer["after"]["score"]) == (50, 0)
     added = {f["code"] for g in answer["added"] for f in g["findings"]}
-    assert added == {"GAP011", "SPF003"}
+    assert added == {"GAP011", "SPF003", "SPF008"}
     both = client.get(
         "/api/whatif",
         params=[("file", "payer.yaml"), ("without", "person:jlee"), ("without", "role:plan-poc")],

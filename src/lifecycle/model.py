@@ -15,7 +15,9 @@ facilitator's notes::
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -36,6 +38,7 @@ from pydantic_core import PydanticCustomError
 from lifecycle.machine import COMPLETED
 
 __all__ = [
+    "DUE_FORMS",
     "ID_PATTERN",
     "PATTERNS",
     "RESERVED_PHASE_IDS",
@@ -43,31 +46,43 @@ __all__ = [
     "RULE_CODE_PATTERN",
     "SECURE_CHANNELS",
     "Artifact",
+    "Body",
     "Channel",
     "Consent",
     "Criterion",
     "DataExchange",
+    "DecisionRule",
     "Due",
     "EscalationPath",
     "ExitKind",
     "Gate",
     "Handoff",
+    "HubFunction",
     "Journey",
     "JourneyExit",
     "JourneyStep",
     "Meeting",
+    "Milestone",
     "OrgKind",
     "Organization",
     "Pattern",
     "Person",
     "Phase",
     "PhaseKind",
+    "PlanFunction",
+    "PortalUse",
     "ReadinessItem",
+    "Recurrence",
     "Ref",
+    "ReplacementRule",
     "Role",
+    "Seat",
+    "SeatKind",
+    "SeatRule",
     "Stage",
     "Suppression",
     "Task",
+    "TestedWorkflow",
     "Workflow",
     "without_control_characters",
 ]
@@ -163,7 +178,7 @@ class Ref:
     __slots__ = ("duty", "kinds", "what")
 
     KINDS = frozenset(
-        {"organization", "person", "role", "artifact", "task", "handoff", "phase", "step", "exit"}
+        {"organization", "person", "role", "artifact", "task", "handoff", "phase", "body", "step", "exit"}
     )
     """Every kind of element a reference may name."""
 
@@ -189,6 +204,17 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterVal
 
 Prose = Annotated[str, AfterValidator(_no_control_characters)]
 """Free-form text (notes, descriptions): line breaks and tabs, no other control characters."""
+
+
+def _scalar_as_text(value: Any) -> Any:
+    """For text the format parses (a deadline, a response time): YAML reads an
+    unquoted ``2026-09-01`` or ``30`` as a date or a number, and quotes would not
+    make it valid, so the parser's message should speak of the text instead."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def _as_list(value: Any) -> Any:
@@ -234,6 +260,17 @@ class OrgKind(StrEnum):
     OTHER = "other"
 
 
+class HubFunction(StrEnum):
+    """The administrative functions the seed says community care hubs centralize."""
+
+    BILLING = "billing"
+    RECONCILIATION = "reconciliation"
+    INCIDENT_ESCALATION = "incident-escalation"
+    REFERRAL = "referral"
+    DATA_SHARING = "data-sharing"
+    CONTRACTING = "contracting"
+
+
 class Organization(Item):
     """A party to the partnership: a health plan, a community care hub, a CBO."""
 
@@ -251,6 +288,12 @@ class Organization(Item):
     network: Annotated[Id | None, Ref("organization", what="network hub")] = None
     """For a CBO in a community care network: the hub (cch) it contracts through."""
 
+    centralizes: list[HubFunction] | None = None
+    """For a community care hub: the administrative functions it centralizes for
+    its network (billing, reconciliation, incident-escalation, referral,
+    data-sharing, contracting). Left out, a hub centralizes all of them, as the
+    seed describes hubs."""
+
 
 class Person(Item):
     """A named individual. People hold roles; an unofficial person holds none."""
@@ -264,6 +307,16 @@ class Person(Item):
     official: bool = True
     """False marks an informal "go-to" who is relied on without holding any
     designated role: a single point of failure the checks look for."""
+
+
+class PlanFunction(StrEnum):
+    """The health plan functions a partnership's work may intersect, as the seed
+    names them."""
+
+    ENROLLMENT = "enrollment"
+    CARE_MANAGEMENT = "care-management"
+    UTILIZATION_MANAGEMENT = "utilization-management"
+    BILLING_AND_PAYMENT = "billing-and-payment"
 
 
 class Role(Item):
@@ -295,6 +348,10 @@ class Role(Item):
     partnership lead, a facilitator): its holders may start or finish anyone's
     task, move any member or escalation, but only with a stated reason, which
     the audit log keeps."""
+
+    functions: list[PlanFunction] = Field(default_factory=list)
+    """The health plan functions this role intersects: enrollment,
+    care-management, utilization-management, billing-and-payment."""
 
 
 class PhaseKind(StrEnum):
@@ -328,6 +385,15 @@ class ReadinessItem(StrEnum):
     TECHNOLOGY_ONBOARDING = "technology-onboarding"
     WORKFLOW_TESTING = "workflow-testing"
     PRE_PAYMENT_FUNDS = "pre-payment-funds"
+
+
+class TestedWorkflow(StrEnum):
+    """The workflows the seed asks to develop and test before launch: "workflows
+    for referral, reporting and payment/billing"."""
+
+    REFERRAL = "referral"
+    REPORTING = "reporting"
+    PAYMENT = "payment"
 
 
 class Channel(StrEnum):
@@ -368,52 +434,131 @@ class Consent(StrEnum):
     NOT_REQUIRED = "not-required"
 
 
+class Milestone(StrEnum):
+    """The moments of a partnership a deadline can be anchored on, in the order
+    they happen. ``end of year N`` (counted from contract start) is written with
+    its number and is not listed here."""
+
+    PARTNER_IDENTIFIED = "partner identified"
+    CONTRACT_SIGNED = "contract signed"
+    CONTRACT_START = "contract start"
+    LAUNCH = "launch"
+    CONTRACT_END = "contract end"
+
+
+_MILESTONE_ORDER = {milestone: rank for rank, milestone in enumerate(Milestone)}
+
 _DUE_RE = re.compile(
-    r"^(?P<n>\d{1,4})\s+(?P<unit>days?|weeks?|months?)\s+"
-    r"(?P<rel>before|after)\s+(?P<anchor>contract start|contract end|launch)$"
+    r"^(?:(?P<n>\d{1,4})\s+(?P<unit>days?|weeks?|months?)\s+(?P<rel>before|after)\s+|(?:at|on)\s+)?"
+    r"(?P<anchor>partner identified|contract signed|contract start|contract end|launch"
+    r"|end of year (?P<year>[1-9]\d?))$"
 )
+
+DUE_FORMS = (
+    "a number of days, weeks or months before or after a milestone (partner identified, contract "
+    "signed, contract start, launch, contract end, end of year N), 'at' a milestone, or a date "
+    "YYYY-MM-DD, e.g. '120 days before contract end' or '2026-09-01'"
+)
+"""The forms a ``due:`` may take, in words, for error messages and docs."""
+
+_PER_UNIT = {"day": 1, "week": 7, "month": 30}
 
 
 class Due(BaseModel):
-    """A deadline relative to the contract, parsed from text such as
-    ``"120 days before contract end"``."""
+    """A deadline: an offset from a milestone of the contract (``"120 days
+    before contract end"``, ``"30 days after partner identified"``, ``"at end of
+    year 1"``) or an absolute date (``2026-09-01``)."""
 
     model_config = ConfigDict(frozen=True)
 
-    amount: int
-    unit: Literal["day", "week", "month"]
-    relation: Literal["before", "after"]
-    anchor: Literal["contract start", "contract end", "launch"]
+    amount: int = 0
+    unit: Literal["day", "week", "month"] = "day"
+    relation: Literal["before", "after"] = "after"
+    anchor: Milestone | None = None
+    """The milestone, or None for an absolute date."""
+    year: int | None = None
+    """For ``end of year N``: N (the anchor is then contract start)."""
+    on: dt.date | None = None
+    """The absolute date, when the deadline is one."""
 
     @property
     def days(self) -> int:
-        """The offset in days (a month counts as 30 days), negative before the anchor."""
-        per_unit = {"day": 1, "week": 7, "month": 30}[self.unit]
+        """The offset in days from :attr:`anchor` (a month counts as 30 days, a
+        contract year as 365), negative before it."""
         sign = -1 if self.relation == "before" else 1
-        return sign * self.amount * per_unit
+        return sign * self.amount * _PER_UNIT[self.unit] + 365 * (self.year or 0)
+
+    def surely_before(self, other: Due) -> bool:
+        """Whether this deadline falls before ``other`` whatever the dates of the
+        milestones: both absolute dates in that order, or an earlier-or-same
+        milestone with a smaller offset."""
+        if self.on is not None or other.on is not None:
+            return self.on is not None and other.on is not None and self.on < other.on
+        assert self.anchor is not None and other.anchor is not None
+        return _MILESTONE_ORDER[self.anchor] <= _MILESTONE_ORDER[other.anchor] and self.days < other.days
+
+    def date_from(self, milestones: Mapping[Milestone, dt.date | None]) -> dt.date | None:
+        """The calendar date of this deadline given the dates of the milestones
+        (None while its milestone has no date)."""
+        if self.on is not None:
+            return self.on
+        assert self.anchor is not None
+        start = milestones.get(self.anchor)
+        return start + dt.timedelta(days=self.days) if start is not None else None
 
     def __str__(self) -> str:
+        if self.on is not None:
+            return self.on.isoformat()
+        anchor = f"end of year {self.year}" if self.year else str(self.anchor)
+        if not self.amount:
+            return f"at {anchor}"
         plural = "" if self.amount == 1 else "s"
-        return f"{self.amount} {self.unit}{plural} {self.relation} {self.anchor}"
+        return f"{self.amount} {self.unit}{plural} {self.relation} {anchor}"
 
 
 def parse_due(text: str) -> Due:
-    """Parse ``"<n> days|weeks|months before|after contract start|contract end|launch"``."""
-    match = _DUE_RE.match(text.strip().lower())
+    """Parse a deadline in one of the forms of :data:`DUE_FORMS`.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is in none of them.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    try:
+        return Due(on=dt.date.fromisoformat(cleaned))
+    except ValueError:
+        pass
+    match = _DUE_RE.match(cleaned)
     if match is None:
         raise PydanticCustomError(
             "due_format",
-            "{text} is not a deadline: write a number of days, weeks or months before or after "
-            "contract start, contract end or launch, e.g. '120 days before contract end'",
-            {"text": repr(text)},
+            "{text} is not a deadline: write {forms}",
+            {"text": repr(text), "forms": DUE_FORMS},
         )
-    unit = match["unit"].rstrip("s")
+    year = int(match["year"]) if match["year"] else None
+    anchor = Milestone.CONTRACT_START if year else Milestone(match["anchor"])
+    if match["n"] is None:
+        return Due(anchor=anchor, year=year)
     return Due(
         amount=int(match["n"]),
-        unit=unit,
+        unit=match["unit"].rstrip("s"),
         relation=match["rel"],
-        anchor=match["anchor"],
+        anchor=anchor,
+        year=year,
     )
+
+
+DueText = Annotated[str, BeforeValidator(_scalar_as_text)]
+
+
+class Recurrence(StrEnum):
+    """How often a recurring task comes round again."""
+
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUALLY = "annually"
 
 
 class Task(Item):
@@ -457,15 +602,22 @@ class Task(Item):
     readiness: ReadinessItem | None = None
     """The pre-launch readiness item this task delivers, when it delivers one."""
 
-    due: str | None = None
-    """A deadline relative to the contract, e.g. "120 days before contract end"."""
+    workflows: list[TestedWorkflow] = Field(default_factory=list)
+    """For ``readiness: workflow-testing``: which workflows it develops and tests
+    (referral, reporting, payment)."""
 
-    @field_validator("due", mode="before")
-    @classmethod
-    def _date_as_text(cls, value: Any) -> Any:
-        # YAML reads an unquoted 2026-09-01 as a date; a deadline is text, so
-        # the message below should speak of the text, not ask for quotes.
-        return value.isoformat() if isinstance(value, date) else value
+    due: DueText | None = None
+    """A deadline: an offset from a milestone ("120 days before contract end",
+    "30 days after partner identified", "at end of year 1") or a date
+    (2026-09-01). A recurring task's first due date."""
+
+    repeats: Recurrence | None = None
+    """How often the task comes round again (weekly, monthly, quarterly,
+    annually), e.g. an annual data security review; None for one-off work."""
+
+    functions: list[PlanFunction] = Field(default_factory=list)
+    """The health plan functions this task intersects: enrollment,
+    care-management, utilization-management, billing-and-payment."""
 
     @field_validator("due")
     @classmethod
@@ -489,6 +641,10 @@ class Criterion(Item):
     readiness: ReadinessItem | None = None
     """The seed's pre-launch readiness item this criterion covers, if any."""
 
+    workflows: list[TestedWorkflow] = Field(default_factory=list)
+    """For ``readiness: workflow-testing``: which workflows must be developed and
+    tested (referral, reporting, payment); the seed names all three."""
+
     tasks: Annotated[IdList, Ref("task", what="task")] = Field(default_factory=list)
     """Tasks that must be done (or waived)."""
 
@@ -497,6 +653,9 @@ class Criterion(Item):
 
     signoff: Annotated[IdList, Ref("role", what="sign-off role")] = Field(default_factory=list)
     """Roles that must sign off, each by a person who holds the role."""
+
+    decided_by: Annotated[Id | None, Ref("body", what="deciding body")] = None
+    """The governance body that decides this criterion, under its decision rule."""
 
 
 class Gate(Item):
@@ -533,6 +692,24 @@ class Phase(Item):
 
     exit_gate: Gate | None = None
     """The readiness gate that must be met to leave this phase."""
+
+    starts: DueText | None = None
+    """When the phase starts, as a deadline is written ("at contract signed",
+    2022-02-01); for a workplan with dates."""
+
+    ends: DueText | None = None
+    """When the phase ends, in the same forms as :attr:`starts`."""
+
+    overlaps: Annotated[IdList, Ref("phase", what="overlapping phase")] = Field(default_factory=list)
+    """Later phases that may run alongside this one, when the source says so
+    (a task may then wait for their tasks)."""
+
+    @field_validator("starts", "ends")
+    @classmethod
+    def _window_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_due(value)
+        return value
 
 
 class Artifact(Item):
@@ -571,6 +748,12 @@ class Handoff(Item):
 
     to_task: Annotated[Id | None, Ref("task", what="task")] = None
     """The task this handoff feeds."""
+
+    phi: bool | None = None
+    """Whether what passes carries protected health information (PHI)."""
+
+    consent: Consent | None = None
+    """Whether the member's consent or authorization is required for it to pass."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -635,6 +818,11 @@ class Journey(Item):
     out, referrals open once the launch gate is passed (or at once when the
     workflow has no launch gate)."""
 
+    stages: list[Stage] = Field(default_factory=lambda: list(Stage))
+    """The stages of member interaction this journey covers; all five
+    (identification, engagement, enrollment, service-provision,
+    service-completion) unless a journey maps only part of the way."""
+
 
 class EscalationPath(Item):
     """How a problem is elevated to higher authorities for prompt attention."""
@@ -651,7 +839,10 @@ class EscalationPath(Item):
     ]
     """The roles (or people) to escalate to, in order, lowest first."""
 
-    response_time: Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None = None
+    response_time: Annotated[
+        Annotated[str, StringConstraints(pattern=RESPONSE_TIME_PATTERN)] | None,
+        BeforeValidator(_scalar_as_text),
+    ] = None
     """How long each level has to respond ("2 business days", "24 hours")."""
 
 
@@ -685,6 +876,35 @@ class Meeting(Item):
     agenda: TextList = Field(default_factory=list)
     """Standing agenda items."""
 
+    leaders: Annotated[IdList, Ref("role", "person", what="leader")] = Field(default_factory=list)
+    """Leaders (executive sponsors, medical leadership, ...) who join the
+    meeting: roles or people."""
+
+    inputs: Annotated[IdList, Ref("artifact", "handoff", what="meeting input")] = Field(default_factory=list)
+    """What is prepared before the meeting: artifacts (member lists, unresolved
+    issues) or handoffs that bring them."""
+
+    template: Annotated[Id | None, Ref("artifact", what="template")] = None
+    """The artifact that gives the meeting its standard format (standing
+    agenda, slide deck, report template)."""
+
+    body: Annotated[Id | None, Ref("body", what="body")] = None
+    """The governance body whose meetings these are."""
+
+    max_per_month: int | None = Field(default=None, ge=1, le=31)
+    """The most times a month the meeting may be held ("up to twice per month")."""
+
+    runs_for_months: int | None = Field(default=None, ge=1, le=240)
+    """How many months the meeting series runs ("for six months")."""
+
+
+class PortalUse(StrEnum):
+    """What a partner may do in the other's technology portal."""
+
+    VIEW = "view"
+    EXTRACT = "extract"
+    REPORT = "report"
+
 
 class DataExchange(Item):
     """Data passing from one organization to another."""
@@ -716,7 +936,126 @@ class DataExchange(Item):
     purpose: Prose | None = None
     """Why the data is exchanged."""
 
+    portal_access: list[PortalUse] | None = None
+    """Whether the receiving organization has access to the sending
+    organization's technology portal for this data, and for what: view,
+    extract, report. ``[]`` records the decision that it has none; leaving it
+    out means the decision has not been made."""
+
     model_config = ConfigDict(populate_by_name=True)
+
+
+class SeatKind(StrEnum):
+    """What a seat on a governance body entitles its holder to."""
+
+    CHAIR = "chair"
+    VOTING = "voting"
+    NON_VOTING = "non-voting"
+
+
+class Seat(Item):
+    """A seat on a governance body, held by a person on behalf of an organization."""
+
+    kind: SeatKind = SeatKind.VOTING
+    """chair (a voting seat that also leads the body), voting or non-voting
+    (an advisor)."""
+
+    person: Annotated[Id | None, Ref("person", what="seat holder")] = None
+    """Who holds the seat; left out while it is vacant."""
+
+    org: Annotated[Id | None, Ref("organization", what="organization")] = None
+    """The organization the seat represents; the holder's organization when
+    left out."""
+
+    role: Annotated[Id | None, Ref("role", what="role")] = None
+    """The role through which the seat's holder takes part in the workflow's
+    tasks; the body's replacement rule then covers that role in place of a
+    backup."""
+
+
+class SeatRule(Item):
+    """A composition rule: how many seats of a sort a body must have."""
+
+    seats: list[SeatKind] = Field(default_factory=lambda: [SeatKind.CHAIR, SeatKind.VOTING])
+    """Which seats the rule counts (chairs and voting seats unless told)."""
+
+    min: int | None = Field(default=None, ge=0)
+    """At least this many such seats."""
+
+    max: int | None = Field(default=None, ge=0)
+    """At most this many such seats."""
+
+    from_kinds: list[OrgKind] = Field(default_factory=list)
+    """Count only seats representing organizations of these kinds (``[cbo,
+    cch]`` for "members who represent CBOs or networks of CBOs")."""
+
+    also_on: Annotated[Id | None, Ref("body", what="body")] = None
+    """Count only seats whose holder also sits on this other body."""
+
+
+class DecisionRule(Item):
+    """How a body decides: consensus first, else a vote."""
+
+    method: Literal["consensus", "vote"] = "consensus"
+    """consensus (a vote only where consensus does not exist) or vote."""
+
+    vote_share: float | None = Field(default=None, gt=0, le=1)
+    """The share of the voting members whose approval carries a vote (0.75
+    for "at least seventy-five percent of the voting members")."""
+
+
+class ReplacementRule(Item):
+    """Who fills a seat when its holder can no longer serve, in place of a backup."""
+
+    proposed_by: Literal["departing-member", "chairs", "body"] = "departing-member"
+    """Who proposes the replacement."""
+
+    like_for_like: bool = True
+    """The replacement represents a similar position and experience."""
+
+    else_selected_by: Annotated[Id | None, Ref("body", what="body")] = None
+    """The body that selects a replacement when no one is proposed."""
+
+
+class Body(Item):
+    """A governance body (workgroup, committee): seats, composition rules, how it
+    decides and how its seats are filled."""
+
+    title: Text
+    """The body's name."""
+
+    kind: Literal["workgroup", "committee", "subcommittee", "board", "other"] = "committee"
+    """workgroup, committee, subcommittee, board or other."""
+
+    part_of: Annotated[Id | None, Ref("body", what="body")] = None
+    """The body this one is a subcommittee of."""
+
+    staffed_by: Annotated[Id | None, Ref("organization", what="organization")] = None
+    """The organization that staffs the body."""
+
+    seats: dict[Id, Seat] = Field(default_factory=dict)
+    """The seats, keyed by id."""
+
+    composition: list[SeatRule] = Field(default_factory=list)
+    """Rules on how many seats of each sort the body must have."""
+
+    decision: DecisionRule | None = None
+    """How the body decides."""
+
+    replacement: ReplacementRule | None = None
+    """How a seat is filled when its holder can no longer serve."""
+
+    members_approved_by: Annotated[Id | None, Ref("body", what="body")] = None
+    """The body that approves the members."""
+
+    advisors_approved_by: Annotated[Id | None, Ref("body", what="body")] = None
+    """The body that approves the non-voting advisors."""
+
+    reports_to: Annotated[Id | None, Ref("body", what="body")] = None
+    """The body this one reports its progress to."""
+
+    report_cadence: Literal["weekly", "biweekly", "monthly", "quarterly", "annually"] | None = None
+    """How often it reports."""
 
 
 class Suppression(Item):
@@ -785,6 +1124,9 @@ class Workflow(Item):
 
     data_exchanges: dict[Id, DataExchange] = Field(default_factory=dict)
     """Data exchanges between organizations, keyed by id."""
+
+    bodies: dict[Id, Body] = Field(default_factory=dict)
+    """Governance bodies (workgroups, committees), keyed by id."""
 
     ignore: list[Suppression] = Field(default_factory=list)
     """Check findings accepted on purpose, each with a reason."""

@@ -73,6 +73,7 @@ class _Resolver:
             "task": tasks,
             "handoff": workflow.handoffs,
             "phase": workflow.phases,
+            "body": workflow.bodies,
         }
         for pid in workflow.people:
             if pid in workflow.roles:

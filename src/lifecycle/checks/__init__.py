@@ -8,8 +8,8 @@ and data and communication gaps.
 36 warning SPF001 plan-poc
 37 warning SPF001 plan-sponsor
 62 error SPF002 stuck-authorization
-75 error SPF002 prior-authorization
-75 warning SPF004 prior-authorization
+86 error SPF002 prior-authorization
+86 warning SPF004 prior-authorization
 
 Each rule lives in the module of its family (:mod:`~lifecycle.checks.gaps`,
 :mod:`~lifecycle.checks.spof`, :mod:`~lifecycle.checks.gates`,

@@ -28,10 +28,16 @@ _SECURE = ", ".join(sorted(c.value for c in SECURE_CHANNELS))
     hint="set consent: required, authorization or not-required",
 )
 def exchange_without_consent_decision(facts: Facts) -> Iterator[Finding]:
-    """A data exchange does not record whether consent or authorization is required."""
+    """A data exchange, or a handoff carrying PHI, does not record whether consent or
+    authorization is required."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.consent is None:
             yield Finding(("data_exchanges", did), f"data exchange {did!r} has no decision on consent", did)
+    for hid, handoff in facts.workflow.handoffs.items():
+        if handoff.phi and handoff.consent is None:
+            yield Finding(
+                ("handoffs", hid), f"handoff {hid!r} carries PHI but has no decision on consent", hid
+            )
 
 
 @rule(
@@ -70,13 +76,20 @@ def exchange_without_secure_channel(facts: Facts) -> Iterator[Finding]:
 
 @rule("DATA004", "phi-over-insecure-channel", Severity.ERROR, hint=f"use a secure channel ({_SECURE})")
 def phi_over_insecure_channel(facts: Facts) -> Iterator[Finding]:
-    """A data exchange carries PHI over a channel that is not secure."""
+    """A data exchange or handoff carries PHI over a channel that is not secure."""
     for did, exchange in facts.workflow.data_exchanges.items():
         if exchange.phi and exchange.channel is not None and exchange.channel not in SECURE_CHANNELS:
             yield Finding(
                 ("data_exchanges", did, "channel"),
                 f"data exchange {did!r} carries PHI over {exchange.channel.value}, which is not secure",
                 did,
+            )
+    for hid, handoff in facts.workflow.handoffs.items():
+        if handoff.phi and handoff.channel is not None and handoff.channel not in SECURE_CHANNELS:
+            yield Finding(
+                ("handoffs", hid, "channel"),
+                f"handoff {hid!r} carries PHI over {handoff.channel.value}, which is not secure",
+                hid,
             )
 
 

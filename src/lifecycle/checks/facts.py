@@ -14,7 +14,7 @@ from functools import cached_property
 import networkx as nx
 
 from lifecycle import graph
-from lifecycle.model import Task, Workflow
+from lifecycle.model import SeatKind, Task, Workflow
 from lifecycle.roles import carriers as role_carriers
 
 __all__ = ["Facts", "Settings"]
@@ -106,6 +106,19 @@ class Facts:
         """Whether two actors belong to different organizations."""
         a, b = self.org_of(one), self.org_of(other)
         return a is not None and b is not None and a != b
+
+    @cached_property
+    def replaced_roles(self) -> frozenset[str]:
+        """Roles that are member seats (chair or voting) of a governance body with a
+        replacement rule: the rule fills the seat when its holder leaves, in place
+        of a backup."""
+        return frozenset(
+            seat.role
+            for body in self.workflow.bodies.values()
+            if body.replacement is not None
+            for seat in body.seats.values()
+            if seat.role is not None and seat.kind is not SeatKind.NON_VOTING
+        )
 
     @cached_property
     def people_graph(self) -> nx.Graph[graph.Node]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from lifecycle.checks.facts import Facts
 from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
-from lifecycle.model import ReadinessItem
+from lifecycle.model import Criterion, ReadinessItem, Task, TestedWorkflow
 
 __all__: list[str] = []
 
@@ -97,7 +97,8 @@ def signoff_role_unheld(facts: Facts) -> Iterator[Finding]:
     "GATE003",
     "launch-gate-missing-readiness",
     Severity.ERROR,
-    hint="add a criterion with readiness: <item>, or say why under not_applicable:",
+    hint="add a criterion with readiness: <item> (for workflow-testing, workflows: [referral, reporting, "
+    "payment]), or say why under not_applicable:",
 )
 def launch_gate_missing_readiness(facts: Facts) -> Iterator[Finding]:
     """A launch gate leaves out pre-launch readiness items without saying why."""
@@ -106,14 +107,23 @@ def launch_gate_missing_readiness(facts: Facts) -> Iterator[Finding]:
         if gate is None or not gate.launch:
             continue
         covered: set[ReadinessItem] = set(gate.not_applicable)
+        tested: set[TestedWorkflow] = set()
         for criterion in gate.criteria.values():
-            if criterion.readiness is not None:
-                covered.add(criterion.readiness)
-            for tid in criterion.tasks:
-                task = facts.tasks.get(tid)
-                if task is not None and task.readiness is not None:
-                    covered.add(task.readiness)
+            holders: list[Criterion | Task] = [criterion]
+            holders += [t for tid in criterion.tasks if (t := facts.tasks.get(tid)) is not None]
+            for holder in holders:
+                if holder.readiness is not None:
+                    covered.add(holder.readiness)
+                if holder.readiness is ReadinessItem.WORKFLOW_TESTING:
+                    tested.update(holder.workflows)
         missing = [item.value for item in ReadinessItem if item not in covered]
+        untested = [w.value for w in TestedWorkflow if w not in tested]
+        if (
+            ReadinessItem.WORKFLOW_TESTING in covered
+            and untested
+            and (ReadinessItem.WORKFLOW_TESTING not in gate.not_applicable)
+        ):
+            missing.append("workflow-testing of " + ", ".join(untested))
         if missing:
             yield Finding(
                 ("phases", pid, "exit_gate"),

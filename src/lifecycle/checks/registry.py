@@ -49,7 +49,19 @@ class Family(StrEnum):
 
 _PREFIXES = {Family.GAPS: "GAP", Family.SPOF: "SPF", Family.GATES: "GATE", Family.DATA: "DATA"}
 
-_MODULES = ("gaps", "spof", "gates", "data")
+_MODULES = (
+    "gaps",
+    "timing",
+    "journeys",
+    "governance",
+    "spof",
+    "escalation",
+    "gates",
+    "gate_structure",
+    "data",
+    "meetings",
+    "exchanges",
+)
 """The modules of :mod:`lifecycle.checks` that declare rules."""
 
 

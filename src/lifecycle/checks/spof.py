@@ -64,6 +64,8 @@ def critical_roles(facts: Facts) -> dict[str, str]:
 def single_holder_critical_role(facts: Facts) -> Iterator[Finding]:
     """A role the partnership depends on is held by one person, with no backup."""
     for rid, why in critical_roles(facts).items():
+        if rid in facts.replaced_roles:
+            continue
         holders = facts.carriers(rid)
         if len(holders) == 1:
             (person,) = holders
@@ -81,7 +83,7 @@ def single_holder_critical_role(facts: Facts) -> Iterator[Finding]:
     hint="give the person's part to a designated role (with a backup) and escalate to the role",
 )
 def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
-    """An escalation path or cross-organization handoff depends on an unofficial go-to person."""
+    """An escalation, cross-organization handoff or journey step depends on an unofficial go-to person."""
     workflow = facts.workflow
     for eid, path in workflow.escalations.items():
         for index, actor in enumerate(path.levels):
@@ -102,6 +104,14 @@ def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
                     f"cross-organization handoff {hid!r} depends on {actor!r}, an unofficial go-to person",
                     hid,
                 )
+    for jid, journey in workflow.journeys.items():
+        for sid, step in journey.steps.items():
+            if facts.is_unofficial(step.owner):
+                yield Finding(
+                    ("journeys", jid, "steps", sid, "owner"),
+                    f"step {sid!r} of journey {jid!r} is owned by {step.owner!r}, an unofficial go-to person",
+                    sid,
+                )
 
 
 @rule(
@@ -117,6 +127,14 @@ def organization_cut_point(facts: Facts) -> Iterator[Finding]:
     for node, (one, other) in cut_points(facts.people_graph, orgs).items():
         assert isinstance(node, tuple)
         kind, name = node
+        if kind == "role" and name in facts.replaced_roles:
+            continue
+        if (
+            kind == "person"
+            and set(facts.seats.get(name, ())) <= facts.replaced_roles
+            and facts.seats.get(name)
+        ):
+            continue
         if kind == "person":
             path: tuple[object, ...] = ("people", name)
             subject, hint = f"person {name!r}", "give each of their roles a backup role held by someone else"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.machine import BLOCKED, COMPLETED, FINISHED_TASK_STATES, TODO
+from lifecycle.model import Milestone
 from lifecycle.store.tables import AuditEntry, Partnership, utcnow
 from lifecycle.tracking import queries
 from lifecycle.tracking.escalations import EscalationLine, escalation_lines
@@ -110,12 +111,13 @@ def _status(
         due = task.deadline
         if due is None:
             continue
-        anchor = {
-            "contract start": partnership.contract_start,
-            "contract end": partnership.contract_end,
-            "launch": launched,
-        }[due.anchor]
-        date = anchor + dt.timedelta(days=due.days) if anchor else None
+        date = due.date_from(
+            {
+                Milestone.CONTRACT_START: partnership.contract_start,
+                Milestone.CONTRACT_END: partnership.contract_end,
+                Milestone.LAUNCH: launched,
+            }
+        )
         deadlines.append(Deadline(tid, str(task.due), date, states.get(tid, TODO)))
     # Soonest first; deadlines anchored on a launch that has not happened go last.
     deadlines.sort(key=lambda d: (d.date is None, d.date or dt.date.max))
