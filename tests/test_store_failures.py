@@ -307,3 +307,25 @@ def test_an_empty_revision_table_is_reported_as_what_it_is(
     engine.dispose()
     with pytest.raises(DatabaseError, match="no schema revision \\(its alembic_version table is empty\\)"):
         open_store(url)
+
+
+def test_a_lost_postgresql_connection_says_so_in_one_line(tmp_path: Path) -> None:
+    server = postgres.server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    url = postgres.database(server)
+    tracker = started(url, world(tmp_path))
+    database = url.rsplit("/", 1)[1]
+    admin = create_engine(server.url())
+    with admin.begin() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :db AND pid <> pg_backend_pid()"
+            ),
+            {"db": database},
+        )
+    admin.dispose()
+    with pytest.raises(DatabaseError, match=r"lost the connection .*check that the server is running"):
+        tracker.partnerships()
+    tracker.close()

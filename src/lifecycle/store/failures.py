@@ -89,7 +89,8 @@ def explain(exc: SQLAlchemyError, url: str, *, wait: float) -> str:
             f"database {url}: another process wrote the same record at the same moment, so it already "
             "exists; nothing was written: run the command again to see where things stand"
         )
-    if code.startswith("08") or "server closed the connection" in text or "connection" in text:
+    lost = "server closed the connection" in text or "connection is closed" in text
+    if code.startswith(("08", "57P")) or lost:
         return f"lost the connection to database {url}: check that the server is running, then run it again"
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     first = lines[0] if lines else type(original).__name__
