@@ -53,7 +53,8 @@ def wait_seconds() -> float:
 
 def read_only(url: str) -> str:
     """The refusal of a write to a database that can only be read."""
-    return f"database {url} is read-only: reads work, writes are refused; check the file's permissions"
+    check = "the login's privileges" if url.startswith("postgresql") else "the file's permissions"
+    return f"database {url} is read-only: reads work, writes are refused; check {check}"
 
 
 def explain(exc: SQLAlchemyError, url: str, *, wait: float) -> str:
