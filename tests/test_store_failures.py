@@ -216,6 +216,11 @@ def test_a_damaged_file_is_never_written_to(tmp_path: Path) -> None:
     assert "is damaged" in result.stderr
     assert "restore it from a backup" in result.stderr
     _no_sql(result.stderr)
+    # A read that reaches the damaged page says the same, in one line.
+    log = run_process("log", "acme", "--db", str(path))
+    assert log.returncode == 1
+    assert "is damaged (it cannot be read)" in log.stderr
+    _no_sql(log.stderr)
     assert path.read_bytes() == bytes(data)
 
 
