@@ -11,7 +11,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
 from studio_live import track_two
 
@@ -78,7 +77,7 @@ def test_the_read_only_connection_refuses_writes(tracked: tuple[Path, Path]) -> 
     before = _digest(db)
     tracker = open_read_only(str(db))
     try:
-        with pytest.raises(DBAPIError, match=r"readonly|read-only"):
+        with pytest.raises(DatabaseError, match=r"is read-only: reads work, writes are refused"):
             tracker.start_partnership(
                 "intruder", str(folder / "payer.yaml"), dt.date(2026, 1, 1), dt.date(2026, 6, 1), actor="jlee"
             )
@@ -132,7 +131,7 @@ def test_the_dashboard_reads_postgresql_read_only(tmp_path: Path) -> None:
     assert names == ["lakeside", "riverside"]
     tracker = open_read_only(url)
     try:
-        with pytest.raises(DBAPIError, match=r"read-only"):
+        with pytest.raises(DatabaseError, match=r"is read-only: reads work, writes are refused"):
             tracker.start_partnership(
                 "intruder", str(workflow), dt.date(2026, 1, 1), dt.date(2026, 6, 1), actor="jlee"
             )

@@ -5,23 +5,35 @@ unreachable server, a file that is not a database or a database of something
 else is refused with one clear line, and nothing is changed. A new, empty
 database gets the tables on first use, through the Alembic migrations shipped
 in this package (:func:`upgrade`).
+
+After opening, :meth:`Store.transaction` turns every database failure into one
+:class:`DatabaseError` line that names the database and the remedy (see
+:mod:`lifecycle.store.failures`), except the optimistic-locking conflicts the
+tracker retries on. Locks are waited for ``$LIFECYCLE_DB_WAIT`` seconds; a
+SQLite file or folder that cannot be written is opened read-only, so reads
+still work; a SQLite file is checked for damage before its first write.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.store.failures import damaged, explain, read_only, wait_seconds
+from lifecycle.store.limits import check_lengths
 
 __all__ = ["DEFAULT_FILE", "ENV_VAR", "DatabaseError", "Store", "database_url", "open_store", "upgrade"]
 
@@ -40,7 +52,8 @@ migration machinery off every tracking command's path."""
 
 
 class DatabaseError(LifecycleError):
-    """The database cannot be used: bad URL, unreachable, not a lifecycle database."""
+    """The database cannot be used: bad URL, unreachable, not a lifecycle database,
+    or it failed after opening (locked, read-only, full, damaged)."""
 
 
 def database_url(db: str | None = None, *, workflow: str | os.PathLike[str] | None = None) -> str:
@@ -63,20 +76,57 @@ class Store:
     url: str
     """The URL with any password hidden, for messages."""
     sessions: sessionmaker[Session]
+    read_only: bool = False
+    """True for a SQLite file or folder this process cannot write: reads only."""
+    wait: float = 0.0
+    """Seconds a transaction waits for another process's lock."""
+    _checked: bool = field(default=False, repr=False)
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Session]:
         """A session whose work is committed at the end, or rolled back on error.
 
         With ``write``, the transaction takes the database's write lock as it
-        begins (SQLite's ``BEGIN IMMEDIATE``), so what it reads is still true
-        when it writes: two writers queue instead of racing, and the audit
-        chain's newest entry cannot change under a writer.
+        begins (SQLite's ``BEGIN IMMEDIATE``; on PostgreSQL a transaction-level
+        advisory lock), so what it reads is still true when it writes: two
+        writers queue instead of racing, and the audit chain's newest entry
+        cannot change under a writer. Queueing rather than retrying matters
+        under load: with 20 PostgreSQL writers racing on version numbers, one
+        in nine operations exhausted the tracker's retries.
+
+        Raises
+        ------
+        DatabaseError
+            For any database failure, in one line without SQL (see
+            :func:`lifecycle.store.failures.explain`). A
+            :class:`~sqlalchemy.orm.exc.StaleDataError` (another writer
+            committed first) passes through for the caller to retry.
         """
-        with self.sessions.begin() as session:
-            if write:
-                session.connection(execution_options={_WRITE: True})
-            yield session
+        if write and self.read_only:
+            raise DatabaseError(read_only(self.url))
+        try:
+            with self.sessions.begin() as session:
+                if write:
+                    connection = session.connection(execution_options={_WRITE: True})
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+                    if not self._checked:
+                        self._check_intact(connection)
+                yield session
+        except StaleDataError:
+            raise
+        except SQLAlchemyError as exc:
+            raise DatabaseError(explain(exc, self.url, wait=self.wait)) from None
+
+    def _check_intact(self, connection: Connection) -> None:
+        # Once per open store, under the write lock: writing to a damaged file
+        # spreads the damage, and a command is one store, so every write is covered.
+        if connection.dialect.name == "sqlite":
+            found = [str(row) for (row,) in connection.execute(text("PRAGMA quick_check(3)"))]
+            if found != ["ok"]:
+                lines = [line for text_ in found for line in text_.splitlines() if not line.startswith("***")]
+                raise DatabaseError(damaged(self.url, "; ".join(lines)[:160]))
+        self._checked = True
 
     def close(self) -> None:
         """Release the database's connections."""
@@ -102,7 +152,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
         tables, or one whose schema is older than this version (run ``lifecycle
         db upgrade``) or newer.
     """
-    engine, shown = _connectable(url, create=create)
+    engine, shown, readonly = _connectable(url, create=create)
     try:
         with engine.connect() as connection:
             _check_schema(connection, shown, upgrade_old=False)
@@ -112,13 +162,15 @@ def open_store(url: str, *, create: bool = False) -> Store:
     except DatabaseError:
         engine.dispose()
         raise
-    return Store(engine, shown, sessionmaker(engine, expire_on_commit=False))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    event.listen(sessions, "before_flush", check_lengths)
+    return Store(engine, shown, sessions, read_only=readonly, wait=_wait())
 
 
 def upgrade(url: str) -> str:
     """Bring the database at ``url`` to the latest schema (creating a SQLite file
     if needed) and return the revision it is at."""
-    engine, shown = _connectable(url, create=True)
+    engine, shown, _readonly = _connectable(url, create=True)
     try:
         with engine.connect() as connection:
             return _check_schema(connection, shown, upgrade_old=True)
@@ -128,15 +180,28 @@ def upgrade(url: str) -> str:
         engine.dispose()
 
 
-def _connectable(url: str, *, create: bool) -> tuple[Engine, str]:
-    """An engine for ``url`` and the URL as shown to users (no password), after
-    refusing a bad URL or a SQLite path that is missing (unless ``create``) or
-    not a database."""
+def _connectable(url: str, *, create: bool) -> tuple[Engine, str, bool]:
+    """An engine for ``url``, the URL as shown to users (no password) and whether
+    it can only be read, after refusing a bad URL or a SQLite path that is
+    in memory, missing (unless ``create``) or not a database."""
     parsed = _parse(url)
     shown = parsed.render_as_string(hide_password=True)
+    readonly = False
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_file(parsed, shown, create=create)
-    return _engine(parsed), shown
+        readonly = _unwritable(Path(parsed.database or ""))
+    return _engine(parsed, readonly=readonly), shown, readonly
+
+
+def _wait() -> float:
+    try:
+        return wait_seconds()
+    except LifecycleError as exc:
+        raise DatabaseError(str(exc)) from None
+
+
+def _unwritable(path: Path) -> bool:
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def _parse(url: str) -> URL:
@@ -153,9 +218,13 @@ def _parse(url: str) -> URL:
 
 
 def _check_sqlite_file(url: URL, shown: str, *, create: bool) -> None:
-    if not url.database or url.database == ":memory:":
-        return
-    path = Path(url.database)
+    name = url.database or ""
+    in_memory = name in {"", ":memory:"} or name.startswith("file::memory:") or "mode=memory" in name
+    if in_memory or url.query.get("mode") == "memory":
+        raise DatabaseError(
+            f"{shown} is an in-memory database, which keeps nothing: give a file (e.g. --db lifecycle.db)"
+        )
+    path = Path(name)
     if path.is_dir():
         raise DatabaseError(f"cannot use database {shown}: {path} is a folder")
     if not path.exists():
@@ -167,14 +236,22 @@ def _check_sqlite_file(url: URL, shown: str, *, create: bool) -> None:
             raise DatabaseError(f"cannot create database {path}: folder {path.parent} does not exist")
 
 
-def _engine(url: URL) -> Engine:
+def _engine(url: URL, *, readonly: bool = False) -> Engine:
+    wait = _wait()
     try:
         if url.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": 60})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            if readonly:
+                engine = create_engine(url, creator=_read_only_connector(Path(url.database or ""), wait))
+            else:
+                engine = create_engine(url, connect_args={"timeout": wait})
+            event.listen(engine, "connect", _sqlite_session)
+            if not readonly:
+                event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
-        return create_engine(url, connect_args={"connect_timeout": 10})
+        # lock_timeout bounds the wait for a row or table lock, as SQLite's timeout does.
+        options = f"-c lock_timeout={round(wait * 1000)}"
+        return create_engine(url, connect_args={"connect_timeout": 10, "options": options})
     except (ArgumentError, ImportError) as exc:
         shown = url.render_as_string(hide_password=True)
         raise DatabaseError(f"cannot use database {shown}: {exc}") from None
@@ -190,12 +267,28 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+def _read_only_connector(path: Path, wait: float) -> Any:
+    # mode=ro never writes, so no pragma may either; in a folder that cannot be
+    # written, nobody can be adding to a write-ahead log, and immutable=1 lets
+    # SQLite read without creating its -shm file there.
+    flags = "mode=ro" if os.access(path.parent, os.W_OK) else "mode=ro&immutable=1"
+    uri = f"file:{quote(str(path))}?{flags}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=wait, check_same_thread=False)
+
+    return connect
+
+
+def _sqlite_session(dbapi_connection: Any, record: Any) -> None:
     # Left to itself, Python's sqlite3 begins a transaction only at the first
     # write, after the reads it depends on; lifecycle begins them itself.
     dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
     # A write-ahead log lets readers work while one process writes, and costs
     # one sync per commit instead of several; FULL keeps every commit durable.
     cursor.execute("PRAGMA journal_mode = WAL")
@@ -204,23 +297,41 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
 
 
 def _check_schema(connection: Connection, shown: str, *, upgrade_old: bool) -> str:
-    """Migrate an empty database, check a used one; return its revision."""
-    current = _current_revision(connection)
-    if current == HEAD_REVISION:
-        return current
-    from alembic.runtime.migration import MigrationContext
+    """Migrate an empty database, check a used one; return its revision.
+
+    A database at the newest revision is only read (without importing Alembic).
+    Anything else is looked at again under a lock that every lifecycle process
+    takes before migrating (SQLite's write lock, a PostgreSQL advisory lock), so
+    concurrent first starts on a new database create the tables once and the
+    others find them.
+    """
+    if _current_revision(connection) == HEAD_REVISION:
+        return HEAD_REVISION
     from alembic.script import ScriptDirectory
 
-    tables = set(inspect(connection).get_table_names())
     head = ScriptDirectory(str(_MIGRATIONS)).get_current_head()
+    tables, current = _schema(connection)
+    if tables and current == head:
+        return current or ""
+    connection.rollback()
+    if connection.dialect.name == "sqlite":
+        connection.execution_options(**{_WRITE: True})
+    else:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+    tables, current = _schema(connection)
     if not tables:
         return _migrate(connection)
     if "alembic_version" not in tables or "partnerships" not in tables:
         listed = ", ".join(sorted(tables)[:5])
         raise DatabaseError(f"{shown} is not a lifecycle database (it holds other tables: {listed})")
-    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        raise DatabaseError(
+            f"{shown} has lifecycle's tables but no schema revision (its alembic_version table is "
+            "empty): restore it from a backup"
+        )
     if current == head:
-        return current or ""
+        connection.commit()
+        return current
     known = {rev.revision for rev in ScriptDirectory(str(_MIGRATIONS)).walk_revisions()}
     if current not in known:
         raise DatabaseError(f"{shown} has schema revision {current}, newer than this lifecycle knows")
@@ -236,6 +347,20 @@ def _current_revision(connection: Connection) -> str | None:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError:
         return None
+
+
+_WRITE_LOCK = 0x11FEC7C1E
+"""The PostgreSQL advisory lock key that lifecycle's writes and migrations queue on."""
+
+
+def _schema(connection: Connection) -> tuple[set[str], str | None]:
+    """The database's table names and its Alembic revision (None when unstamped)."""
+    from alembic.runtime.migration import MigrationContext
+
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables:
+        return tables, None
+    return tables, MigrationContext.configure(connection).get_current_revision()
 
 
 def _migrate(connection: Connection) -> str:

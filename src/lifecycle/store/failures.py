@@ -1,0 +1,106 @@
+"""What a database failure after opening means to the person at the keyboard.
+
+:func:`explain` turns a SQLAlchemy or driver error into one
+:class:`~lifecycle.store.DatabaseError` line that names the database and says
+what to do. It never repeats SQL text or parameters: those belong to the
+program, and parameters may hold what a member must not see on a shared screen.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from lifecycle.diagnostics import LifecycleError
+
+__all__ = ["DEFAULT_WAIT", "WAIT_VAR", "damaged", "explain", "read_only", "wait_seconds"]
+
+WAIT_VAR = "LIFECYCLE_DB_WAIT"
+"""The environment variable that sets how long to wait for a lock, in seconds."""
+
+DEFAULT_WAIT = 30.0
+"""Seconds a command waits for another process's lock before it gives up."""
+
+# PostgreSQL SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+_PG_LOCKED = {"55P03", "40P01", "40001", "57014"}
+_PG_READ_ONLY = {"25006"}
+_PG_FULL = {"53100", "53200"}
+_PG_CORRUPT = {"XX001", "XX002"}
+_PG_TOO_LONG = {"22001"}
+
+
+def wait_seconds() -> float:
+    """The lock wait from ``$LIFECYCLE_DB_WAIT`` (default :data:`DEFAULT_WAIT`).
+
+    Raises
+    ------
+    LifecycleError
+        When the variable is not a finite number of seconds, zero or more.
+    """
+    raw = os.environ.get(WAIT_VAR, "").strip()
+    if not raw:
+        return DEFAULT_WAIT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise LifecycleError(f"{WAIT_VAR}={raw!r} is not a number of seconds (e.g. {WAIT_VAR}=120)")
+    return seconds
+
+
+def read_only(url: str) -> str:
+    """The refusal of a write to a database that can only be read."""
+    check = "the login's privileges" if url.startswith("postgresql") else "the file's permissions"
+    return f"database {url} is read-only: reads work, writes are refused; check {check}"
+
+
+def explain(exc: SQLAlchemyError, url: str, *, wait: float) -> str:
+    """One line for ``exc`` on the database shown as ``url``: what happened, what to do.
+
+    Parameters
+    ----------
+    exc
+        The error SQLAlchemy raised (its ``orig`` is the driver's).
+    url
+        The database as shown to users (no password).
+    wait
+        The lock wait in force, in seconds, to report how long was waited.
+    """
+    original = getattr(exc, "orig", None) or exc
+    code = getattr(original, "sqlstate", None) or ""
+    text = str(original).lower()
+    if code in _PG_LOCKED or "database is locked" in text or "database is busy" in text:
+        return (
+            f"database {url} is locked by another process: gave up after waiting {wait:g} s "
+            f"(set {WAIT_VAR}=SECONDS to wait longer); nothing was written"
+        )
+    if code in _PG_READ_ONLY or "readonly" in text or "read-only" in text:
+        return read_only(url)
+    if code in _PG_FULL or "disk is full" in text or "disk full" in text:
+        return f"the disk holding database {url} is full: nothing was written; free space, then run it again"
+    if code in _PG_CORRUPT or "malformed" in text or "not a database" in text or "corrupt" in text:
+        return damaged(url, "it cannot be read")
+    if code in _PG_TOO_LONG:
+        return f"database {url} refused a value that is too long for it; nothing was written"
+    if isinstance(exc, IntegrityError):
+        return (
+            f"database {url}: another process wrote the same record at the same moment, so it already "
+            "exists; nothing was written: run the command again to see where things stand"
+        )
+    lost = "server closed the connection" in text or "connection is closed" in text
+    if code.startswith(("08", "57P")) or lost:
+        return f"lost the connection to database {url}: check that the server is running, then run it again"
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    first = lines[0] if lines else type(original).__name__
+    return f"database {url} failed: {first}; nothing was written"
+
+
+def damaged(url: str, why: str) -> str:
+    """The refusal to use a database whose file is damaged."""
+    return (
+        f"database {url} is damaged ({why}): nothing was written; "
+        "restore it from a backup (`sqlite3 FILE .recover` can salvage a copy)"
+    )
