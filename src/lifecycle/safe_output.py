@@ -15,15 +15,18 @@ Two ideas that every export shares, each defined once here:
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from lifecycle.diagnostics import LifecycleError
 
-__all__ = ["OutputError", "printable", "spreadsheet_cell", "write_file"]
+__all__ = ["OutputError", "printable", "spreadsheet_cell", "spreadsheet_csv", "write_file"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -123,3 +126,14 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> None:
     except OSError as exc:
         os.unlink(tmp)
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def spreadsheet_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """CSV text with a header row, safe to open in a spreadsheet: every cell
+    neutralized (:func:`spreadsheet_cell`) and quoted, so neither a formula nor a
+    line break inside a value can take effect or end a row early."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([spreadsheet_cell(cell) for cell in header])
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()

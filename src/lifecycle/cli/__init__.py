@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> None:
         if not _is_text(arg):
             # Python carries undecodable bytes as lone surrogates, which no
             # database, terminal or file format can store: refuse them up front.
-            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            click.echo(f"lifecycle: argument {number} ({shown}) is not UTF-8 text", err=True)
+            printed = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            click.echo(f"lifecycle: argument {number} ({printed}) is not UTF-8 text", err=True)
             sys.exit(2)
     try:
         status = cli.main(args=args, prog_name="lifecycle", standalone_mode=False)
@@ -118,8 +118,10 @@ def main(argv: list[str] | None = None) -> None:
             click.echo("aborted", err=True)
             status = 1
     except LifecycleError as exc:
+        from lifecycle.cli.terminal import shown
+
         for line in str(exc).splitlines():
-            click.echo(line, err=True)
+            click.echo(shown(line), err=True)
         status = 1
     except KeyboardInterrupt:
         status = _interrupted()

@@ -12,6 +12,7 @@ from lifecycle.cli.track_options import (
     db_option,
     open_tracker,
     reason_option,
+    warn_if_personal,
     workflow_option,
 )
 
@@ -97,7 +98,7 @@ def _task_command(action: str, help_text: str) -> click.Command:
     @click.argument("name")
     @click.argument("tasks", nargs=-1, required=True)
     @actor_option
-    @click.option("--note", help="A note kept with the change.")
+    @click.option("--note", callback=warn_if_personal, help="A note kept with the change.")
     @reason_option
     @db_option
     @workflow_option
@@ -129,9 +130,11 @@ def _task_command(action: str, help_text: str) -> click.Command:
 
     command.__doc__ = help_text
     if action == "done":
-        command = click.option("--evidence", help="Evidence (text or link) for the artifacts it produces.")(
-            command
-        )
+        command = click.option(
+            "--evidence",
+            callback=warn_if_personal,
+            help="Evidence (text or link) for the artifacts it produces.",
+        )(command)
         command = click.option(
             "--no-evidence",
             is_flag=True,
@@ -173,7 +176,9 @@ def gate_check(name: str, gate_id: str | None, db: str | None, workflow: str | N
 @click.argument("name")
 @click.argument("gate_id", metavar="GATE")
 @actor_option
-@click.option("--evidence", required=True, help="What the sign-off rests on (text or link).")
+@click.option(
+    "--evidence", required=True, callback=warn_if_personal, help="What the sign-off rests on (text or link)."
+)
 @click.option(
     "--role", help="Sign for this role only [default: every signing role PERSON holds or backs up]."
 )
@@ -194,7 +199,12 @@ def gate_signoff(
 @click.argument("name")
 @click.argument("artifact")
 @actor_option
-@click.option("--evidence", required=True, help="Where the artifact is, or what shows it exists.")
+@click.option(
+    "--evidence",
+    required=True,
+    callback=warn_if_personal,
+    help="Where the artifact is, or what shows it exists.",
+)
 @reason_option
 @db_option
 @workflow_option

@@ -12,6 +12,7 @@ from lifecycle.cli.track_options import (
     db_option,
     open_tracker,
     reason_option,
+    warn_if_personal,
     workflow_option,
 )
 
@@ -91,7 +92,7 @@ def escalate() -> None:
 @escalate.command("open")
 @click.argument("name")
 @click.argument("path")
-@click.argument("subject")
+@click.argument("subject", callback=warn_if_personal)
 @actor_option
 @reason_option
 @db_option

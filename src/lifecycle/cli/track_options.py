@@ -38,10 +38,29 @@ def actor_option(function: F) -> F:
     )
 
 
+def warn_if_personal(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback for free text that goes into the audit log, which can never
+    be edited: warn, before anything is written, when it looks like a person's name
+    or an identifier (see :func:`lifecycle.privacy.personal_data_hints`)."""
+    from lifecycle.cli.terminal import shown
+    from lifecycle.privacy import personal_data_hints
+
+    hints = personal_data_hints(value) if value else []
+    if hints:
+        what = ", ".join(shown(hint) for hint in hints)
+        click.echo(
+            f"lifecycle: warning: {param.name} seems to hold {what}; the audit log keeps it for good "
+            "(use opaque references, never member details)",
+            err=True,
+        )
+    return value
+
+
 def reason_option(function: F) -> F:
     """``--reason TEXT``: why a person acts for someone else (kept in the audit log)."""
     return click.option(
         "--reason",
+        callback=warn_if_personal,
         help="Why you act for someone else: needed when you hold none of the roles "
         "that may, but one that may act for anyone.",
     )(function)

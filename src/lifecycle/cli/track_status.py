@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from lifecycle.cli.terminal import shown
 from lifecycle.cli.track_options import at_option, db_option, open_tracker, workflow_option
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def log(
         refused = " REFUSED" if values["outcome"] != "ok" else ""
         detail = f"  ({values['detail']})" if values["detail"] else ""
         what = f"{values['action']}{refused}  {values['subject']}  {moved}{detail}"
-        click.echo(f"{values['at']}  {values['actor']}  {what}")
+        click.echo(shown(f"{values['at']}  {values['actor']}  {what}"))
 
 
 def _event_log(name: str, entries: list[AuditEntry], fmt: str) -> None:

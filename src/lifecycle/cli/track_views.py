@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lifecycle.cli.terminal import literal
+
 if TYPE_CHECKING:
     from lifecycle.tracking import GateReport
     from lifecycle.tracking.escalations import EscalationLine
@@ -37,31 +39,36 @@ def print_status(status: Status, today: dt.date | None = None) -> None:
     out = console()
     p = status.partnership
     out.print(
-        f"[bold]{p.name}[/]: {status.workflow.title} ({p.workflow_id}); "
-        f"contract {p.contract_start} to {p.contract_end}"
+        Text.assemble(
+            literal(p.name, "bold"),
+            literal(f": {status.workflow.title} ({p.workflow_id}); "),
+            f"contract {p.contract_start} to {p.contract_end}",
+        )
     )
-    out.print(f"current phase: [bold]{p.phase}[/] ({status.phase_title})")
+    out.print(Text.assemble("current phase: ", literal(p.phase, "bold"), literal(f" ({status.phase_title})")))
     if status.workflow_changed:
         out.print(
-            f"[bold red]the workflow file changed since this partnership started[/]: "
-            f"run `lifecycle partnership rebase {p.name}`"
+            Text.assemble(
+                Text("the workflow file changed since this partnership started", style="bold red"),
+                literal(f": run `lifecycle partnership rebase {p.name}`"),
+            )
         )
     tasks = Table(title="Tasks", title_justify="left")
     for column in ("phase", "task", "state", "waiting on"):
         tasks.add_column(column)
     for line in status.tasks:
         tasks.add_row(
-            line.phase,
-            line.id,
-            Text(line.state, style=_STATE_STYLES.get(line.state, "")),
-            ", ".join(line.waiting_on),
+            literal(line.phase),
+            literal(line.id),
+            literal(line.state, _STATE_STYLES.get(line.state, "")),
+            literal(", ".join(line.waiting_on)),
         )
     out.print(tasks)
     for report in status.gates:
         _gate_table(out, report, current=report.phase == p.phase)
-    out.print("[bold]Blockers[/]" if status.blockers else "[bold]Blockers[/]: none")
+    out.print(Text("Blockers", style="bold") + Text("" if status.blockers else ": none"))
     for blocker in status.blockers:
-        out.print(f"  - {blocker}")
+        out.print(literal(f"  - {blocker}"))
     if status.escalations:
         print_escalations(status.escalations, out, title="Open escalations")
     if status.deadlines:
@@ -71,7 +78,7 @@ def print_status(status: Status, today: dt.date | None = None) -> None:
         for d in status.deadlines:
             when = d.describe(today)
             style = "bold red" if when.startswith("overdue") else ""
-            deadlines.add_row(d.task, d.due, str(d.date or "-"), Text(when, style=style))
+            deadlines.add_row(literal(d.task), literal(d.due), str(d.date or "-"), literal(when, style))
         out.print(deadlines)
 
 
@@ -84,8 +91,16 @@ def print_escalations(
     for column in ("#", "path", "subject", "state", "with", "response", "next"):
         table.add_column(column, overflow="fold")
     for e in lines:
-        due = Text(e.describe_due(), style="bold red" if e.overdue is not None else "")
-        table.add_row(str(e.number), e.path, e.subject, e.state, e.describe_with(), due, e.describe_next())
+        due = literal(e.describe_due(), "bold red" if e.overdue is not None else "")
+        table.add_row(
+            str(e.number),
+            literal(e.path),
+            literal(e.subject),
+            literal(e.state),
+            literal(e.describe_with()),
+            due,
+            literal(e.describe_next()),
+        )
     out.print(table)
 
 
@@ -96,15 +111,19 @@ def print_gate(report: GateReport) -> None:
     state = report.state()
     style = "bold green" if report.met else "dim" if report.untracked else "bold red"
     verdict, _, rest = state.partition(":")
-    out.print(f"gate {report.phase}: [{style}]{verdict}[/]" + (f":{rest}" if rest else ""))
+    out.print(
+        Text.assemble(
+            literal(f"gate {report.phase}: "), literal(verdict, style), literal(f":{rest}" if rest else "")
+        )
+    )
 
 
 def _gate_table(out: Console, report: GateReport, *, current: bool) -> None:
     launch = " (launch)" if report.launch else ""
     marker = " [current]" if current else ""
-    title = f"Gate {report.phase}: {report.title}{launch}{marker}"
+    title = literal(f"Gate {report.phase}: {report.title}{launch}{marker}")
     if report.untracked is not None:
-        out.print(f"[bold]{title}[/]: [dim]{report.state()}[/]")
+        out.print(Text.assemble(literal(title.plain, "bold"), ": ", literal(report.state(), "dim")))
         return
     table = Table(title=title, title_justify="left")
     for column in ("criterion", "met", "unmet", "evidence"):
@@ -112,7 +131,9 @@ def _gate_table(out: Console, report: GateReport, *, current: bool) -> None:
     for c in report.criteria:
         met = Text("met", style="green") if c.met else Text("unmet", style="bold red")
         stale = [f"stale: {line}" for line in c.stale]
-        table.add_row(c.id, met, "\n".join([*c.unmet, *stale]), "\n".join(c.evidence))
+        table.add_row(
+            literal(c.id), met, literal("\n".join([*c.unmet, *stale])), literal("\n".join(c.evidence))
+        )
     for problem in report.problems:
-        table.add_row("-", Text("unmet", style="bold red"), problem, "")
+        table.add_row("-", Text("unmet", style="bold red"), literal(problem), "")
     out.print(table)

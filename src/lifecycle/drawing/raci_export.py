@@ -9,14 +9,13 @@ breaks a row.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import re
 
 from lifecycle.drawing.labels import html_text
 from lifecycle.drawing.raci import RaciMatrix
-from lifecycle.safe_output import printable, spreadsheet_cell
+from lifecycle.safe_output import printable, spreadsheet_cell, spreadsheet_csv
 
 __all__ = ["RACI_FORMATS", "RACI_SUFFIXES", "raci_csv", "raci_html", "raci_markdown", "raci_xlsx"]
 
@@ -48,11 +47,7 @@ def raci_markdown(matrix: RaciMatrix) -> str:
 def raci_csv(matrix: RaciMatrix) -> str:
     """CSV with a header row; every cell neutralized and quoted, so neither a formula
     nor a line break inside a value can take effect."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow([spreadsheet_cell(h) for h in matrix.header])
-    writer.writerows([spreadsheet_cell(c) for c in row] for row in matrix.table())
-    return buffer.getvalue()
+    return spreadsheet_csv(matrix.header, matrix.table())
 
 
 def raci_html(matrix: RaciMatrix) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
+from lifecycle.safe_output import spreadsheet_csv
 from lifecycle.store.tables import AuditEntry
 
 __all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_rows"]
@@ -32,9 +31,6 @@ def audit_rows(entries: Iterable[AuditEntry]) -> list[tuple[str, ...]]:
 
 
 def audit_csv(entries: Iterable[AuditEntry]) -> str:
-    """The audit trail as CSV text with a header row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(AUDIT_COLUMNS)
-    writer.writerows(audit_rows(entries))
-    return buffer.getvalue()
+    """The audit trail as CSV text with a header row, safe to open in a
+    spreadsheet (:func:`lifecycle.safe_output.spreadsheet_csv`)."""
+    return spreadsheet_csv(AUDIT_COLUMNS, audit_rows(entries))

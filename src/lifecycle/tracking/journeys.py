@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from lifecycle.machine import COMPLETED, SharedMachine, TransitionRefused
+from lifecycle.privacy import member_key_problem
 from lifecycle.store.tables import JourneyInstance, utcnow
 from lifecycle.tracking.errors import TrackingError, UnknownName
 from lifecycle.tracking.tasks import detail
@@ -18,16 +18,12 @@ if TYPE_CHECKING:
 
 __all__ = ["check_member_key", "move_journey", "referrals_closed", "start_journey"]
 
-_MEMBER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-
-
 def check_member_key(member_key: str) -> None:
-    """Refuse a member key that could be a name: only opaque keys are kept."""
-    if not _MEMBER_KEY.match(member_key):
-        raise TrackingError(
-            f"member key {member_key!r} is not an opaque key: use a referral or case number "
-            "(letters, digits, . _ : -, up to 64), never a name"
-        )
+    """Refuse a member key that is not opaque (see :mod:`lifecycle.privacy`): a
+    name, an SSN, a phone number or a date never enters the audit log."""
+    problem = member_key_problem(member_key)
+    if problem is not None:
+        raise TrackingError(f"member key {member_key!r} {problem}")
 
 
 def referrals_closed(workflow: Workflow, journey: str, phase: str) -> str | None:
