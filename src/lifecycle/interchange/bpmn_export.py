@@ -364,8 +364,10 @@ class _Collaboration:
         ]
 
     def _anchor(self, actor: str, task: str | None, x: float) -> tuple[str, list[tuple[float, float]]]:
-        """The flow end for one side of a pool handoff, and the points that reach column ``x``."""
-        if task is not None:
+        """The flow end for one side of a pool handoff, and the points that reach column ``x``:
+        the task, when it stands in the actor's pool, else the actor's pool (a message flow
+        joins two pools, and the actor may only have a chip on a task of the other one)."""
+        if task is not None and self.nodes[PREFIX["task"] + task].pool == self._org(actor):
             node = self.nodes[PREFIX["task"] + task]
             path = self._to_margin(node, down=True)
             return node.id, [*path, (x, path[-1][1])]
@@ -415,11 +417,14 @@ class _Collaboration:
             target, tail = self._anchor(handoff.to, handoff.to_task, x)
             flow = _Flow(PREFIX["handoff"] + hid, source, target, _handoff_label(handoff), handoff)
             flow.points = head + list(reversed(tail))
+            # A task end drawn at a pool instead travels in the extension.
             flow.extension.append(
                 _lc(
                     "handoff",
                     **{"from": handoff.from_},
                     to=handoff.to,
+                    from_task=handoff.from_task if source.startswith(PREFIX["participant"]) else None,
+                    to_task=handoff.to_task if target.startswith(PREFIX["participant"]) else None,
                     channel=handoff.channel.value if handoff.channel else None,
                     passes=handoff.passes,
                     order="false",

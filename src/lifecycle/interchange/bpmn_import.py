@@ -482,6 +482,12 @@ class _Reader:
             entry["from_task"] = self.task_of[source]
         if target in self.task_of and not self.journey_mode:
             entry["to_task"] = self.task_of[target]
+        # A lifecycle export draws a task end at a pool when the role has no node in it.
+        tasks = set(self.task_of.values())
+        for end in ("from_task", "to_task"):
+            named = ext.get(end) if ext is not None and self.exported else None
+            if named in tasks and not self.journey_mode:
+                entry.setdefault(end, named)
         handoffs[hid] = _described(flow, entry)
         return hid
 
