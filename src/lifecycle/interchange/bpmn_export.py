@@ -35,7 +35,7 @@ from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import Card, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED
 from lifecycle.drawing.layout import CARD_W, COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
-from lifecycle.drawing.swimlane import swimlane_map
+from lifecycle.drawing.swimlane import handoff_tasks, swimlane_map
 from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
 from lifecycle.model import Handoff, Item, Person, Workflow
 
@@ -346,11 +346,16 @@ class _Collaboration:
         if self.journey is not None:
             return []
         drawn = {link.key for link in self.card_links if link.kind == "handoff"}
+        shown = {c.key for c in self.lane_map.cards} - self.chips
+        every_phase = len(self.lane_map.blocks) == len(self.workflow.phases)
         lines = []
         for hid, handoff in self.workflow.handoffs.items():
             if hid in drawn or hid in self.between_pools:
                 continue
-            if handoff.from_ not in self.pool_of_lane and handoff.to not in self.pool_of_lane:
+            # The handoffs of this scope, as the map places them: at a task shown here,
+            # or (on the whole lifecycle) at no task at all.
+            at = [t for t in handoff_tasks(self.workflow, handoff) if t is not None]
+            if not (set(at) & shown or (not at and every_phase)):
                 continue
             channel = handoff.channel.value if handoff.channel else "no channel"
             passes = f": {handoff.passes}" if handoff.passes else ""
