@@ -341,8 +341,9 @@ class _Collaboration:
 
     def _unexported(self) -> list[str]:
         """Handoffs of this scope that are neither a flow between tasks nor between
-        pools: inside one organization with no task at an end, or naming a task of
-        a phase not exported."""
+        pools: inside one organization and not between two different tasks (a role,
+        not a task, at an end, or two roles of one task), or naming a task of a phase
+        not exported."""
         if self.journey is not None:
             return []
         drawn = {link.key for link in self.card_links if link.kind == "handoff"}
@@ -363,8 +364,8 @@ class _Collaboration:
         if not lines:
             return []
         return [
-            "Handoffs with no flow in this file (inside one organization with no task at an end,"
-            " or naming a task of another phase):",
+            "Handoffs with no flow in this file (inside one organization and not between two"
+            " different tasks, or naming a task of another phase):",
             *lines,
         ]
 
