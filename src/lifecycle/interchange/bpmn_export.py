@@ -323,8 +323,9 @@ class _Collaboration:
         return self.workflow.people[actor].org if actor in self.workflow.people else None
 
     def _handoffs_between_pools(self) -> list[str]:
-        """Cross-organization handoffs the map lists under itself (they name a role, not a
-        task, at one end or both): in BPMN a message flow may start or end at a pool."""
+        """Cross-organization handoffs that do not join two tasks (the map draws a role
+        end as a "sends" or "receives" chip): in BPMN a message flow may start or end at
+        a pool."""
         if self.journey is not None:
             return []
         drawn = {link.key for link in self.card_links if link.kind == "handoff"}
