@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from lxml import etree
@@ -35,9 +35,9 @@ from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import Card, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED
 from lifecycle.drawing.layout import CARD_W, COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
-from lifecycle.drawing.swimlane import swimlane_map
+from lifecycle.drawing.swimlane import handoff_tasks, swimlane_map
 from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
-from lifecycle.model import Handoff, Item, Workflow
+from lifecycle.model import Handoff, Item, Person, Workflow
 
 __all__ = ["EVENT_SIZE", "POOL_LABEL_W", "export_bpmn", "xml_safe"]
 
@@ -162,6 +162,7 @@ class _Collaboration:
         # RACI chips mark another role's part in a task on the map; BPMN keeps that
         # in the task's lifecycle extension, so they are not nodes of their own.
         self.chips = {card.key for card in lane_map.cards if card.kind == "chip"}
+        self.card_links = self._card_links()
         self.pools: list[str] = list(dict.fromkeys(self.pool_of_lane.values()))
         self.between_pools = self._handoffs_between_pools()
         self.width = geometry.width + END_ROOM + len(self.between_pools) * HANDOFF_GAP
@@ -234,9 +235,12 @@ class _Collaboration:
             else:
                 node_id = PREFIX["task"] + card.key
                 node = _Node(
-                    node_id, "userTask", card.label, pool, card.lane, box.bb[0], self._top(box), box.w, box.h
+                    node_id, "userTask", "", pool, card.lane, box.bb[0], self._top(box), box.w, box.h
                 )
             node.item, node.extension = self._card_item(card)
+            # The map adds "(joint with ...)" under a joint task's title; BPMN names
+            # the task by its title alone, and the lifecycle extension keeps the RACI.
+            node.name = self.workflow.tasks()[card.key].title if self.journey is None else card.label
             self.nodes[node_id] = node
 
     def _card_item(self, card: Card) -> tuple[Item | None, list[etree._Element]]:
@@ -263,11 +267,23 @@ class _Collaboration:
         return task if task in self.nodes else PREFIX["exit"] + key
 
     def _card_links(self) -> list[Link]:
-        """The map's arrows between two cards (not those to or from a chip)."""
-        return [link for link in self.lane_map.links if not {link.tail, link.head} & self.chips]
+        """The map's arrows between tasks: an end at a RACI chip moves to the task the
+        chip is attached to, as BPMN has no node for a role's part in a task (the
+        handoff's ``lc:handoff`` keeps its roles). Ties are left out, and so is a handoff
+        with a free chip at an end (it names a role, not a task) or with both ends at
+        one task; an order arrow that a handoff between the same two tasks replaces on
+        the map stays replaced."""
+        attached = {card.key: card.attached_to for card in self.lane_map.cards if card.kind == "chip"}
+        links = []
+        for link in self.lane_map.links:
+            tail, head = attached.get(link.tail, link.tail), attached.get(link.head, link.head)
+            if link.kind != "tie" and tail is not None and head is not None and tail != head:
+                links.append(replace(link, tail=tail, head=head))
+        handed = {(link.tail, link.head) for link in links if link.kind == "handoff"}
+        return [link for link in links if link.kind == "handoff" or (link.tail, link.head) not in handed]
 
     def _link_cards(self) -> None:
-        for link in self._card_links():
+        for link in self.card_links:
             source, target = self._node_id(link.tail), self._node_id(link.head)
             flow = _Flow(PREFIX["flow"] + link.key, source, target)
             handoff_id = link.element or (link.key if link.kind == "handoff" else None)
@@ -307,11 +323,12 @@ class _Collaboration:
         return self.workflow.people[actor].org if actor in self.workflow.people else None
 
     def _handoffs_between_pools(self) -> list[str]:
-        """Cross-organization handoffs the map lists under itself (they name a role, not a
-        task, at one end or both): in BPMN a message flow may start or end at a pool."""
+        """Cross-organization handoffs that do not join two tasks (the map draws a role
+        end as a "sends" or "receives" chip): in BPMN a message flow may start or end at
+        a pool."""
         if self.journey is not None:
             return []
-        drawn = {link.key for link in self._card_links() if link.kind == "handoff"}
+        drawn = {link.key for link in self.card_links if link.kind == "handoff"}
         shown = {c.key for c in self.lane_map.cards} - self.chips
         chosen = []
         for hid, handoff in self.workflow.handoffs.items():
@@ -325,16 +342,22 @@ class _Collaboration:
 
     def _unexported(self) -> list[str]:
         """Handoffs of this scope that are neither a flow between tasks nor between
-        pools: inside one organization with no task at an end, or naming a task of
-        a phase not exported."""
+        pools: inside one organization and not between two different tasks (a role,
+        not a task, at an end, or two roles of one task), or naming a task of a phase
+        not exported."""
         if self.journey is not None:
             return []
-        drawn = {link.key for link in self._card_links() if link.kind == "handoff"}
+        drawn = {link.key for link in self.card_links if link.kind == "handoff"}
+        shown = {c.key for c in self.lane_map.cards} - self.chips
+        every_phase = len(self.lane_map.blocks) == len(self.workflow.phases)
         lines = []
         for hid, handoff in self.workflow.handoffs.items():
             if hid in drawn or hid in self.between_pools:
                 continue
-            if handoff.from_ not in self.pool_of_lane and handoff.to not in self.pool_of_lane:
+            # The handoffs of this scope, as the map places them: at a task shown here,
+            # or (on the whole lifecycle) at no task at all.
+            at = [t for t in handoff_tasks(self.workflow, handoff) if t is not None]
+            if not (set(at) & shown or (not at and every_phase)):
                 continue
             channel = handoff.channel.value if handoff.channel else "no channel"
             passes = f": {handoff.passes}" if handoff.passes else ""
@@ -342,14 +365,16 @@ class _Collaboration:
         if not lines:
             return []
         return [
-            "Handoffs with no flow in this file (inside one organization with no task at an end,"
-            " or naming a task of another phase):",
+            "Handoffs with no flow in this file (inside one organization and not between two"
+            " different tasks, or naming a task of another phase):",
             *lines,
         ]
 
     def _anchor(self, actor: str, task: str | None, x: float) -> tuple[str, list[tuple[float, float]]]:
-        """The flow end for one side of a pool handoff, and the points that reach column ``x``."""
-        if task is not None:
+        """The flow end for one side of a pool handoff, and the points that reach column ``x``:
+        the task, when it stands in the actor's pool, else the actor's pool (a message flow
+        joins two pools, and the actor may only have a chip on a task of the other one)."""
+        if task is not None and self.nodes[PREFIX["task"] + task].pool == self._org(actor):
             node = self.nodes[PREFIX["task"] + task]
             path = self._to_margin(node, down=True)
             return node.id, [*path, (x, path[-1][1])]
@@ -399,11 +424,14 @@ class _Collaboration:
             target, tail = self._anchor(handoff.to, handoff.to_task, x)
             flow = _Flow(PREFIX["handoff"] + hid, source, target, _handoff_label(handoff), handoff)
             flow.points = head + list(reversed(tail))
+            # A task end drawn at a pool instead travels in the extension.
             flow.extension.append(
                 _lc(
                     "handoff",
                     **{"from": handoff.from_},
                     to=handoff.to,
+                    from_task=handoff.from_task if source.startswith(PREFIX["participant"]) else None,
+                    to_task=handoff.to_task if target.startswith(PREFIX["participant"]) else None,
                     channel=handoff.channel.value if handoff.channel else None,
                     passes=handoff.passes,
                     order="false",
@@ -667,17 +695,12 @@ def _roster(workflow: Workflow, c: _Collaboration) -> list[etree._Element]:
     ]
     elements += [_lc("role", id=r, org=workflow.roles[r].org, title=workflow.roles[r].title) for r in missing]
     # A handoff may name a person (the seed's unofficial "go-to"), who has no lane.
-    elements += [
-        _lc(
-            "person",
-            id=p,
-            org=workflow.people[p].org,
-            name=workflow.people[p].name,
-            official="true" if workflow.people[p].official else "false",
-        )
-        for p in people
-    ]
+    elements += [_person(p, workflow.people[p]) for p in people]
     return elements
+
+
+def _person(pid: str, person: Person) -> etree._Element:
+    return _lc("person", id=pid, org=person.org, name=person.name, official=str(person.official).lower())
 
 
 def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
@@ -738,7 +761,13 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
             lane_element = _sub(
                 lane_set, BPMN, "lane", id=PREFIX["lane"] + lane_key, name=lane_titles[lane_key]
             )
-            _describe(lane_element, c.workflow.roles.get(lane_key), [])
+            person = workflow.people.get(lane_key)
+            if person is None:
+                _describe(lane_element, workflow.roles.get(lane_key), [])
+            else:
+                # A person relied on without a role has a lane of their own on the map;
+                # the import must bring them back as the person they are, not a role.
+                _describe(lane_element, person, [_person(lane_key, person)])
             for node in c.nodes.values():
                 if node.lane == lane_key:
                     _sub(lane_element, BPMN, "flowNodeRef", node.id)

@@ -342,6 +342,13 @@ class _Reader:
                 )
         for lane in lanes:
             self.foreign_attributes(lane)
+            person = _ext(lane, "person")
+            if person is not None and self._person(person, oid):
+                # A person's own lane (lifecycle's unofficial "go-to"): a person, not a role.
+                self.people[person.get("id", "")] = _described(lane, self.people[person.get("id", "")])
+                for ref in lane.iterfind(f"{{{BPMN}}}flowNodeRef"):
+                    self.role_of_node[(ref.text or "").strip()] = person.get("id", "")
+                continue
             rid = self.role_ids.make(lane.get("id", "lane"), lane.get("name"))
             self.roles[rid] = _described(lane, {"org": oid, "title": lane.get("name") or rid})
             self.first_role.setdefault(oid, rid)
@@ -457,10 +464,9 @@ class _Reader:
         channel, passes = _channel_and_passes(label)
         if ext is not None:
             channel, passes = ext.get("channel"), ext.get("passes")
-        sender = (
-            ext.get("from") if ext is not None and ext.get("from") in self.roles else self._role_at(source)
-        )
-        receiver = ext.get("to") if ext is not None and ext.get("to") in self.roles else self._role_at(target)
+        actors = self.roles.keys() | self.people.keys()
+        sender = ext.get("from") if ext is not None and ext.get("from") in actors else self._role_at(source)
+        receiver = ext.get("to") if ext is not None and ext.get("to") in actors else self._role_at(target)
         if sender is None or receiver is None:
             self.skip(flow)
             return None
@@ -476,6 +482,12 @@ class _Reader:
             entry["from_task"] = self.task_of[source]
         if target in self.task_of and not self.journey_mode:
             entry["to_task"] = self.task_of[target]
+        # A lifecycle export draws a task end at a pool when the role has no node in it.
+        tasks = set(self.task_of.values())
+        for end in ("from_task", "to_task"):
+            named = ext.get(end) if ext is not None and self.exported else None
+            if named in tasks and not self.journey_mode:
+                entry.setdefault(end, named)
         handoffs[hid] = _described(flow, entry)
         return hid
 
@@ -561,12 +573,19 @@ class _Reader:
             if _ID_OK.match(rid) and rid not in self.roles and oid in self.organizations:
                 self.roles[rid] = {"org": oid, "title": role.get("title") or rid}
         for person in scope.iterfind(listed + "person"):
-            pid, oid = person.get("id", ""), person.get("org", "")
-            if _ID_OK.match(pid) and pid not in self.roles and oid in self.organizations:
-                entry: dict[str, Any] = {"name": person.get("name") or pid, "org": oid}
-                if person.get("official") == "false":
-                    entry["official"] = False
-                self.people[pid] = entry
+            if person.get("org", "") in self.organizations:
+                self._person(person, person.get("org", ""))
+
+    def _person(self, person: etree._Element, oid: str) -> bool:
+        """Keep an ``lc:person`` of organization ``oid``; False when its id is unusable."""
+        pid = person.get("id", "")
+        if not _ID_OK.match(pid) or pid in self.roles:
+            return False
+        entry: dict[str, Any] = {"name": person.get("name") or pid, "org": oid}
+        if person.get("official") == "false":
+            entry["official"] = False
+        self.people[pid] = entry
+        return True
 
     def _in_document_order(self, ids: list[str]) -> list[str]:
         position = {node_id: i for i, node_id in enumerate(self.nodes)}
