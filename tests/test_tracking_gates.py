@@ -30,7 +30,7 @@ def _empty_gate() -> str:
 
 def test_a_gate_with_no_criteria_is_never_met(new_db: NewDb, tmp_path: Path) -> None:
     path = world(tmp_path, _empty_gate())
-    found = [d for d in check(load(path)) if d.code == "GATE001" and d.element == "scoping"]
+    found = [d for d in check(load(path)) if d.code == "GATE005" and d.element == "scoping"]
     assert [d.severity.value for d in found] == ["error"]
     tracker = started(new_db(), path)
     report = tracker.check_gate("acme")

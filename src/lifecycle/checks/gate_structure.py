@@ -40,16 +40,16 @@ def pre_launch_gate_not_launch(facts: Facts) -> Iterator[Finding]:
 @rule(
     "GATE005",
     "gate-without-criteria",
-    Severity.WARNING,
-    hint="list the criteria that must be met to leave the phase",
+    Severity.ERROR,
+    hint="list the criteria that must be met to leave the phase, or remove the gate",
 )
 def gate_without_criteria(facts: Facts) -> Iterator[Finding]:
-    """A gate has no criteria, so it is met before any work is done."""
+    """A gate has no criteria, so the tracker never counts it as met."""
     for pid, phase in facts.workflow.phases.items():
         if phase.exit_gate is not None and not phase.exit_gate.criteria:
             yield Finding(
                 ("phases", pid, "exit_gate"),
-                f"the exit gate of {pid!r} has no criteria, so it is met before any work is done",
+                f"the exit gate of {pid!r} has no criteria, so the tracker never counts it as met",
                 pid,
             )
 

@@ -31,15 +31,7 @@ def _criteria(facts: Facts) -> Iterator[tuple[str, str, tuple[object, ...]]]:
     hint="list tasks, artifacts or sign-offs that exist before the gate",
 )
 def unsatisfiable_criterion(facts: Facts) -> Iterator[Finding]:
-    """A gate, or one of its criteria, can never be shown to be met."""
-    for pid, phase in facts.workflow.phases.items():
-        if phase.exit_gate is not None and not phase.exit_gate.criteria:
-            yield Finding(
-                ("phases", pid, "exit_gate"),
-                f"the exit gate of {pid!r} has no criteria, so it can never be met",
-                pid,
-                "list the criteria that show the phase is done, or remove the gate",
-            )
+    """A gate criterion can never be shown to be met."""
     for pid, cid, path in _criteria(facts):
         gate = facts.workflow.phases[pid].exit_gate
         assert gate is not None
