@@ -4,6 +4,7 @@ proper errors without any file outside the served folder being read."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -116,6 +117,7 @@ def test_whatif_reports_the_added_findings_and_the_score_before_and_after(client
         ("map.svg", "image/svg+xml", b"<?xml"),
         ("map.png", "image/png", b"\x89PNG"),
         ("map.pdf", "application/pdf", b"%PDF"),
+        ("book.pdf", "application/pdf", b"%PDF"),
         ("raci.xlsx", "spreadsheetml", b"PK"),
         ("findings.json", "application/json", b"{"),
         ("findings.sarif", "sarif", b"{"),
@@ -131,6 +133,12 @@ def test_exports_are_files_of_the_format_they_name(
     assert 'filename="go-to.' in response.headers["content-disposition"]
     if what == "findings.sarif":
         assert json.loads(response.content)["version"] == "2.1.0"
+    if what == "book.pdf":
+        from pypdf import PdfReader
+
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        assert len(pages) >= 4  # the overview, the phase, the RACI and the findings at least
+        assert "SPF002" in "".join(page.extract_text() for page in pages)  # the findings page
     if what == "findings.json":
         assert {f["code"] for f in json.loads(response.content)["findings"]} >= {"SPF001", "SPF002"}
 

@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.drawing.book import book_pdf
 from lifecycle.drawing.output import RenderError
 from lifecycle.drawing.swimlane import UnknownElement
 from lifecycle.loader import Document
@@ -177,7 +178,12 @@ def create_app(
 
     async def export(request: Request) -> Response:
         what, fmt = request.path_params["what"], request.path_params["format"]
-        kinds = {"map": ("svg", "png", "pdf"), "raci": ("xlsx",), "findings": ("json", "sarif")}
+        kinds = {
+            "map": ("svg", "png", "pdf"),
+            "book": ("pdf",),
+            "raci": ("xlsx",),
+            "findings": ("json", "sarif"),
+        }
         if fmt not in kinds.get(what, ()):
             raise HTTPException(404, f"no export {what}.{fmt}")
         params = checked_params(request, map_params if what == "map" else {"file": False})
@@ -188,6 +194,9 @@ def create_app(
             wanted = map_request(params)
             data = await in_thread(maps.get, snapshot, document, wanted, fmt)
             stem = f"{stem}.{wanted.stem()}"
+        elif what == "book":
+            data = await in_thread(book_pdf, document)
+            stem = f"{stem}.book"
         elif what == "raci":
             data = await in_thread(raci_file, document)
             stem = f"{stem}.raci"

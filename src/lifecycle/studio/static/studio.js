@@ -261,6 +261,7 @@ async function refreshMap() {
   }
   $("x-xlsx").href = "/export/raci.xlsx?" + query();
   $("x-json").href = "/export/findings.json?" + query();
+  $("x-book").href = "/export/book.pdf?" + query();
   $("x-sarif").href = "/export/findings.sarif?" + query();
   const response = await fetch("/api/map.svg?" + params, { cache: "no-store" });
   if (!response.ok) {
