@@ -12,6 +12,7 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from shipped_scopes import SCOPE_IDS, SCOPES, SHIPPED
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 
 from lifecycle.cli import main
@@ -23,23 +24,9 @@ from lifecycle.interchange.bpmn_names import BPMN, LIFECYCLE
 from lifecycle.loader import load
 from lifecycle.model import Workflow
 
-SHIPPED = sorted((ROOT / "workflows").rglob("*.yaml"))
 XSD = Path(spiff_parser_package.__file__).parent / "schema" / "BPMN20.xsd"
 
 
-def _scopes() -> list[tuple[Path, str, str | None]]:
-    """(file, "phase" / "journey" / "all", id) for every map a shipped workflow has."""
-    scopes: list[tuple[Path, str, str | None]] = []
-    for path in SHIPPED:
-        workflow = load(path).workflow
-        scopes.append((path, "all", None))
-        scopes += [(path, "phase", pid) for pid in workflow.phases]
-        scopes += [(path, "journey", jid) for jid in workflow.journeys]
-    return scopes
-
-
-SCOPES = _scopes()
-SCOPE_IDS = [f"{p.stem}-{kind}-{key or 'lifecycle'}" for p, kind, key in SCOPES]
 
 
 @cache

@@ -9,25 +9,14 @@ from pathlib import Path
 
 import pytest
 from bpmn_di import Diagram, Shape, di_png, read_di
-from conftest import ROOT
 from lxml import etree
 from PIL import Image
+from shipped_scopes import SCOPES, SHIPPED
 
 from lifecycle.interchange.bpmn_export import export_bpmn
 from lifecycle.interchange.bpmn_names import BPMN
 from lifecycle.loader import load
 
-SHIPPED = sorted((ROOT / "workflows").rglob("*.yaml"))
-SCOPES = [
-    (path, kind, key)
-    for path in SHIPPED
-    for kind, keys in (
-        ("all", [None]),
-        ("phase", list(load(path).workflow.phases)),
-        ("journey", list(load(path).workflow.journeys)),
-    )
-    for key in keys
-]
 FLOWS = ("sequenceFlow", "messageFlow")
 
 

@@ -9,24 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from lxml import etree
+from shipped_scopes import SCOPES
 
 from lifecycle.interchange.bpmn_export import export_bpmn
 from lifecycle.interchange.bpmn_names import BPMN
 from lifecycle.loader import load
-
-SHIPPED = sorted((ROOT / "workflows").rglob("*.yaml"))
-SCOPES = [
-    (path, kind, key)
-    for path in SHIPPED
-    for kind, keys in (
-        ("all", [None]),
-        ("phase", list(load(path).workflow.phases)),
-        ("journey", list(load(path).workflow.journeys)),
-    )
-    for key in keys
-]
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from lxml import etree
+from shipped_scopes import SHIPPED
 
 from lifecycle.drawing.swimlane import handoff_tasks
 from lifecycle.interchange.bpmn_export import export_bpmn
 from lifecycle.interchange.bpmn_names import BPMN
 from lifecycle.loader import load
 
-SHIPPED = sorted((ROOT / "workflows").rglob("*.yaml"))
 PHASES = [(path, pid) for path in SHIPPED for pid in load(path).workflow.phases]
 
 

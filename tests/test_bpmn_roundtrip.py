@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from shipped_scopes import SCOPES
 
 from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import LaneMap
@@ -17,18 +18,6 @@ from lifecycle.interchange.bpmn_export import export_bpmn
 from lifecycle.interchange.bpmn_import import import_bpmn, workflow_yaml
 from lifecycle.loader import load, loads
 from lifecycle.model import Workflow
-
-SHIPPED = sorted((ROOT / "workflows").rglob("*.yaml"))
-SCOPES = [
-    (path, kind, key)
-    for path in SHIPPED
-    for kind, keys in (
-        ("all", [None]),
-        ("phase", list(load(path).workflow.phases)),
-        ("journey", list(load(path).workflow.journeys)),
-    )
-    for key in keys
-]
 
 
 @cache
