@@ -143,3 +143,78 @@ def test_only_the_owner_changes_links(acme: str, two_logins: tuple[str, str]) ->
     assert result.returncode == 1
     assert "permission denied for table login_links; nothing was written" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def _raw(url: str, login: str, sql: str) -> int:
+    """Run ``sql`` as ``login`` straight through the driver; the rows it changed."""
+    import psycopg
+
+    parsed = make_url(url)
+    with psycopg.connect(
+        f"host={parsed.host} port={parsed.port} user={login} dbname={parsed.database}"
+    ) as conn:
+        return conn.execute(sql).rowcount
+
+
+def _state(url: str, task: str) -> str:
+    tracker = Tracker(open_store(url))
+    try:
+        return tracker.progress("acme")[1].tasks[task]
+    finally:
+        tracker.close()
+
+
+def test_the_database_refuses_raw_sql_beyond_the_persons_roles(
+    acme: str, two_logins: tuple[str, str]
+) -> None:
+    import psycopg
+
+    hit, intake = two_logins
+    finish = "UPDATE task_status SET state = 'done' WHERE task_id = 'it-onboarding'"
+    # intake holds no role of the hospital's IT task: the row is out of its reach.
+    assert _raw(acme, intake, finish) == 0
+    assert _state(acme, "it-onboarding") == "todo"
+    # hit owns it (hosp-it): the same statement works.
+    assert _raw(acme, hit, finish) == 1
+    assert _state(acme, "it-onboarding") == "done"
+    refusals = {
+        "audit_log": "INSERT INTO audit_log (partnership_id, at, actor, action, subject, outcome) "
+        "VALUES (1, now(), 'jlee', 'task.start', 'x', 'ok')",
+        "signoffs": "INSERT INTO signoffs (partnership_id, gate_id, role_id, person_id, evidence, signed_at) "
+        "VALUES (1, 'pre-launch', 'hosp-it', 'intake', 'forged', now())",
+        "login_links": f"INSERT INTO login_links (login, partnership_id, person) "
+        f"VALUES ('{intake}', 1, 'fac')",
+        "person_powers": "INSERT INTO person_powers VALUES (1, 'intake', '*')",
+    }
+    for table, sql in refusals.items():
+        with pytest.raises(
+            psycopg.errors.InsufficientPrivilege, match=f'row-level security policy for table "{table}"'
+        ):
+            _raw(acme, intake, sql)
+    # Its own sign-off, for a role intake holds, is let through.
+    own = (
+        "INSERT INTO signoffs (partnership_id, gate_id, role_id, person_id, evidence, signed_at) "
+        "VALUES (1, 'pre-launch', 'cbo-intake', 'intake', 'ok', now())"
+    )
+    assert _raw(acme, intake, own) == 1
+
+
+def test_linked_logins_run_a_partnership_through_the_tracker(acme: str, two_logins: tuple[str, str]) -> None:
+    hit, intake = two_logins
+    steps = [
+        (hit, ["task", "start", "acme", "it-onboarding"]),
+        (hit, ["task", "done", "acme", "it-onboarding", "--evidence", "IT plan v1"]),
+        (intake, ["task", "start", "acme", "train-intake"]),
+        (intake, ["task", "done", "acme", "train-intake"]),
+        (hit, ["gate", "signoff", "acme", "pre-launch", "--evidence", "IT verified"]),
+    ]
+    for login, args in steps:
+        result = run_cli(*args, "--db", _as(acme, login))
+        assert result.returncode == 0, (args, result.stderr)
+    # A refusal is still logged, under the login's own person.
+    refused = run_cli("task", "start", "acme", "review-quarter", "--db", _as(acme, intake))
+    assert refused.returncode == 1
+    tracker = Tracker(open_store(acme))
+    last = tracker.audit("acme")[-1]
+    tracker.close()
+    assert (last.actor, last.outcome) == ("intake", "refused")
