@@ -218,3 +218,26 @@ def test_linked_logins_run_a_partnership_through_the_tracker(acme: str, two_logi
     last = tracker.audit("acme")[-1]
     tracker.close()
     assert (last.actor, last.outcome) == ("intake", "refused")
+
+
+def test_a_linked_owner_is_held_too(tmp_path: Path) -> None:
+    import psycopg
+
+    server = postgres.server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    owner, name = f"o_{uuid.uuid4().hex[:10]}", f"t_{uuid.uuid4().hex[:12]}"
+    admin = f"host=127.0.0.1 port={server.port} user=postgres dbname="
+    with psycopg.connect(admin + "postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{owner}" LOGIN')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+    with psycopg.connect(admin + name, autocommit=True) as conn:
+        conn.execute(f'GRANT CREATE ON SCHEMA public TO "{owner}"')
+    url = f"postgresql://{owner}@127.0.0.1:{server.port}/{name}"
+    # Unlinked, the owner is the administrator: it migrates, starts, and acts with --as.
+    started(url, world(tmp_path), phase="pre-launch").close()
+    assert run_cli("task", "start", "acme", "it-onboarding", "--as", "hit", "--db", url).returncode == 0
+    # Linked, FORCE holds it to its person's roles like any login.
+    assert run_cli("db", "link", "intake", owner, "--db", url).returncode == 0
+    assert _raw(url, owner, "UPDATE task_status SET state = 'done' WHERE task_id = 'it-onboarding'") == 0
+    assert _state(url, "it-onboarding") == "in-progress"

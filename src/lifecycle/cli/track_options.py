@@ -53,7 +53,7 @@ def actor_option(function: F) -> F:
         "--as",
         "actor",
         metavar="PERSON",
-        help="Who makes the change [required on SQLite; on PostgreSQL, the login's linked person].",
+        help="Who makes the change (required on SQLite; on PostgreSQL, the login's linked person).",
     )(settled)  # type: ignore[return-value]
 
 
