@@ -241,3 +241,14 @@ def test_a_linked_owner_is_held_too(tmp_path: Path) -> None:
     assert run_cli("db", "link", "intake", owner, "--db", url).returncode == 0
     assert _raw(url, owner, "UPDATE task_status SET state = 'done' WHERE task_id = 'it-onboarding'") == 0
     assert _state(url, "it-onboarding") == "in-progress"
+
+
+def test_a_rebase_writes_the_powers(acme: str, two_logins: tuple[str, str], tmp_path: Path) -> None:
+    hit, _intake = two_logins
+    # As for a partnership started before migration 0005: no powers written yet.
+    assert _raw(acme, "postgres", "DELETE FROM person_powers") > 0
+    start = "UPDATE task_status SET state = 'in-progress' WHERE task_id = 'it-onboarding'"
+    assert _raw(acme, hit, start) == 0
+    rebased = run_cli("partnership", "rebase", "acme", "--as", "jlee", "--db", acme)
+    assert rebased.returncode == 0, rebased.stderr
+    assert _raw(acme, hit, start) == 1
