@@ -10,11 +10,13 @@ rebased. SQLite has no row security: nothing is written there.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from lifecycle.model import Workflow
-from lifecycle.roles import carriers
+if TYPE_CHECKING:
+    from lifecycle.model import Workflow
 
 __all__ = ["ANYONE", "write_powers"]
 
@@ -27,6 +29,9 @@ def write_powers(session: Session, partnership_id: int, workflow: Workflow) -> N
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return
+    # Imported here: reading a partnership's log must not load the workflow model.
+    from lifecycle.roles import carriers
+
     # A task may name a person directly instead of a role: that person carries it.
     powers = {(person, person) for person in workflow.people}
     powers |= {(person, rid) for rid in workflow.roles for person in carriers(workflow, rid)}
