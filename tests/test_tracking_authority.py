@@ -133,8 +133,8 @@ def test_as_must_name_a_person_of_the_workflow(new_db: NewDb, tmp_path: Path) ->
         ["partnership", "rebase", "acme"],
     ):
         missing = lifecycle(*args, "--db", url)
-        assert missing.returncode == 2
-        assert "Missing option '--as'" in missing.stderr
+        assert missing.returncode == 1
+        assert missing.stderr.startswith("--as PERSON is required: ")
         unknown = lifecycle(*args, "--db", url, "--as", "root")
         assert unknown.returncode == 1
         assert unknown.stderr.startswith("unknown person 'root'")

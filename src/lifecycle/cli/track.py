@@ -7,6 +7,7 @@ import datetime as dt
 
 import click
 
+from lifecycle.cli.db_links import db_link, db_links, db_unlink
 from lifecycle.cli.track_options import (
     actor_option,
     db_option,
@@ -248,3 +249,7 @@ def db_upgrade(db: str | None, workflow: str | None) -> None:
     url = database_url(db, workflow=workflow)
     revision = upgrade(url)
     click.echo(f"database at schema revision {revision}")
+
+
+for _command in (db_link, db_unlink, db_links):
+    db.add_command(_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,10 +33,28 @@ def workflow_option(function: F) -> F:
 
 
 def actor_option(function: F) -> F:
-    """``--as PERSON``: the person making the change (a person id of the workflow)."""
-    return click.option("--as", "actor", required=True, metavar="PERSON", help="Who makes the change.")(
-        function
-    )
+    """``--as PERSON``: the person making the change (a person id of the workflow).
+
+    Required on SQLite; on PostgreSQL it may be left out, and the person is the
+    login's linked one (see :func:`lifecycle.store.identity.acting_person`). The
+    command receives the settled person as ``actor``.
+    """
+
+    @functools.wraps(function)
+    def settled(*args: Any, **kwargs: Any) -> Any:
+        from lifecycle.store import database_url
+        from lifecycle.store.identity import acting_person
+
+        url = database_url(kwargs.get("db"), workflow=kwargs.get("workflow"))
+        kwargs["actor"] = acting_person(url, kwargs["actor"], kwargs.get("name"))
+        return function(*args, **kwargs)
+
+    return click.option(
+        "--as",
+        "actor",
+        metavar="PERSON",
+        help="Who makes the change (required on SQLite; on PostgreSQL, the login's linked person).",
+    )(settled)  # type: ignore[return-value]
 
 
 def warn_if_personal(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lifecycle.machine import COMPLETED, TODO, WAIVED, machines_for
 from lifecycle.store.tables import Partnership, TaskStatus, utcnow
 from lifecycle.tracking.errors import TrackingError, UnknownName
+from lifecycle.tracking.powers import write_powers
 from lifecycle.tracking.renames import apply_renames
 from lifecycle.tracking.unit import Work, append_audit, check_person
 from lifecycle.tracking.workflows import LoadedWorkflow
@@ -62,6 +63,7 @@ def start_partnership(
     )
     session.add(partnership)
     session.flush()
+    write_powers(session, partnership.id, workflow)
     work = Work(session, partnership, loaded, machines_for(workflow, loaded.hash))
     work.log(actor, "partnership.start", name, None, phase, f"workflow {workflow.id} {loaded.path}")
     for tid in workflow.tasks():
@@ -114,4 +116,5 @@ def rebase(work: Work, *, actor: str, force: bool, renames: Mapping[str, str]) -
     partnership.workflow_id = workflow.id
     detail = "forced" if force and tracked else None
     work.log(actor, "partnership.rebase", partnership.name, old[:12], work.loaded.hash[:12], detail)
+    write_powers(work.session, partnership.id, workflow)
     return lines
