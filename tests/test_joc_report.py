@@ -155,7 +155,7 @@ def test_the_pdf_has_the_readiness_pages_then_two_chart_pages(
     assert sorted(headings, key=words.index) == headings
     # Image XObjects are shared among the pages' resources: count those each page draws.
     streams = [page.get_contents() for page in reader.pages]
-    drawn = [re.findall(rb"/I\d+ Do", stream.get_data() if stream else b"") for stream in streams]
+    drawn = [re.findall(rb"/I\d+ Do", stream.get_data() if stream is not None else b"") for stream in streams]
     assert [len(d) for d in drawn[-2:]] == [2, 2] and not any(drawn[:-2])
 
 
