@@ -167,7 +167,7 @@ def as_html(report: JocReport) -> str:
 
 
 _PAGE = (8.27, 11.69)  # A4 portrait, inches
-_LINES_PER_PAGE = 62
+_LINES_PER_PAGE = 58
 
 
 def as_pdf(report: JocReport) -> bytes:
@@ -190,6 +190,17 @@ def as_pdf(report: JocReport) -> bytes:
         info = pdf.infodict()
         info["CreationDate"] = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # same report, same bytes
     return buffer.getvalue()
+
+
+def _paged(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Lines in pages; a heading never ends a page (it moves on with its first lines)."""
+    pages: list[list[tuple[str, str]]] = [[]]
+    for k, line in enumerate(lines):
+        room = _LINES_PER_PAGE - len(pages[-1])
+        if room == 0 or (line[0] == "heading" and room < 6 and k + 1 < len(lines)):
+            pages.append([])
+        pages[-1].append(line)
+    return pages
 
 
 def _text_page(lines: list[tuple[str, str]]) -> Figure:
