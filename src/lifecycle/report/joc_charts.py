@@ -24,6 +24,8 @@ __all__ = ["conversion_chart", "deviation_chart", "stage_time_chart", "svg", "vo
 _SIZE = (7.5, 3.4)
 _INK = "black"
 _FILL = "0.85"
+_CLEAR = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}
+"""Behind a label that may cross a line."""
 
 
 def _figure() -> Figure:
@@ -93,8 +95,8 @@ def volume_chart(referrals: Referrals) -> Figure:
     every = max(1, len(weeks) // 12)
     for k, (week, n) in enumerate(zip(weeks, counts, strict=True)):
         if k % every == 0 or k == len(weeks) - 1:
-            axes.annotate(f"{n:,}", (week, n), textcoords="offset points", xytext=(0, 5),
-                          ha="center", fontsize=7)
+            axes.annotate(f"{n:,}", (week, n), textcoords="offset points", xytext=(0, 6),
+                          ha="center", fontsize=7, bbox=_CLEAR)
     axes.set_ylim(0, (max(counts) if counts else 1) * 1.2 + 1)
     axes.set_ylabel("new referrals")
     axes.set_title("Referrals per week (by week of first event, weeks from Monday)", fontsize=10)
