@@ -154,7 +154,8 @@ def as_html(report: JocReport) -> str:
         slug = section.heading.split(" (")[0].lower().replace(" ", "-")
         parts.append(f'<section id="{slug}"><h2>{html.escape(section.heading)}</h2><ul>')
         for line in section.lines:
-            indented = ' class="indent"' if line.startswith(" ") else ""
+            depth = (len(line) - len(line.lstrip())) // 2
+            indented = f' class="indent" style="margin-left: {1.5 * depth}em"' if depth else ""
             parts.append(f"<li{indented}>{html.escape(line.strip())}</li>")
         parts.append("</ul></section>")
     charts = _charts(report)
