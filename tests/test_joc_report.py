@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from lifecycle.cli import main
@@ -129,11 +131,16 @@ def test_the_html_has_each_section_with_the_tracker_and_replay_figures(
     assert "<script" not in page and "src=" not in page and "@import" not in page
 
 
-def test_referrals_per_week_add_up_to_the_cases(tracked: tuple[Path, Path]) -> None:
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), events=st.integers(50, 2_000))
+def test_referrals_per_week_add_up_to_the_cases(
+    tracked: tuple[Path, Path], tmp_path: Path, seed: int, events: int
+) -> None:
     from lifecycle.report.joc import joc_report
 
-    db, log = tracked
-    report = joc_report(Tracker.open(str(db)), NAME, log=str(log))
+    log = tmp_path / f"referrals-{seed}-{events}.csv"
+    generate(events, seed=seed, share=0.3).write_csv(log)
+    report = joc_report(Tracker.open(str(tracked[0])), NAME, log=str(log))
     assert report.referrals is not None
     weeks = [week for week, _ in report.referrals.weekly]
     assert sum(n for _, n in report.referrals.weekly) == report.referrals.replay.cases
