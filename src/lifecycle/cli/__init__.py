@@ -49,6 +49,7 @@ COMMANDS: dict[str, str] = {
     "export": "lifecycle.cli.interchange:export",
     "import": "lifecycle.cli.interchange:import_",
     "conformance": "lifecycle.cli.conformance:conformance",
+    "report": "lifecycle.cli.report:report",
 }
 
 class LazyGroup(click.Group):
