@@ -20,6 +20,7 @@ from lifecycle.loader import load  # noqa: E402
 
 def test_quick_run_writes_every_section(tmp_path: Path) -> None:
     report = tmp_path / "performance.md"
+    report.write_text("# Old\n\n## Rendering against bare `dot`\n\nstale\n\n## By hand\n\nkept figure\n")
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run_all.py"), "--quick", "-o", str(report)],
         check=True,
@@ -38,6 +39,8 @@ def test_quick_run_writes_every_section(tmp_path: Path) -> None:
     ):
         assert heading in text
     assert "| `lifecycle --help` |" in text
+    # A generated section is replaced; one written by hand is kept.
+    assert "stale" not in text and "## By hand\n\nkept figure" in text
     # One row per generated size, one per shipped workflow.
     assert "| 1 | 106 |" in text and "| 2 | 206 |" in text
     for workflow in (ROOT / "workflows").glob("*.yaml"):
