@@ -45,7 +45,7 @@ ENV_VAR = "LIFECYCLE_DB"
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 """The newest migration in ``migrations/versions`` (a test keeps the two equal).
 Opening a database at this revision needs no Alembic import, which keeps the
 migration machinery off every tracking command's path."""
