@@ -305,3 +305,23 @@ def test_0006_downgrades_and_upgrades_again(acme: tuple[str, dict[str, str]]) ->
         assert "journey_steps" not in sa.inspect(connection).get_table_names()
     engine.dispose()
     assert upgrade(url) == "0006"
+
+
+def test_every_table_is_held_by_forced_row_security(acme: tuple[str, dict[str, str]]) -> None:
+    url, _who = acme
+    loose = _one(
+        url,
+        "SELECT string_agg(relname, ', ' ORDER BY relname) FROM pg_class "
+        "WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' "
+        "AND NOT (relrowsecurity AND relforcerowsecurity)",
+    )
+    assert loose is None
+    untruncatable = _one(
+        url,
+        "SELECT count(DISTINCT tgrelid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE c.relnamespace = 'public'::regnamespace AND t.tgtype & 32 <> 0",
+    )
+    tables = _one(
+        url, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+    )
+    assert untruncatable == tables == 14
