@@ -5,7 +5,7 @@ reason in the audit log, and a task is done only after it was started."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -219,7 +219,7 @@ def test_acting_for_anyone_needs_a_reason_in_the_audit_log(acme: tuple[str, dict
 
 def test_every_person_runs_their_part_through_the_tracker(acme: tuple[str, dict[str, str]]) -> None:
     url, who = acme
-    steps = [
+    steps: list[tuple[str, Callable[[Tracker], object]]] = [
         ("jlee", lambda t: t.start_journey("acme", "member", "REF-2", actor="jlee")),
         ("jlee", lambda t: t.move_journey("acme", "member", "REF-2", "intake", actor="jlee")),
         ("intake", lambda t: t.move_journey("acme", "member", "REF-1", "intake", actor="intake")),
