@@ -210,7 +210,7 @@ def test_a_database_from_before_the_chain_is_sealed_on_upgrade(url):
                 f"VALUES (1, '2026-01-0{number + 1} 09:00:00', 'jlee', 'task.start', 't{number}', 'ok')"
             )
     engine.dispose()
-    assert upgrade(url) == "0005"
+    assert upgrade(url) == "0006"
     store = open_store(url)
     report = verify_trail(store)
     assert report.intact and report.chains["old"].entries == 3

@@ -26,13 +26,13 @@ def test_a_new_database_is_created_with_the_migrations(tmp_path: Path) -> None:
         "escalations",
         "audit_log",
     } <= tables
-    assert revision == "0005"
+    assert revision == "0006"
 
 
 def test_db_upgrade_command_creates_and_reports_the_revision(tmp_path: Path) -> None:
     result = lifecycle("db", "upgrade", "--db", str(tmp_path / "x.db"))
     assert result.returncode == 0
-    assert result.stdout == "database at schema revision 0005\n"
+    assert result.stdout == "database at schema revision 0006\n"
     assert lifecycle("db", "upgrade", "--db", str(tmp_path / "x.db")).returncode == 0
 
 

@@ -60,7 +60,7 @@ def test_an_old_database_upgrades_keeping_every_row(new_db: Callable[[], str], t
     _at_first_revision(url)
     with pytest.raises(DatabaseError, match="run `lifecycle db upgrade` first"):
         open_store(url)
-    assert upgrade(url) == "0005"
+    assert upgrade(url) == "0006"
     store = open_store(url)
     with store.engine.connect() as connection:
         for table in ROWS:

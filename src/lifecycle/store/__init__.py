@@ -45,7 +45,7 @@ ENV_VAR = "LIFECYCLE_DB"
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 """The newest migration in ``migrations/versions`` (a test keeps the two equal).
 Opening a database at this revision needs no Alembic import, which keeps the
 migration machinery off every tracking command's path."""
@@ -133,7 +133,7 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str, *, create: bool = False) -> Store:
+def open_store(url: str, *, create: bool = False, readonly: bool = False) -> Store:
     """Open the database at ``url`` and make sure it holds lifecycle's tables.
 
     Parameters
@@ -142,7 +142,13 @@ def open_store(url: str, *, create: bool = False) -> Store:
         A SQLAlchemy URL (``sqlite:///path``, ``postgresql://user@host/db``).
     create
         Create a missing SQLite file. An existing empty database always gets
-        the tables.
+        the tables (unless ``readonly``).
+    readonly
+        Open the database so that nothing can be written, by lifecycle or by
+        the database: a SQLite file through a ``mode=ro`` connection with
+        ``query_only`` on (the file stays byte-identical), PostgreSQL in
+        read-only transactions. Nothing is created or migrated; a write is
+        refused with one line.
 
     Raises
     ------
@@ -150,12 +156,12 @@ def open_store(url: str, *, create: bool = False) -> Store:
         For a bad URL, an unreachable server, a missing SQLite file (unless
         ``create``), a file that is not a database, a database that holds other
         tables, or one whose schema is older than this version (run ``lifecycle
-        db upgrade``) or newer.
+        db upgrade``) or newer; with ``readonly``, also an empty database.
     """
-    engine, shown, readonly = _connectable(url, create=create)
+    engine, shown, readonly = _connectable(url, create=create and not readonly, readonly=readonly)
     try:
         with engine.connect() as connection:
-            _check_schema(connection, shown, upgrade_old=False)
+            _check_schema(connection, shown, upgrade_old=False, readonly=readonly)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseError(f"cannot use database {shown}: {_reason(exc)}") from None
@@ -180,16 +186,16 @@ def upgrade(url: str) -> str:
         engine.dispose()
 
 
-def _connectable(url: str, *, create: bool) -> tuple[Engine, str, bool]:
+def _connectable(url: str, *, create: bool, readonly: bool = False) -> tuple[Engine, str, bool]:
     """An engine for ``url``, the URL as shown to users (no password) and whether
-    it can only be read, after refusing a bad URL or a SQLite path that is
-    in memory, missing (unless ``create``) or not a database."""
+    it can only be read (asked for, or a SQLite file this process cannot
+    write), after refusing a bad URL or a SQLite path that is in memory,
+    missing (unless ``create``) or not a database."""
     parsed = _parse(url)
     shown = parsed.render_as_string(hide_password=True)
-    readonly = False
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_file(parsed, shown, create=create)
-        readonly = _unwritable(Path(parsed.database or ""))
+        readonly = readonly or _unwritable(Path(parsed.database or ""))
     return _engine(parsed, readonly=readonly), shown, readonly
 
 
@@ -251,6 +257,8 @@ def _engine(url: URL, *, readonly: bool = False) -> Engine:
             return engine
         # lock_timeout bounds the wait for a row or table lock, as SQLite's timeout does.
         options = f"-c lock_timeout={round(wait * 1000)}"
+        if readonly:
+            options += " -c default_transaction_read_only=on"
         return create_engine(url, connect_args={"connect_timeout": 10, "options": options})
     except (ArgumentError, ImportError) as exc:
         shown = url.render_as_string(hide_password=True)
@@ -275,7 +283,10 @@ def _read_only_connector(path: Path, wait: float) -> Any:
     uri = f"file:{quote(str(path))}?{flags}"
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, timeout=wait, check_same_thread=False)
+        connection = sqlite3.connect(uri, uri=True, timeout=wait, check_same_thread=False)
+        # Not even a temporary table or a pragma that writes: the file stays byte-identical.
+        connection.execute("PRAGMA query_only = ON")
+        return connection
 
     return connect
 
@@ -296,14 +307,15 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor.close()
 
 
-def _check_schema(connection: Connection, shown: str, *, upgrade_old: bool) -> str:
+def _check_schema(connection: Connection, shown: str, *, upgrade_old: bool, readonly: bool = False) -> str:
     """Migrate an empty database, check a used one; return its revision.
 
     A database at the newest revision is only read (without importing Alembic).
     Anything else is looked at again under a lock that every lifecycle process
     takes before migrating (SQLite's write lock, a PostgreSQL advisory lock), so
     concurrent first starts on a new database create the tables once and the
-    others find them.
+    others find them. A ``readonly`` database is only looked at: an empty one
+    is refused.
     """
     if _current_revision(connection) == HEAD_REVISION:
         return HEAD_REVISION
@@ -313,14 +325,18 @@ def _check_schema(connection: Connection, shown: str, *, upgrade_old: bool) -> s
     tables, current = _schema(connection)
     if tables and current == head:
         return current or ""
-    connection.rollback()
-    if connection.dialect.name == "sqlite":
-        connection.execution_options(**{_WRITE: True})
+    if readonly:
+        if not tables:
+            raise DatabaseError(f"{shown} is empty: it holds no tracked partnership yet")
     else:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
-    tables, current = _schema(connection)
-    if not tables:
-        return _migrate(connection)
+        connection.rollback()
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(**{_WRITE: True})
+        else:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+        tables, current = _schema(connection)
+        if not tables:
+            return _migrate(connection)
     if "alembic_version" not in tables or "partnerships" not in tables:
         listed = ", ".join(sorted(tables)[:5])
         raise DatabaseError(f"{shown} is not a lifecycle database (it holds other tables: {listed})")

@@ -1,26 +1,22 @@
 """The gates dashboard: every tracked partnership's readiness gates at a glance,
 and one gate in detail, read from a database opened read-only.
 
-The database is opened so that nothing can be written: a SQLite file through a
-``mode=ro`` connection that also refuses writes (``query_only``), PostgreSQL in
-read-only transactions. Browsing the dashboard leaves the file byte-identical.
+The database is opened so that nothing can be written (``open_store(url,
+readonly=True)``): a SQLite file through a ``mode=ro`` connection that also
+refuses writes (``query_only``), PostgreSQL in read-only transactions.
+Browsing the dashboard leaves the file byte-identical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sqlite3
 from typing import Any
 
-from sqlalchemy import create_engine, inspect, select
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.machine import FINISHED_TASK_STATES
-from lifecycle.store import DatabaseError, Store, database_url
+from lifecycle.store import database_url, open_store
 from lifecycle.store.tables import Signoff
 from lifecycle.tracking import Tracker
 from lifecycle.tracking.gates import GateReport
@@ -29,55 +25,16 @@ from lifecycle.tracking.status import Status, partnership_status
 __all__ = ["dashboard", "gate_detail", "open_read_only"]
 
 
-def _sqlite_engine(path: str) -> Engine:
-    uri = f"file:{path}?mode=ro"
-
-    def connect() -> sqlite3.Connection:
-        connection = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
-        connection.execute("PRAGMA query_only = ON")
-        return connection
-
-    return create_engine("sqlite://", creator=connect)
-
-
 def open_read_only(db: str) -> Tracker:
-    """A tracker on the database ``db`` (a URL or a SQLite file) that can change nothing.
+    """A tracker on the database ``db`` (a URL or a SQLite file) that can change
+    nothing (:func:`lifecycle.store.open_store` with ``readonly``).
 
     Raises
     ------
     DatabaseError
         When the database is missing, unreachable or not a lifecycle database.
     """
-    url = database_url(db)
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        raise DatabaseError(f"invalid database URL {db!r} (expected e.g. sqlite:///lifecycle.db)") from None
-    shown = parsed.render_as_string(hide_password=True)
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        if not parsed.database or not os.path.isfile(parsed.database):
-            raise DatabaseError(f"no lifecycle database at {parsed.database or db}")
-        engine = _sqlite_engine(os.path.abspath(parsed.database))
-    elif backend == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(
-            parsed, connect_args={"connect_timeout": 10, "options": "-c default_transaction_read_only=on"}
-        )
-    else:
-        raise DatabaseError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
-    try:
-        with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        first = str(getattr(exc, "orig", exc)).strip().splitlines()
-        raise DatabaseError(f"cannot use database {shown}: {first[0] if first else exc}") from None
-    if "partnerships" not in tables:
-        engine.dispose()
-        raise DatabaseError(f"{shown} is not a lifecycle database")
-    return Tracker(Store(engine, shown, sessionmaker(engine, expire_on_commit=False)))
+    return Tracker(open_store(database_url(db), readonly=True))
 
 
 def _gate_line(report: GateReport, current: bool) -> dict[str, Any]:

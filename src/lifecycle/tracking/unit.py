@@ -3,7 +3,8 @@ workflow, the audit entries the change adds, and the refusals it logs.
 
 A write runs in one transaction that also appends to the audit log and bumps
 the partnership's version; when another process committed first, the change is
-re-read and re-applied (optimistic locking), so no write is lost. A refusal (a
+re-read and re-applied (optimistic locking), so no write is lost: retried with
+a jittered, growing pause until ``$LIFECYCLE_DB_WAIT`` seconds have passed. A refusal (a
 transition that is not allowed, a person without the power) changes nothing
 but is itself logged, in a transaction of its own. A read runs in one
 transaction too, so a view (the status) sees one consistent state.
@@ -11,6 +12,7 @@ transaction too, so a view (the status) sees one consistent state.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +47,11 @@ __all__ = [
 SYSTEM_ACTOR = "lifecycle"
 """The actor recorded for a refusal that names no one."""
 
-_RETRIES = 50
+_FIRST_PAUSE = 0.001
+_LONGEST_PAUSE = 0.1
+"""Seconds between retries of a write another writer beat: doubling from the
+first, at most the longest, each drawn at random below that ("full jitter"), so
+writers that collided do not collide again in step."""
 
 T = TypeVar("T")
 
@@ -206,8 +212,11 @@ class UnitOfWork:
 
     def write(self, name: str, apply: Callable[[Work], T], *, rebasing: bool = False) -> T:
         """Run ``apply`` in a transaction that bumps the partnership's version,
-        retrying from a fresh read when another writer committed first."""
-        for attempt in range(_RETRIES):
+        retrying from a fresh read when another writer committed first, for as
+        long as the store waits for a lock (``$LIFECYCLE_DB_WAIT``)."""
+        began = time.monotonic()
+        attempt = 0
+        while True:
             try:
                 with self.store.transaction(write=True) as session:
                     partnership = self.find(session, name)
@@ -223,11 +232,17 @@ class UnitOfWork:
                     flag_modified(partnership, "phase")
                 return result
             except StaleDataError:
-                time.sleep(0.001 * (attempt + 1))
+                attempt += 1
+                if time.monotonic() - began >= self.store.wait:
+                    break
+                time.sleep(random.uniform(0, min(_LONGEST_PAUSE, _FIRST_PAUSE * 2 ** min(attempt, 16))))
             except Refused as refusal:
                 self._log_refusal(name, refusal)
                 raise refusal.error from None
-        raise TrackingError(f"partnership {name!r} is too busy: gave up after {_RETRIES} attempts")
+        raise TrackingError(
+            f"partnership {name!r} is too busy: other writers changed it first {attempt} times in "
+            f"{self.store.wait:g} s (set LIFECYCLE_DB_WAIT=SECONDS to wait longer); nothing was written"
+        )
 
     def _log_refusal(self, name: str, refusal: Refused) -> None:
         with self.store.transaction(write=True) as session:
