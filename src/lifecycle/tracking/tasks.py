@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select, update
 
 from lifecycle.machine import FINISHED_TASK_STATES, TODO, Guard
-from lifecycle.store.tables import EvidenceRecord, TaskStatus, utcnow
+from lifecycle.store.tables import TaskStatus, utcnow
 from lifecycle.tracking.authorize import Permission
 from lifecycle.tracking.errors import TrackingError, UnknownName
+from lifecycle.tracking.evidence import EVIDENCE_ACTION, add_evidence
 from lifecycle.tracking.unit import Change, Work
 
 __all__ = ["TASK_ACTIONS", "change_tasks", "check_task_request", "detail", "record_evidence"]
@@ -105,8 +106,8 @@ def change_tasks(
         )
         if evidence is not None:
             for artifact in task.produces:
-                _add_evidence(work, artifact, evidence, actor, tid)
-                work.log(actor, "artifact.evidence", artifact, None, "present", evidence)
+                reference = add_evidence(work.session, pid, artifact, evidence, actor, tid)
+                work.log(actor, EVIDENCE_ACTION, artifact, None, "present", reference)
         changes.append(Change(tid, before, after))
     # One bulk UPDATE by primary key for the whole batch.
     work.session.execute(update(TaskStatus), updates)
@@ -123,27 +124,14 @@ def record_evidence(work: Work, artifact: str, evidence: str, *, actor: str, rea
     makers = [
         r for t in workflow.tasks().values() if artifact in t.produces for r in (*t.owner, *t.responsible)
     ]
-    shown = evidence
+    power = None
     if makers:
         power = work.permit(
-            actor, makers, f"record evidence for {artifact!r}", reason, "artifact.evidence", artifact
+            actor, makers, f"record evidence for {artifact!r}", reason, EVIDENCE_ACTION, artifact
         )
-        shown = detail(power, evidence)
-    _add_evidence(work, artifact, evidence, actor, None)
-    work.log(actor, "artifact.evidence", artifact, None, "present", shown)
-
-
-def _add_evidence(work: Work, artifact: str, evidence: str, actor: str, task: str | None) -> None:
-    work.session.add(
-        EvidenceRecord(
-            partnership_id=work.partnership.id,
-            artifact_id=artifact,
-            evidence=evidence,
-            task_id=task,
-            recorded_by=actor,
-            recorded_at=utcnow(),
-        )
-    )
+    reference = add_evidence(work.session, work.partnership.id, artifact, evidence, actor, None)
+    shown = detail(power, reference) if power else reference
+    work.log(actor, EVIDENCE_ACTION, artifact, None, "present", shown)
 
 
 def _check_evidence(
