@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.store.tables import EvidenceRecord, utcnow
@@ -57,17 +57,17 @@ def add_evidence(
 ) -> str:
     """Record ``text`` as evidence for ``artifact`` and return the reference the
     audit entry carries for it (``evidence #ID sha256:DIGEST``)."""
-    row_id = session.execute(
-        insert(EvidenceRecord).returning(EvidenceRecord.id),
-        {
-            "partnership_id": partnership_id,
-            "artifact_id": artifact,
-            "evidence": text,
-            "task_id": task,
-            "recorded_by": actor,
-            "recorded_at": utcnow(),
-        },
-    ).scalar_one()
+    record = EvidenceRecord(
+        partnership_id=partnership_id,
+        artifact_id=artifact,
+        evidence=text,
+        task_id=task,
+        recorded_by=actor,
+        recorded_at=utcnow(),
+    )
+    session.add(record)
+    session.flush()  # the row's id, and the length checks every flush makes
+    row_id = record.id
     return f"evidence #{row_id} sha256:{evidence_digest(artifact, task, actor, text)}"
 
 
