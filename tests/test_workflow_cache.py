@@ -124,3 +124,15 @@ def test_the_cache_can_be_turned_off_and_a_missing_home_is_no_error(
     monkeypatch.setattr(workflows, "_PARSED", {})
     (tmp_path / "xdg").write_text("a file where the cache folder would go")
     assert load_workflow(SHIPPED[0]).workflow == load(SHIPPED[0]).workflow
+
+
+def test_only_the_newest_entries_are_kept(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lifecycle.tracking import workflow_cache
+
+    monkeypatch.setattr(workflow_cache, "_KEPT", 3)
+    workflow = load(SHIPPED[0]).workflow
+    for number in range(5):
+        keep_workflow(f"{number:064x}", workflow)
+        entry = max(cache.glob("*.pickle"), key=lambda e: e.stat().st_mtime_ns)
+        os.utime(entry, ns=(number * 10**9, number * 10**9))
+    assert [cached_workflow(f"{n:064x}") is not None for n in range(5)] == [False, False, True, True, True]

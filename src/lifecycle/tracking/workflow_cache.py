@@ -22,7 +22,7 @@ What a cache file is trusted with, and why:
   damaged file is found; anything unexpected (a bad header, a wrong class, an
   object that is not a workflow) makes it a miss: the file is parsed again and
   the entry rewritten. Writes go to a temporary file that replaces the entry
-  atomically, so a reader never sees half an entry.
+  atomically, so a reader never sees half an entry. The 64 newest entries are kept.
 
 ``LIFECYCLE_CACHE=off`` turns the cache off (every command parses the file).
 """
@@ -51,6 +51,8 @@ CACHE_VARIABLE = "LIFECYCLE_CACHE"
 
 _MAGIC = b"lifecycle-workflow-cache 1\n"
 _MAX_BYTES = 64 * 1024 * 1024
+_KEPT = 64
+"""Entries kept: each edit of a tracked workflow adds one, so the oldest go."""
 _DATES = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta")}
 # The modules whose code decides what a loaded workflow looks like.
 _SHAPING = ("model.py", "loader.py", "references.py", "safe_yaml.py")
@@ -168,5 +170,13 @@ def keep_workflow(content_hash: str, workflow: Workflow) -> None:
         except BaseException:
             os.unlink(temporary)
             raise
+        _prune(folder)
     except OSError:
         return
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the :data:`_KEPT` most recently written entries."""
+    entries = sorted(folder.glob("*.pickle"), key=lambda entry: entry.stat().st_mtime, reverse=True)
+    for entry in entries[_KEPT:]:
+        entry.unlink(missing_ok=True)
