@@ -8,6 +8,7 @@ see ``cli_run.py``. Use it for every CLI test that does not need a new process.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,13 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _workflow_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Parsed workflows are cached in a folder of this test run, not in the
+    user's ~/.cache (see lifecycle.tracking.workflow_cache)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -239,7 +239,7 @@ TextList = Annotated[list[Text], BeforeValidator(_as_list), _one_or_many({"type"
 class Item(BaseModel):
     """Base of every workflow item: unknown fields are errors, not surprises."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True)
 
     source: Prose | None = None
     """Where this item comes from in the seed documents, e.g.
@@ -469,7 +469,7 @@ class Due(BaseModel):
     before contract end"``, ``"30 days after partner identified"``, ``"at end of
     year 1"``) or an absolute date (``2026-09-01``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     amount: int = 0
     unit: Literal["day", "week", "month"] = "day"

@@ -10,14 +10,7 @@ so ``lifecycle --help`` starts fast. Errors are handled once, in :func:`main`:
 from __future__ import annotations
 
 import importlib
-import os
-import platform
-import re
-import subprocess
 import sys
-import tempfile
-import time
-import traceback
 
 import click
 
@@ -145,6 +138,8 @@ def _is_text(arg: str) -> bool:
 
 
 def _crash(exc: BaseException, args: list[str]) -> int:
+    import traceback
+
     if "--debug" in args:
         traceback.print_exception(exc)
         return 3
@@ -157,6 +152,9 @@ def _crash(exc: BaseException, args: list[str]) -> int:
 def _versions() -> str:
     """What a bug report needs: lifecycle, Python, the platform, every runtime
     dependency (as the installed package declares them) and Graphviz."""
+    import platform
+    import re
+    import subprocess
     from importlib import metadata
 
     lines = [f"lifecycle {__version__}", f"Python {platform.python_version()} ({sys.executable})"]
@@ -182,6 +180,13 @@ def _versions() -> str:
 
 
 def _crash_log(exc: BaseException, args: list[str]) -> str:
+    # Imported here, as in _crash and _versions: only a crash needs them, and
+    # every command's start-up would pay for them.
+    import os
+    import tempfile
+    import time
+    import traceback
+
     directory = os.environ.get("LIFECYCLE_LOG_DIR") or tempfile.gettempdir()
     path = os.path.join(directory, f"lifecycle-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log")
     try:

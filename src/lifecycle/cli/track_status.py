@@ -63,16 +63,16 @@ def log(
     from lifecycle.tracking.audit import AUDIT_COLUMNS, audit_csv, audit_rows
 
     since_utc = since.replace(tzinfo=dt.UTC) if since else None
-    entries = open_tracker(db, workflow).audit(
-        name, actor=actor, action=action, subject=subject, since=since_utc
-    )
-    if fmt == "csv":
-        click.echo(audit_csv(entries), nl=False)
-        return
+    tracker = open_tracker(db, workflow)
+    entries = tracker.audit(name, actor=actor, action=action, subject=subject, since=since_utc)
     if fmt in ("events", "xes"):
         _event_log(name, entries, fmt)
         return
-    for row in audit_rows(entries):
+    evidence = tracker.evidence_texts(name)
+    if fmt == "csv":
+        click.echo(audit_csv(entries, evidence), nl=False)
+        return
+    for row in audit_rows(entries, evidence):
         values = dict(zip(AUDIT_COLUMNS, row, strict=True))
         moved = f"{values['from'] or '-'} -> {values['to'] or '-'}"
         refused = " REFUSED" if values["outcome"] != "ok" else ""

@@ -3,7 +3,8 @@
 :func:`verify_trail` is what ``lifecycle audit verify`` runs: it reads the
 database's append-only triggers and walks each partnership's hash chain
 (:mod:`lifecycle.store.audit_chain`), oldest entry first, naming the first
-broken link.
+broken link; evidence rows, which the chain covers by reference, must still
+match (:func:`lifecycle.tracking.evidence.evidence_problem`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lifecycle.store import Store
 from lifecycle.store.audit_chain import ChainReport, verify_entries
 from lifecycle.store.tables import AuditEntry, Partnership, missing_guards
 from lifecycle.tracking.errors import UnknownName
+from lifecycle.tracking.evidence import evidence_problem
 
 __all__ = ["TrailReport", "verify_trail"]
 
@@ -61,8 +63,12 @@ def verify_trail(store: Store, name: str | None = None, *, expected_head: str | 
                 raise UnknownName("partnership", name, known)
         chains = {}
         for pid, pname in partnerships:
-            entries = session.scalars(
-                select(AuditEntry).where(AuditEntry.partnership_id == pid).order_by(AuditEntry.id)
+            entries = list(
+                session.scalars(
+                    select(AuditEntry).where(AuditEntry.partnership_id == pid).order_by(AuditEntry.id)
+                )
             )
-            chains[pname] = verify_entries(entries, expected_head if name is not None else None)
+            chain = verify_entries(entries, expected_head if name is not None else None)
+            problem = chain.problem or evidence_problem(session, pid, entries)
+            chains[pname] = ChainReport(chain.entries, chain.head, problem)
     return TrailReport(guards, chains)

@@ -24,6 +24,7 @@ from lifecycle.store.tables import AuditEntry, Escalation, JourneyInstance, Part
 from lifecycle.tracking import escalations, journeys, partnerships, queries, signoffs, tasks
 from lifecycle.tracking.errors import TrackingError
 from lifecycle.tracking.escalations import EscalationLine, escalation_lines
+from lifecycle.tracking.evidence import evidence_texts
 from lifecycle.tracking.gates import GateReport, Progress, evaluate_gate
 from lifecycle.tracking.signoffs import Signed
 from lifecycle.tracking.tasks import TASK_ACTIONS
@@ -294,3 +295,8 @@ class Tracker:
                 session, partnership, actor=actor, action=action, subject=subject, since=since
             ),
         )
+
+    def evidence_texts(self, name: str) -> dict[int, str]:
+        """The partnership's evidence texts by row id: what the audit trail's
+        evidence entries refer to (see :mod:`lifecycle.tracking.evidence`)."""
+        return self.unit.read(name, lambda session, partnership: evidence_texts(session, partnership.id))

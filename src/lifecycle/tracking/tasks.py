@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from lifecycle.machine import FINISHED_TASK_STATES, TODO, Guard
-from lifecycle.store.tables import EvidenceRecord, TaskStatus, utcnow
+from lifecycle.store.tables import TaskStatus, utcnow
 from lifecycle.tracking.authorize import Permission
 from lifecycle.tracking.errors import TrackingError, UnknownName
+from lifecycle.tracking.evidence import EVIDENCE_ACTION, add_evidence
 from lifecycle.tracking.unit import Change, Work
 
 __all__ = ["TASK_ACTIONS", "change_tasks", "check_task_request", "detail", "record_evidence"]
@@ -92,7 +94,7 @@ def change_tasks(
         )
         states[tid] = after
         updates.append(
-            {"id": row_ids[tid], "state": after, "note": note, "updated_by": actor, "updated_at": utcnow()}
+            {"row": row_ids[tid], "state": after, "note": note, "updated_by": actor, "updated_at": utcnow()}
         )
         unproven = f"no evidence: {reason}" if no_evidence and task.produces else None
         work.log(
@@ -105,11 +107,13 @@ def change_tasks(
         )
         if evidence is not None:
             for artifact in task.produces:
-                _add_evidence(work, artifact, evidence, actor, tid)
-                work.log(actor, "artifact.evidence", artifact, None, "present", evidence)
+                reference = add_evidence(work.session, pid, artifact, evidence, actor, tid)
+                work.log(actor, EVIDENCE_ACTION, artifact, None, "present", reference)
         changes.append(Change(tid, before, after))
-    # One bulk UPDATE by primary key for the whole batch.
-    work.session.execute(update(TaskStatus), updates)
+    # One executemany UPDATE by primary key for the whole batch, in Core: the
+    # ORM's bulk path costs more per row than the statement itself.
+    table = cast(Table, TaskStatus.__table__)
+    work.session.execute(update(table).where(table.c.id == bindparam("row")), updates)
     return changes
 
 
@@ -123,27 +127,14 @@ def record_evidence(work: Work, artifact: str, evidence: str, *, actor: str, rea
     makers = [
         r for t in workflow.tasks().values() if artifact in t.produces for r in (*t.owner, *t.responsible)
     ]
-    shown = evidence
+    power = None
     if makers:
         power = work.permit(
-            actor, makers, f"record evidence for {artifact!r}", reason, "artifact.evidence", artifact
+            actor, makers, f"record evidence for {artifact!r}", reason, EVIDENCE_ACTION, artifact
         )
-        shown = detail(power, evidence)
-    _add_evidence(work, artifact, evidence, actor, None)
-    work.log(actor, "artifact.evidence", artifact, None, "present", shown)
-
-
-def _add_evidence(work: Work, artifact: str, evidence: str, actor: str, task: str | None) -> None:
-    work.session.add(
-        EvidenceRecord(
-            partnership_id=work.partnership.id,
-            artifact_id=artifact,
-            evidence=evidence,
-            task_id=task,
-            recorded_by=actor,
-            recorded_at=utcnow(),
-        )
-    )
+    reference = add_evidence(work.session, work.partnership.id, artifact, evidence, actor, None)
+    shown = detail(power, reference) if power else reference
+    work.log(actor, EVIDENCE_ACTION, artifact, None, "present", shown)
 
 
 def _check_evidence(

@@ -16,9 +16,9 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -118,10 +118,10 @@ def append_audit(session: Session, entries: list[dict[str, Any]]) -> None:
     """Append ``entries`` (from :func:`audit_entry`) to the audit log in one
     bulk insert, each sealed into its partnership's hash chain
     (:func:`lifecycle.store.tables.seal_rows`): a batch of 500 changes costs one
-    statement, not 500 objects."""
+    Core statement, not 500 objects nor the ORM's bulk path."""
     if entries:
         seal_rows(session.connection(), entries)
-        session.execute(insert(AuditEntry), entries)
+        session.execute(insert(cast(Table, AuditEntry.__table__)), entries)
 
 
 def check_person(workflow: Workflow, person: str) -> None:

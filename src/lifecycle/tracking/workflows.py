@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lifecycle.tracking.errors import TrackingError
+from lifecycle.tracking.workflow_cache import cached_workflow, keep_workflow
 
 if TYPE_CHECKING:
     from lifecycle.model import Workflow
@@ -31,7 +32,8 @@ def load_workflow(path: str | Path) -> LoadedWorkflow:
     """Load the workflow file at ``path`` (absolute in the result) and hash it.
 
     The file is read every time, so a change is seen at once; it is parsed only
-    when its content is new to this process.
+    when its content is new to this process and to the user's cache of parsed
+    workflows (:mod:`lifecycle.tracking.workflow_cache`).
 
     Raises
     ------
@@ -48,9 +50,13 @@ def load_workflow(path: str | Path) -> LoadedWorkflow:
     key = (str(resolved), digest)
     cached = _PARSED.get(key)
     if cached is None:
-        from lifecycle.loader import load  # parsing is needed only for a new file content
+        workflow = cached_workflow(digest)
+        if workflow is None:
+            from lifecycle.loader import load  # parsing is needed only for a new file content
 
-        cached = _PARSED[key] = LoadedWorkflow(str(resolved), load(resolved).workflow, digest)
+            workflow = load(resolved).workflow
+            keep_workflow(digest, workflow)
+        cached = _PARSED[key] = LoadedWorkflow(str(resolved), workflow, digest)
     return cached
 
 
