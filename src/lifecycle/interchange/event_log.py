@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.interchange.arrow_numpy import flags, integers, mask
 from lifecycle.words import count, did_you_mean
 
 __all__ = [
@@ -52,7 +53,9 @@ BAD_ROWS_KEPT = 10_000
 _UTC = pa.timestamp("us", tz="UTC")
 _IDS = pa.dictionary(pa.int32(), pa.string())
 _NAIVE = pa.timestamp("us")
-_BATCH_BYTES = 2 << 20  # batches of about 40,000 events: per-batch work amortized, temporaries small
+# Batches of about 20,000 events: per-batch work amortized, yet small, since Arrow's
+# streaming reader holds some 25 blocks at once (about 25 MB here).
+_BATCH_BYTES = 1 << 20
 _XES_BATCH_EVENTS = 50_000
 
 
@@ -246,21 +249,21 @@ class EventLogReader:
                     self._bad(int(positions[index]), f"missing {what}")
                 keep &= ~absent
         if not keep.all():
-            mask = pa.array(keep)
-            cases, activities, stamps = cases.filter(mask), activities.filter(mask), stamps.filter(mask)
-            resources = resources.filter(mask) if resources is not None else None
+            kept = mask(keep)
+            cases, activities, stamps = cases.filter(kept), activities.filter(kept), stamps.filter(kept)
+            resources = resources.filter(kept) if resources is not None else None
             positions = positions[keep]
         if pa.types.is_timestamp(stamps.type):
-            micros = stamps.cast(_UTC).cast(pa.int64()).to_numpy(zero_copy_only=False)
+            micros = integers(stamps.cast(_UTC))
         else:
             micros, good = _parse_timestamps(stamps)
             if not good.all():
                 for index in np.flatnonzero(~good):
                     value = stamps[index].as_py()
                     self._bad(int(positions[index]), f"bad timestamp {value!r} (use ISO 8601)")
-                mask = pa.array(good)
-                cases, activities = cases.filter(mask), activities.filter(mask)
-                resources = resources.filter(mask) if resources is not None else None
+                kept = mask(good)
+                cases, activities = cases.filter(kept), activities.filter(kept)
+                resources = resources.filter(kept) if resources is not None else None
                 micros, positions = micros[good], positions[good]
         return EventBatch(
             _encoded(cases),
@@ -475,8 +478,7 @@ def _pool() -> pa.MemoryPool:
 def _nulls(values: pa.Array) -> npt.NDArray[np.bool_]:
     if values.null_count == 0:
         return np.zeros(len(values), dtype=bool)
-    result: npt.NDArray[np.bool_] = pc.is_null(values).to_numpy(zero_copy_only=False)
-    return result
+    return flags(pc.is_null(values))
 
 
 def _encoded(values: pa.Array) -> pa.DictionaryArray:
@@ -495,7 +497,7 @@ def _parse_timestamps(stamps: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDAr
     """
     for target in (_UTC, _NAIVE):
         try:
-            micros = pc.cast(stamps, target).cast(pa.int64()).to_numpy(zero_copy_only=False)
+            micros = integers(pc.cast(stamps, target))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
         return micros.astype(np.int64, copy=False), np.ones(len(micros), dtype=bool)
