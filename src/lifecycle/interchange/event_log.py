@@ -149,6 +149,8 @@ class EventLogReader:
     columns: LogColumns = field(default_factory=LogColumns)
     on_bad_row: OnBadRow = "skip"
     batch_bytes: int = _BATCH_BYTES
+    format: Literal["csv", "xes"] | None = None
+    """How to read the file; None: by its name (``.xes``, else CSV)."""
     bad_rows: list[BadRow] = field(default_factory=list, init=False)
     """The malformed rows met so far (the first :data:`BAD_ROWS_KEPT`)."""
     bad_row_count: int = field(default=0, init=False)
@@ -170,6 +172,8 @@ class EventLogReader:
 
     @property
     def _is_xes(self) -> bool:
+        if self.format is not None:
+            return self.format == "xes"
         return self.path.lower().removesuffix(".gz").removesuffix(".bz2").endswith(".xes")
 
     def __iter__(self) -> Iterator[EventBatch]:
@@ -425,7 +429,7 @@ class EventLogReader:
                     cases.append(None)  # the trace's case id is known at its end
                     activities.append(values.get("concept:name"))
                     stamps.append(values.get("time:timestamp"))
-                    resources.append(values.get("org:resource"))
+                    resources.append(values.get("org:resource") or None)  # empty: not recorded, as in CSV
                     positions.append(number)
                 elif tag == "trace":
                     case = _attributes(element).get("concept:name") or None
