@@ -295,13 +295,13 @@ class EventLogReader:
                     + (f" ({hint})" if hint else " (name the columns with --case-column and the like)")
                 )
         columns = (self.columns.case, self.columns.activity, self.columns.timestamp, resource)
-        # The fast path lets Arrow parse on every core, dictionary-encode the ids
-        # and parse timestamps with a UTC offset as it reads. At the first row it
-        # cannot take (a bad timestamp, a wrong number of fields, no offset) the
-        # careful path takes over from that row, one thread, every row checked.
+        # The fast path lets Arrow dictionary-encode the ids and parse timestamps
+        # with a UTC offset as it reads. At the first piece it cannot take (a bad
+        # timestamp, a wrong number of fields, no offset) the careful path takes
+        # over from that piece's first row, every row checked.
         emitted = 0
         try:
-            for batch in self._csv_batches(handle, wanted, fast=True, skip=0):
+            for batch in self._fast_batches(handle, names, wanted):
                 yield self._csv_events(batch, columns, np.arange(emitted, emitted + batch.num_rows) + 2)
                 emitted += batch.num_rows
             return
@@ -310,7 +310,7 @@ class EventLogReader:
         # Lines the parser skips (wrong number of fields) shift the rows after
         # them; their line numbers let every row find its own line again.
         skipped: list[int] = []
-        for batch in self._csv_batches(handle, wanted, fast=False, skip=emitted, skipped=skipped):
+        for batch in self._csv_batches(handle, wanted, skip=emitted, skipped=skipped):
             ordinals = np.arange(emitted, emitted + batch.num_rows, dtype=np.int64)
             # Skipped line i (sorted) sits before emitted row L_i - i - 2 (header on line 1).
             before = np.asarray(skipped, dtype=np.int64) - np.arange(len(skipped), dtype=np.int64) - 2
@@ -330,31 +330,59 @@ class EventLogReader:
             lines,
         )
 
-    def _csv_batches(
-        self,
-        handle: IO[bytes],
-        wanted: list[str],
-        *,
-        fast: bool,
-        skip: int,
-        skipped: list[int] | None = None,
+    def _fast_batches(
+        self, handle: IO[bytes], names: list[str], wanted: list[str]
     ) -> Iterator[pa.RecordBatch]:
-        """The CSV's record batches after ``skip`` rows; on the fast path, raise
-        :class:`_Careful` where it cannot go on."""
+        """The CSV's record batches, ids dictionary-encoded and timestamps parsed;
+        raise :class:`_Careful` at the first piece Arrow cannot take.
+
+        The file is cut here into pieces of about :attr:`batch_bytes` at line
+        ends, and each piece parsed on its own: Arrow's streaming reader reads
+        up to 32 blocks ahead of the batch it returns, some 30 MB of buffers for
+        blocks of 1 MB.
+        """
+        types: dict[str, pa.DataType] = {name: _IDS for name in wanted}
+        types[self.columns.timestamp] = _UTC
+        source = self._decompressed(handle)
+        source.readline()  # the header, read by _header
+        rest = b""
+        while True:
+            data = source.read(self.batch_bytes)
+            if not data and not rest:
+                return
+            piece, rest = _whole_lines(rest + data, final=not data)
+            if not piece:
+                continue
+            try:
+                table = pa_csv.read_csv(
+                    pa.py_buffer(piece),
+                    memory_pool=_pool(),
+                    read_options=pa_csv.ReadOptions(
+                        use_threads=False, block_size=len(piece) + 1, column_names=names
+                    ),
+                    parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
+                    convert_options=pa_csv.ConvertOptions(
+                        include_columns=wanted, column_types=types, strings_can_be_null=True
+                    ),
+                )
+            except pa.ArrowInvalid:
+                raise _Careful from None
+            yield from table.to_batches()
+
+    def _csv_batches(
+        self, handle: IO[bytes], wanted: list[str], *, skip: int, skipped: list[int]
+    ) -> Iterator[pa.RecordBatch]:
+        """The CSV's record batches after ``skip`` rows, every field a string,
+        rows with the wrong number of fields reported and their lines noted in
+        ``skipped``."""
 
         def invalid(row: pa_csv.InvalidRow) -> str:
-            if fast:
-                return "error"
             line = int(row.number) if row.number is not None else 0
-            assert skipped is not None
             skipped.append(line)
             fields = count(row.actual_columns, "field")
             self._bad(line, f"has {fields}, the header has {row.expected_columns}")
             return "skip"
 
-        types = {name: _IDS if fast else pa.string() for name in wanted}
-        if fast:
-            types[self.columns.timestamp] = _UTC
         try:
             reader = pa_csv.open_csv(
                 self._decompressed(handle),
@@ -364,7 +392,9 @@ class EventLogReader:
                 ),
                 parse_options=pa_csv.ParseOptions(invalid_row_handler=invalid, ignore_empty_lines=False),
                 convert_options=pa_csv.ConvertOptions(
-                    include_columns=wanted, column_types=types, strings_can_be_null=True
+                    include_columns=wanted,
+                    column_types=dict.fromkeys(wanted, pa.string()),
+                    strings_can_be_null=True,
                 ),
             )
             while True:
@@ -373,8 +403,6 @@ class EventLogReader:
                 except StopIteration:
                     return
         except pa.ArrowInvalid as exc:
-            if fast:
-                raise _Careful from None
             raise EventLogError(f"{self.path}: not a readable CSV file: {exc}") from None
 
     def _decompressed(self, handle: IO[bytes]) -> IO[bytes]:
@@ -468,6 +496,21 @@ def _attributes(element: ET.Element) -> dict[str, str]:
         for child in element
         if child.tag.rpartition("}")[2] in ("string", "date", "int", "float", "boolean", "id")
     }
+
+
+def _whole_lines(data: bytes, *, final: bool) -> tuple[bytes, bytes]:
+    """``data`` cut after its last line end outside a quoted field: the whole
+    lines, and the rest (all of it a line when ``final``).
+
+    In CSV a quote inside a quoted field is doubled, so a line end is outside
+    every quoted field where the count of quotes before it is even.
+    """
+    if final:
+        return data, b""
+    cut = data.rfind(b"\n") + 1
+    while cut and data.count(b'"', 0, cut) % 2:
+        cut = data.rfind(b"\n", 0, cut - 1) + 1
+    return data[:cut], data[cut:]
 
 
 def _pool() -> pa.MemoryPool:
