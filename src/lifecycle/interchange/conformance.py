@@ -289,9 +289,9 @@ class Conformance:
         names = cases.dictionary.to_pylist()
         found = list(map(known.get, names))
         if None in found:
-            new = [name for name, code in zip(names, found, strict=True) if code is None]
-            known.update(zip(new, range(len(known), len(known) + len(new)), strict=True))
-            found = list(map(known.get, names))
+            for index, code in enumerate(found):
+                if code is None:
+                    found[index] = known[names[index]] = len(known)
         codes = np.array(found, dtype=np.int64)
         result: npt.NDArray[np.int64] = codes[integers(cases.indices)]
         return result

@@ -508,7 +508,7 @@ def _whole_lines(data: bytes, *, final: bool) -> tuple[bytes, bytes]:
     if final:
         return data, b""
     cut = data.rfind(b"\n") + 1
-    while cut and data.count(b'"', 0, cut) % 2:
+    while cut and b'"' in data and data.count(b'"', 0, cut) % 2:
         cut = data.rfind(b"\n", 0, cut - 1) + 1
     return data[:cut], data[cut:]
 
