@@ -366,3 +366,23 @@ def test_the_shipped_sample_bundle_replays(capsys: pytest.CaptureFixture[str]) -
     assert report["deviations"]["skipped-step"] == 1
     assert report["deviations"]["out-of-order"] == 1
     assert report["deviations"]["wrong-role"] == 1
+
+
+def test_log_format_fhir_reads_a_bundle_of_any_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path / "tasks.bundle", referrals())
+    args = (
+        "conformance",
+        str(JOURNEY_FILE),
+        "--journey",
+        "referral-task",
+        "--log",
+        str(path),
+        "--format",
+        "json",
+    )
+    code, out, _ = _cli(*args, "--log-format", "fhir", capsys=capsys)
+    assert code == 0 and json.loads(out)["case_count"] == 4
+    code, _, err = _cli(*args, capsys=capsys)  # by its name, a CSV file
+    assert code != 0 and "no column 'case'" in err
