@@ -386,3 +386,14 @@ def test_log_format_fhir_reads_a_bundle_of_any_name(
     assert code == 0 and json.loads(out)["case_count"] == 4
     code, _, err = _cli(*args, capsys=capsys)  # by its name, a CSV file
     assert code != 0 and "no column 'case'" in err
+
+
+def test_a_resource_nested_too_deeply_is_an_invalid_resource(tmp_path: Path) -> None:
+    extension: dict[str, Any] = {"url": "urn:x", "valueString": "deep"}
+    for _ in range(300):
+        extension = {"url": "urn:x", "extension": [extension]}
+    deep = task("deep", 1, "requested", 1)
+    deep["resource"]["extension"] = [extension]
+    reader = FhirTaskReader(str(_write(tmp_path / "tasks.json", bundle([task("ok", 1, "draft", 0), deep]))))
+    assert [e.case for e in reader.events()] == ["ok"]
+    assert [str(row) for row in reader.bad_rows] == ["entry 1: Task: nested too deeply"]

@@ -218,10 +218,10 @@ class FhirTaskReader:
         entries = self._entries()
         versions: list[_Version] = []
         provenances: list[tuple[int, Any]] = []
-        for index, resource in entries:
+        for index, resource, full_url in entries:
             kind = resource.get("resourceType")
             if kind == "Task":
-                version = self._task(index, resource, models[0])
+                version = self._task(index, resource, full_url, models[0])
                 if version is not None:
                     versions.append(version)
             elif kind == "Provenance":
@@ -233,8 +233,8 @@ class FhirTaskReader:
 
     # -- the file -------------------------------------------------------------
 
-    def _entries(self) -> list[tuple[int, dict[str, Any]]]:
-        """The Bundle's entries that hold a resource, with their indexes."""
+    def _entries(self) -> list[tuple[int, dict[str, Any], str | None]]:
+        """The Bundle's entries that hold a resource: index, resource, fullUrl."""
         bundle = self._json()
         if not isinstance(bundle, dict):
             raise EventLogError(f"{self.path}: not a FHIR Bundle: the JSON is not an object")
@@ -256,9 +256,8 @@ class FhirTaskReader:
             if not isinstance(resource, dict):
                 self._bad(index, "Bundle.entry.resource: not an object")
                 continue
-            if isinstance(entry.get("fullUrl"), str):
-                resource = {**resource, "_fullUrl": entry["fullUrl"]}
-            found.append((index, resource))
+            full_url = entry.get("fullUrl")
+            found.append((index, resource, full_url if isinstance(full_url, str) else None))
         return found
 
     def _json(self) -> object:
@@ -304,16 +303,17 @@ class FhirTaskReader:
     def _validated(self, index: int, resource: dict[str, Any], model: Any) -> Any:
         """The resource as a fhir.resources model, or None (reported) when invalid."""
         kind = resource["resourceType"]
-        body = {key: value for key, value in resource.items() if key != "_fullUrl"}
         try:
-            return model.model_validate(body)
+            return model.model_validate(resource)
         except RecursionError:
             self._bad(index, f"{kind}: nested too deeply")
-        except ValueError as exc:  # pydantic's ValidationError
+        except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
             self._bad(index, _first_error(kind, exc))
         return None
 
-    def _task(self, index: int, resource: dict[str, Any], model: Any) -> _Version | None:
+    def _task(
+        self, index: int, resource: dict[str, Any], full_url: str | None, model: Any
+    ) -> _Version | None:
         task = self._validated(index, resource, model)
         if task is None:
             return None
@@ -338,7 +338,7 @@ class FhirTaskReader:
             entry=index,
             task_id=task.id,
             version=meta.versionId if meta is not None else None,
-            full_url=resource.get("_fullUrl"),
+            full_url=full_url,
             case=case,
             status=task.status,
             at=at,
@@ -358,7 +358,7 @@ def _models(path: str) -> tuple[Any, Any]:
     return Task, Provenance
 
 
-def _first_error(kind: str, exc: ValueError) -> str:
+def _first_error(kind: str, exc: ValueError | TypeError) -> str:
     """``Task.for.reference: Input should be a valid string`` (and how many more)."""
     errors: Sequence[dict[str, Any]] = exc.errors() if hasattr(exc, "errors") else []
     if not errors:
