@@ -217,7 +217,7 @@ class FhirTaskReader:
         models = _models(self.path)
         entries = self._entries()
         versions: list[_Version] = []
-        provenances: list[tuple[int, Any]] = []
+        provenances: list[Any] = []
         for index, resource, full_url in entries:
             kind = resource.get("resourceType")
             if kind == "Task":
@@ -227,7 +227,8 @@ class FhirTaskReader:
             elif kind == "Provenance":
                 provenance = self._validated(index, resource, models[1])
                 if provenance is not None:
-                    provenances.append((index, provenance))
+                    provenances.append(provenance)
+        self.bad_rows.sort(key=lambda row: row.position)
         self.bytes_read = self.total_bytes
         return _changes(versions, _authors(provenances, versions))
 
@@ -415,7 +416,7 @@ def _who(reference: Any) -> str | None:
     return str(reference.display) if reference.display else None
 
 
-def _authors(provenances: list[tuple[int, Any]], versions: list[_Version]) -> dict[int, str]:
+def _authors(provenances: list[Any], versions: list[_Version]) -> dict[int, str]:
     """Who made each Task version (by entry index), as its Provenance says.
 
     A Provenance names a version by a versioned reference (``Task/1/_history/2``),
@@ -426,7 +427,7 @@ def _authors(provenances: list[tuple[int, Any]], versions: list[_Version]) -> di
     by_url = {v.full_url: v for v in versions if v.full_url}
     by_time = {(v.task_id, v.at): v for v in versions if v.task_id}
     found: dict[int, str] = {}
-    for _, provenance in provenances:
+    for provenance in provenances:
         who = next((name for agent in provenance.agent or () if (name := _who(agent.who))), None)
         if who is None:
             continue
