@@ -22,6 +22,7 @@ import os
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Literal, cast
 
@@ -343,18 +344,10 @@ class EventLogReader:
         """
         types: dict[str, pa.DataType] = {name: _IDS for name in wanted}
         types[self.columns.timestamp] = _UTC
-        source = self._decompressed(handle)
-        source.readline()  # the header, read by _header
-        rest = b""
-        while True:
-            data = source.read(self.batch_bytes)
-            if not data and not rest:
-                return
-            piece, rest = _whole_lines(rest + data, final=not data)
-            if not piece:
-                continue
+
+        def parse(piece: bytes) -> pa.Table:
             try:
-                table = pa_csv.read_csv(
+                return pa_csv.read_csv(
                     pa.py_buffer(piece),
                     memory_pool=_pool(),
                     read_options=pa_csv.ReadOptions(
@@ -367,7 +360,31 @@ class EventLogReader:
                 )
             except pa.ArrowInvalid:
                 raise _Careful from None
-            yield from table.to_batches()
+
+        # The next piece is parsed on a second thread (Arrow lets go of the GIL
+        # while it parses) as the caller works on this one.
+        with ThreadPoolExecutor(max_workers=1) as parser:
+            parsed: Future[pa.Table] | None = None
+            for piece in self._pieces(handle):
+                parsing = parser.submit(parse, piece)
+                if parsed is not None:
+                    yield from parsed.result().to_batches()
+                parsed = parsing
+            if parsed is not None:
+                yield from parsed.result().to_batches()
+
+    def _pieces(self, handle: IO[bytes]) -> Iterator[bytes]:
+        """The CSV's lines after the header, in pieces of about :attr:`batch_bytes`."""
+        source = self._decompressed(handle)
+        source.readline()  # the header, read by _header
+        rest = b""
+        while True:
+            data = source.read(self.batch_bytes)
+            if not data and not rest:
+                return
+            piece, rest = _whole_lines(rest + data, final=not data)
+            if piece:
+                yield piece
 
     def _csv_batches(
         self, handle: IO[bytes], wanted: list[str], *, skip: int, skipped: list[int]
