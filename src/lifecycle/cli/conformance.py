@@ -10,6 +10,8 @@ from contextlib import contextmanager
 
 import click
 
+from lifecycle.cli.fhir_options import fhir_options
+
 
 class _Span(click.ParamType):  # type: ignore[type-arg]  # click 8.3 made it generic; 8.1 is not
     name = "SPAN"
@@ -51,7 +53,11 @@ def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
 )
 @click.option(
     "--log", "log_path", required=True, type=click.Path(dir_okay=False),
-    help="The event log: .csv (optionally .gz or .bz2) or .xes.",
+    help="The event log: .csv (optionally .gz or .bz2), .xes, or .json (a FHIR Bundle of Tasks).",
+)
+@click.option(
+    "--log-format", type=click.Choice(["auto", "csv", "xes", "fhir"]), default="auto", show_default=True,
+    help="How to read the log; auto goes by its name (.xes, .json: FHIR, else CSV).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
@@ -80,6 +86,7 @@ def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
     help="Judge open cases at this UTC time [default: the log's latest timestamp].",
 )
 @click.option("--show", default=20, show_default=True, help="Deviating cases listed in text output.")
+@fhir_options
 def conformance(
     file: str,
     journey_id: str,
@@ -94,6 +101,10 @@ def conformance(
     open_limit: dt.timedelta,
     as_of: dt.datetime | None,
     show: int,
+    log_format: str,
+    fhir_case: str,
+    fhir_time: str,
+    fhir_who: str,
 ) -> None:
     """Replay an event log of real referrals against a journey of FILE.
 
@@ -101,11 +112,16 @@ def conformance(
     unknown-activity, open-too-long); overall fitness; stage-to-stage
     conversion and time; where open cases stall. Malformed rows are listed on
     stderr with their line numbers. Kinds are defined in docs/conformance.md.
+
+    A FHIR Bundle of Task versions is read as one case per Task and one event
+    per status change (--fhir-* options; docs/conformance.md); invalid Tasks are
+    listed with their Bundle entry index and the path of the fault.
     """
     from lifecycle.diagnostics import LifecycleError
     from lifecycle.interchange.conformance import replay
     from lifecycle.interchange.conformance_report import as_html, as_json, as_text
-    from lifecycle.interchange.event_log import EventLogReader, LogColumns
+    from lifecycle.interchange.event_log import EventLogReader, LogColumns, OnBadRow
+    from lifecycle.interchange.fhir_tasks import FhirTaskReader, fhir_task_options
     from lifecycle.interchange.journey_moves import JourneyMoves
     from lifecycle.loader import load
     from lifecycle.safe_output import write_file
@@ -116,11 +132,16 @@ def conformance(
         JourneyMoves.of(workflow, journey_id)
     except LifecycleError as exc:
         raise LifecycleError(f"{file}: {exc}") from None
-    reader = EventLogReader(
-        log_path,
-        LogColumns(case_column, activity_column, timestamp_column, resource_column),
-        on_bad_row="fail" if on_bad_row == "fail" else "skip",
-    )
+    bad: OnBadRow = "fail" if on_bad_row == "fail" else "skip"
+    reader: EventLogReader | FhirTaskReader
+    if _log_format(log_path, log_format) == "fhir":
+        reader = FhirTaskReader(log_path, fhir_task_options(fhir_case, fhir_time, fhir_who), on_bad_row=bad)
+    else:
+        columns = LogColumns(case_column, activity_column, timestamp_column, resource_column)
+        reader = EventLogReader(
+            log_path, columns, on_bad_row=bad,
+            format="xes" if log_format == "xes" else "csv" if log_format == "csv" else None,
+        )
     with _progress_bar(reader.total_bytes if _exists(log_path) else 0) as advance:
         result = replay(
             workflow, journey_id, reader, open_limit=open_limit, as_of=as_of, unit=reader.unit,
@@ -144,6 +165,13 @@ def conformance(
     else:
         write_file(output, text.encode("utf-8"))
         click.echo(f"wrote {output}")
+
+
+def _log_format(path: str, chosen: str) -> str:
+    """csv, xes or fhir: as chosen, or by the file's name."""
+    if chosen != "auto":
+        return chosen
+    return "fhir" if path.lower().endswith(".json") else "auto"
 
 
 def _exists(path: str) -> bool:

@@ -1,8 +1,13 @@
-"""``lifecycle export`` and ``lifecycle import``: BPMN 2.0 out of and into workflow files."""
+"""``lifecycle export`` and ``lifecycle import``: BPMN 2.0 out of and into workflow files,
+and a FHIR Bundle of Tasks into an event log."""
 
 from __future__ import annotations
 
+import os
+
 import click
+
+from lifecycle.cli.fhir_options import fhir_options
 
 
 @click.group("export")
@@ -34,7 +39,7 @@ def export_bpmn_command(file: str, phases: tuple[str, ...], journey: str | None,
 
 @click.group("import")
 def import_() -> None:
-    """Read another tool's file (BPMN 2.0) into a workflow file."""
+    """Read another tool's file: BPMN 2.0 into a workflow file, a FHIR Bundle into an event log."""
 
 
 @import_.command("bpmn")
@@ -71,3 +76,52 @@ def import_bpmn_command(file: str, output: str) -> None:
             click.echo(f"  {file}:{item.line}: {item.kind} {item.element}")
     for note in imported.notes:
         click.echo(f"note: {note}")
+
+
+@import_.command("fhir")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False),
+    help="The event log to write: .csv (the columns lifecycle conformance reads) or .xes.",
+)
+@click.option(
+    "--on-bad-row", type=click.Choice(["skip", "fail"]), default="skip", show_default=True,
+    help="Report invalid Tasks and Provenance and go on, or refuse the Bundle at the first one.",
+)
+@fhir_options
+def import_fhir_command(
+    file: str, output: str, on_bad_row: str, fhir_case: str, fhir_time: str, fhir_who: str
+) -> None:
+    """Convert FILE, a FHIR Bundle of Task versions (JSON), to an event log.
+
+    One case per Task, one event per status change, the activity being the
+    Task.status code; who made it from Provenance (docs/conformance.md).
+    Invalid resources are listed on stderr with their Bundle entry index and
+    the path of the fault inside the resource.
+    """
+    import io
+
+    from lifecycle.diagnostics import LifecycleError
+    from lifecycle.interchange.fhir_tasks import FhirTaskReader, fhir_task_options
+    from lifecycle.interchange.history import events_csv, write_xes
+    from lifecycle.safe_output import write_file
+    from lifecycle.words import count
+
+    suffix = os.path.splitext(output)[1].lower()
+    if suffix not in (".csv", ".xes"):
+        raise LifecycleError(f"{output}: write the events to a .csv or .xes file")
+    options = fhir_task_options(fhir_case, fhir_time, fhir_who)
+    reader = FhirTaskReader(file, options, on_bad_row="fail" if on_bad_row == "fail" else "skip")
+    events = reader.events()
+    for row in reader.bad_rows:
+        click.echo(f"{file}: {row} (skipped)", err=True)
+    if suffix == ".xes":
+        buffer = io.StringIO()
+        write_xes(events, buffer, name=os.path.basename(file))
+        text = buffer.getvalue()
+    else:
+        text = events_csv(events)
+    write_file(output, text.encode("utf-8"))
+    cases = len({event.case for event in events})
+    skipped = f"; skipped {count(reader.bad_row_count, 'invalid resource')}" if reader.bad_row_count else ""
+    click.echo(f"wrote {output}: {count(len(events), 'event')} of {count(cases, 'case')}{skipped}")

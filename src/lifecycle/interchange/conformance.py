@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from lifecycle.interchange.arrow_numpy import integers
 from lifecycle.interchange.event_log import EventBatch
 from lifecycle.interchange.journey_moves import BACK, SKIP, STAGES, JourneyMoves
 from lifecycle.model import Workflow
@@ -288,11 +289,11 @@ class Conformance:
         names = cases.dictionary.to_pylist()
         found = list(map(known.get, names))
         if None in found:
-            new = [name for name, code in zip(names, found, strict=True) if code is None]
-            known.update(zip(new, range(len(known), len(known) + len(new)), strict=True))
-            found = list(map(known.get, names))
+            for index, code in enumerate(found):
+                if code is None:
+                    found[index] = known[names[index]] = len(known)
         codes = np.array(found, dtype=np.int64)
-        result: npt.NDArray[np.int64] = codes[cases.indices.to_numpy(zero_copy_only=False)]
+        result: npt.NDArray[np.int64] = codes[integers(cases.indices)]
         return result
 
     def _activity_codes(self, activities: pa.DictionaryArray) -> npt.NDArray[np.int64]:
@@ -306,7 +307,7 @@ class Conformance:
             ],
             dtype=np.int64,
         )
-        result: npt.NDArray[np.int64] = codes[activities.indices.to_numpy(zero_copy_only=False)]
+        result: npt.NDArray[np.int64] = codes[integers(activities.indices)]
         return result
 
     def _allowed(
@@ -524,10 +525,7 @@ def parse_span(text: str) -> dt.timedelta:
 
 def _rows(values: pa.DictionaryArray) -> npt.NDArray[np.int64]:
     """Dictionary codes, -1 where null."""
-    result: npt.NDArray[np.int64] = (
-        values.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    )
-    return result
+    return integers(values.indices).astype(np.int64)
 
 
 def _days(span: dt.timedelta) -> str:

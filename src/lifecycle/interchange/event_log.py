@@ -22,6 +22,7 @@ import os
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Literal, cast
 
@@ -32,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from lifecycle.diagnostics import LifecycleError
+from lifecycle.interchange.arrow_numpy import flags, integers, mask
 from lifecycle.words import count, did_you_mean
 
 __all__ = [
@@ -52,7 +54,9 @@ BAD_ROWS_KEPT = 10_000
 _UTC = pa.timestamp("us", tz="UTC")
 _IDS = pa.dictionary(pa.int32(), pa.string())
 _NAIVE = pa.timestamp("us")
-_BATCH_BYTES = 2 << 20  # batches of about 40,000 events: per-batch work amortized, temporaries small
+# Batches of about 20,000 events: per-batch work amortized, yet small, since Arrow's
+# streaming reader holds some 25 blocks at once (about 25 MB here).
+_BATCH_BYTES = 1 << 20
 _XES_BATCH_EVENTS = 50_000
 
 
@@ -146,6 +150,8 @@ class EventLogReader:
     columns: LogColumns = field(default_factory=LogColumns)
     on_bad_row: OnBadRow = "skip"
     batch_bytes: int = _BATCH_BYTES
+    format: Literal["csv", "xes"] | None = None
+    """How to read the file; None: by its name (``.xes``, else CSV)."""
     bad_rows: list[BadRow] = field(default_factory=list, init=False)
     """The malformed rows met so far (the first :data:`BAD_ROWS_KEPT`)."""
     bad_row_count: int = field(default=0, init=False)
@@ -167,6 +173,8 @@ class EventLogReader:
 
     @property
     def _is_xes(self) -> bool:
+        if self.format is not None:
+            return self.format == "xes"
         return self.path.lower().removesuffix(".gz").removesuffix(".bz2").endswith(".xes")
 
     def __iter__(self) -> Iterator[EventBatch]:
@@ -246,21 +254,21 @@ class EventLogReader:
                     self._bad(int(positions[index]), f"missing {what}")
                 keep &= ~absent
         if not keep.all():
-            mask = pa.array(keep)
-            cases, activities, stamps = cases.filter(mask), activities.filter(mask), stamps.filter(mask)
-            resources = resources.filter(mask) if resources is not None else None
+            kept = mask(keep)
+            cases, activities, stamps = cases.filter(kept), activities.filter(kept), stamps.filter(kept)
+            resources = resources.filter(kept) if resources is not None else None
             positions = positions[keep]
         if pa.types.is_timestamp(stamps.type):
-            micros = stamps.cast(_UTC).cast(pa.int64()).to_numpy(zero_copy_only=False)
+            micros = integers(stamps.cast(_UTC))
         else:
             micros, good = _parse_timestamps(stamps)
             if not good.all():
                 for index in np.flatnonzero(~good):
                     value = stamps[index].as_py()
                     self._bad(int(positions[index]), f"bad timestamp {value!r} (use ISO 8601)")
-                mask = pa.array(good)
-                cases, activities = cases.filter(mask), activities.filter(mask)
-                resources = resources.filter(mask) if resources is not None else None
+                kept = mask(good)
+                cases, activities = cases.filter(kept), activities.filter(kept)
+                resources = resources.filter(kept) if resources is not None else None
                 micros, positions = micros[good], positions[good]
         return EventBatch(
             _encoded(cases),
@@ -288,13 +296,13 @@ class EventLogReader:
                     + (f" ({hint})" if hint else " (name the columns with --case-column and the like)")
                 )
         columns = (self.columns.case, self.columns.activity, self.columns.timestamp, resource)
-        # The fast path lets Arrow parse on every core, dictionary-encode the ids
-        # and parse timestamps with a UTC offset as it reads. At the first row it
-        # cannot take (a bad timestamp, a wrong number of fields, no offset) the
-        # careful path takes over from that row, one thread, every row checked.
+        # The fast path lets Arrow dictionary-encode the ids and parse timestamps
+        # with a UTC offset as it reads. At the first piece it cannot take (a bad
+        # timestamp, a wrong number of fields, no offset) the careful path takes
+        # over from that piece's first row, every row checked.
         emitted = 0
         try:
-            for batch in self._csv_batches(handle, wanted, fast=True, skip=0):
+            for batch in self._fast_batches(handle, names, wanted):
                 yield self._csv_events(batch, columns, np.arange(emitted, emitted + batch.num_rows) + 2)
                 emitted += batch.num_rows
             return
@@ -303,7 +311,7 @@ class EventLogReader:
         # Lines the parser skips (wrong number of fields) shift the rows after
         # them; their line numbers let every row find its own line again.
         skipped: list[int] = []
-        for batch in self._csv_batches(handle, wanted, fast=False, skip=emitted, skipped=skipped):
+        for batch in self._csv_batches(handle, wanted, skip=emitted, skipped=skipped):
             ordinals = np.arange(emitted, emitted + batch.num_rows, dtype=np.int64)
             # Skipped line i (sorted) sits before emitted row L_i - i - 2 (header on line 1).
             before = np.asarray(skipped, dtype=np.int64) - np.arange(len(skipped), dtype=np.int64) - 2
@@ -323,31 +331,75 @@ class EventLogReader:
             lines,
         )
 
-    def _csv_batches(
-        self,
-        handle: IO[bytes],
-        wanted: list[str],
-        *,
-        fast: bool,
-        skip: int,
-        skipped: list[int] | None = None,
+    def _fast_batches(
+        self, handle: IO[bytes], names: list[str], wanted: list[str]
     ) -> Iterator[pa.RecordBatch]:
-        """The CSV's record batches after ``skip`` rows; on the fast path, raise
-        :class:`_Careful` where it cannot go on."""
+        """The CSV's record batches, ids dictionary-encoded and timestamps parsed;
+        raise :class:`_Careful` at the first piece Arrow cannot take.
+
+        The file is cut here into pieces of about :attr:`batch_bytes` at line
+        ends, and each piece parsed on its own: Arrow's streaming reader reads
+        up to 32 blocks ahead of the batch it returns, some 30 MB of buffers for
+        blocks of 1 MB.
+        """
+        types: dict[str, pa.DataType] = {name: _IDS for name in wanted}
+        types[self.columns.timestamp] = _UTC
+
+        def parse(piece: bytes) -> pa.Table:
+            try:
+                return pa_csv.read_csv(
+                    pa.py_buffer(piece),
+                    memory_pool=_pool(),
+                    read_options=pa_csv.ReadOptions(
+                        use_threads=False, block_size=len(piece) + 1, column_names=names
+                    ),
+                    parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
+                    convert_options=pa_csv.ConvertOptions(
+                        include_columns=wanted, column_types=types, strings_can_be_null=True
+                    ),
+                )
+            except pa.ArrowInvalid:
+                raise _Careful from None
+
+        # The next piece is parsed on a second thread (Arrow lets go of the GIL
+        # while it parses) as the caller works on this one.
+        with ThreadPoolExecutor(max_workers=1) as parser:
+            parsed: Future[pa.Table] | None = None
+            for piece in self._pieces(handle):
+                parsing = parser.submit(parse, piece)
+                if parsed is not None:
+                    yield from parsed.result().to_batches()
+                parsed = parsing
+            if parsed is not None:
+                yield from parsed.result().to_batches()
+
+    def _pieces(self, handle: IO[bytes]) -> Iterator[bytes]:
+        """The CSV's lines after the header, in pieces of about :attr:`batch_bytes`."""
+        source = self._decompressed(handle)
+        source.readline()  # the header, read by _header
+        rest = b""
+        while True:
+            data = source.read(self.batch_bytes)
+            if not data and not rest:
+                return
+            piece, rest = _whole_lines(rest + data, final=not data)
+            if piece:
+                yield piece
+
+    def _csv_batches(
+        self, handle: IO[bytes], wanted: list[str], *, skip: int, skipped: list[int]
+    ) -> Iterator[pa.RecordBatch]:
+        """The CSV's record batches after ``skip`` rows, every field a string,
+        rows with the wrong number of fields reported and their lines noted in
+        ``skipped``."""
 
         def invalid(row: pa_csv.InvalidRow) -> str:
-            if fast:
-                return "error"
             line = int(row.number) if row.number is not None else 0
-            assert skipped is not None
             skipped.append(line)
             fields = count(row.actual_columns, "field")
             self._bad(line, f"has {fields}, the header has {row.expected_columns}")
             return "skip"
 
-        types = {name: _IDS if fast else pa.string() for name in wanted}
-        if fast:
-            types[self.columns.timestamp] = _UTC
         try:
             reader = pa_csv.open_csv(
                 self._decompressed(handle),
@@ -357,7 +409,9 @@ class EventLogReader:
                 ),
                 parse_options=pa_csv.ParseOptions(invalid_row_handler=invalid, ignore_empty_lines=False),
                 convert_options=pa_csv.ConvertOptions(
-                    include_columns=wanted, column_types=types, strings_can_be_null=True
+                    include_columns=wanted,
+                    column_types=dict.fromkeys(wanted, pa.string()),
+                    strings_can_be_null=True,
                 ),
             )
             while True:
@@ -366,8 +420,6 @@ class EventLogReader:
                 except StopIteration:
                     return
         except pa.ArrowInvalid as exc:
-            if fast:
-                raise _Careful from None
             raise EventLogError(f"{self.path}: not a readable CSV file: {exc}") from None
 
     def _decompressed(self, handle: IO[bytes]) -> IO[bytes]:
@@ -422,7 +474,7 @@ class EventLogReader:
                     cases.append(None)  # the trace's case id is known at its end
                     activities.append(values.get("concept:name"))
                     stamps.append(values.get("time:timestamp"))
-                    resources.append(values.get("org:resource"))
+                    resources.append(values.get("org:resource") or None)  # empty: not recorded, as in CSV
                     positions.append(number)
                 elif tag == "trace":
                     case = _attributes(element).get("concept:name") or None
@@ -463,6 +515,21 @@ def _attributes(element: ET.Element) -> dict[str, str]:
     }
 
 
+def _whole_lines(data: bytes, *, final: bool) -> tuple[bytes, bytes]:
+    """``data`` cut after its last line end outside a quoted field: the whole
+    lines, and the rest (all of it a line when ``final``).
+
+    In CSV a quote inside a quoted field is doubled, so a line end is outside
+    every quoted field where the count of quotes before it is even.
+    """
+    if final:
+        return data, b""
+    cut = data.rfind(b"\n") + 1
+    while cut and b'"' in data and data.count(b'"', 0, cut) % 2:
+        cut = data.rfind(b"\n", 0, cut - 1) + 1
+    return data[:cut], data[cut:]
+
+
 def _pool() -> pa.MemoryPool:
     """jemalloc where the wheel has it: streaming a CSV, it held about half the
     resident memory Arrow's default (mimalloc) held on the same file."""
@@ -475,8 +542,7 @@ def _pool() -> pa.MemoryPool:
 def _nulls(values: pa.Array) -> npt.NDArray[np.bool_]:
     if values.null_count == 0:
         return np.zeros(len(values), dtype=bool)
-    result: npt.NDArray[np.bool_] = pc.is_null(values).to_numpy(zero_copy_only=False)
-    return result
+    return flags(pc.is_null(values))
 
 
 def _encoded(values: pa.Array) -> pa.DictionaryArray:
@@ -495,7 +561,7 @@ def _parse_timestamps(stamps: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDAr
     """
     for target in (_UTC, _NAIVE):
         try:
-            micros = pc.cast(stamps, target).cast(pa.int64()).to_numpy(zero_copy_only=False)
+            micros = integers(pc.cast(stamps, target))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
         return micros.astype(np.int64, copy=False), np.ones(len(micros), dtype=bool)
