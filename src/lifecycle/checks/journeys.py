@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from lifecycle.checks.facts import Facts
 from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
-from lifecycle.model import Task
+from lifecycle.model import JourneyKind, Task
 
 __all__: list[str] = []
 
@@ -27,13 +27,15 @@ __all__: list[str] = []
 def journey_missing_stage(facts: Facts) -> Iterator[Finding]:
     """A member journey has no step in a stage of member interaction it covers."""
     for jid, journey in facts.workflow.journeys.items():
-        present = {step.stage for step in journey.steps.values()}
+        if journey.kind is not JourneyKind.MEMBER:
+            continue  # a status journey's steps are statuses, not stages
+        present = {step.stage for step in journey.steps.values() if step.stage is not None}
         missing = [stage.value for stage in journey.stages if stage not in present]
         if not missing:
             continue
         if len(present) == 1 and journey.steps:
             (only,) = present
-            detail = f"every step is in {only.value}, so it has no step in "
+            detail = f"every step is in {only}, so it has no step in "
         else:
             detail = "it has no step in "
         yield Finding(
