@@ -331,7 +331,7 @@ def _journey_shapes(workflow: Workflow) -> Iterator[ReferenceProblem]:
                     yield ReferenceProblem(
                         ("journeys", jid, "steps", sid),
                         "E203",
-                        f"step {sid!r} of member journey {jid!r} has no stage",
+                        f"a step of member journey {jid!r} needs a stage",
                         "give it stage: identification, engagement, enrollment, service-provision or "
                         "service-completion; or make the journey kind: status, whose steps are statuses",
                         sid,
