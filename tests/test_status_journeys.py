@@ -384,3 +384,34 @@ def test_the_status_map_cards_sit_in_their_lanes_without_overlapping() -> None:
     for (a, one), (b, other) in itertools.combinations(boxes.items(), 2):
         apart = one[2] <= other[0] or other[2] <= one[0] or one[3] <= other[1] or other[3] <= one[1]
         assert apart, f"{a} overlaps {b}"
+
+
+def test_a_person_or_a_go_to_person_named_as_a_mover_is_reported_where_named() -> None:
+    go_to = HEAD.replace("roles:\n", "  dmorgan: {name: Dana Morgan, org: hub, official: false}\nroles:\n")
+    text = """\
+journeys:
+  task:
+    title: Statuses
+    kind: status
+    start: requested
+    steps:
+      requested:
+        title: Requested
+        owner: hub-intake
+        next: [done, gone]
+        moved_by: {done: mgonzalez, gone: [hub-intake, dmorgan]}
+    exits:
+      done: {title: Done, kind: completed}
+      gone: {title: Gone, kind: cancelled}
+"""
+    document = loads(go_to + text)
+    [person] = check(document, select=["SPF011"])
+    assert person.message == (
+        "journey 'task': the move from 'requested' to 'done' is made by the person 'mgonzalez', not a role"
+    )
+    [unofficial] = check(document, select=["SPF002"])
+    assert unofficial.message.startswith(
+        "journey 'task': the move from 'requested' to 'gone' is made by 'dmorgan', an unofficial go-to person"
+    )
+    assert (person.location.line, unofficial.location.line) == (24, 24)
+    assert unofficial.location.column > person.location.column

@@ -886,6 +886,20 @@ class Journey(Item):
     service-completion) unless a journey maps only part of the way. A status
     journey covers no stages of its own."""
 
+    def named_movers_at(self) -> list[tuple[tuple[str, str, str, str, int], str]]:
+        """Every role or person a ``moved_by`` names, with its path in the journey
+        (``("steps", "accepted", "moved_by", "cancelled", 0)``)."""
+        items: list[tuple[str, str, JourneyStep | JourneyExit]] = [
+            *(("steps", sid, step) for sid, step in self.steps.items()),
+            *(("exits", xid, end) for xid, end in self.exits.items()),
+        ]
+        return [
+            ((part, source, "moved_by", target, index), actor)
+            for part, source, item in items
+            for target, actors in item.moved_by.items()
+            for index, actor in enumerate(actors)
+        ]
+
     def declared_moves(self) -> list[tuple[str, str]]:
         """Every move a ``next`` names, as (from, to): the steps' in order, then the exits'."""
         items: list[tuple[str, JourneyStep | JourneyExit]] = [*self.steps.items(), *self.exits.items()]
