@@ -415,3 +415,25 @@ journeys:
     )
     assert (person.location.line, unofficial.location.line) == (24, 24)
     assert unofficial.location.column > person.location.column
+
+
+def test_the_replay_reports_of_a_status_journey_leave_out_the_stage_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "tasks.csv"
+    log.write_text(
+        "case,activity,timestamp\nt1,requested,2026-03-01T09:00:00Z\nt1,rejected,2026-03-02T09:00:00Z\n",
+        encoding="utf-8",
+    )
+    for fmt in ("text", "html"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["conformance", str(FHIR), "--journey", "referral-task", "--log", str(log), "--format", fmt])
+        out = capsys.readouterr().out
+        assert stopped.value.code in (0, None)
+        assert "no stage to stage figures: the journey's steps are statuses without a stage" in out.replace(
+            "&#x27;", "'"
+        )
+        assert "identification -> engagement" not in out
+    with pytest.raises(SystemExit):
+        main(["conformance", str(MEMBER), "--journey", "member", "--log", str(log)])
+    assert "identification -> engagement" in capsys.readouterr().out
