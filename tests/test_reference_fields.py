@@ -21,6 +21,7 @@ from lifecycle.safe_yaml import Locator, parse
 
 HUB = ROOT / "workflows" / "payer-cch-network.yaml"
 CHARTER = ROOT / "workflows" / "cbo-network-formation.yaml"
+FHIR = ROOT / "workflows" / "fhir-referral-task.yaml"
 NOT_REFERENCES = {("Workflow", "id")}
 """Id fields that name the element itself, not another one."""
 
@@ -61,7 +62,7 @@ def _document(path: Path = HUB) -> tuple[Document, Any]:
 
 def _with_field(field: str) -> tuple[Document, Any, Any]:
     """A shipped workflow that fills ``field``, with the field's first reference."""
-    for path in (HUB, CHARTER):
+    for path in (HUB, CHARTER, FHIR):
         document, data = _document(path)
         reference = _one_per_field(document.workflow).get(id(DECLARED[field]))
         if reference is not None:
@@ -97,9 +98,9 @@ DECLARED = {
 
 def test_the_walk_reaches_every_declared_field() -> None:
     reached: dict[int, Any] = {}
-    for path in (HUB, CHARTER):
+    for path in (HUB, CHARTER, FHIR):
         reached.update(_one_per_field(_document(path)[0].workflow))
-    assert len(reached) == len(DECLARED) == 48
+    assert len(reached) == len(DECLARED) == 51
 
 
 @pytest.mark.parametrize("field", list(DECLARED))

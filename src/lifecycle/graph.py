@@ -78,7 +78,7 @@ def task_graph(workflow: Workflow) -> nx.DiGraph[str]:
 
 
 def journey_graph(journey: Journey) -> nx.DiGraph[str]:
-    """The steps and exits of a member journey, with an edge for each ``next``.
+    """The steps and exits of a journey, with an edge for each ``next`` (an exit's too).
 
     Parameters
     ----------
@@ -89,15 +89,15 @@ def journey_graph(journey: Journey) -> nx.DiGraph[str]:
     -------
     networkx.DiGraph
         Nodes carry ``kind`` (``"step"`` or ``"exit"``); steps also carry
-        ``stage`` and ``owner``.
+        ``stage`` (None for a status without one) and ``owner``.
     """
     graph: nx.DiGraph[str] = nx.DiGraph()
     for sid, step in journey.steps.items():
-        graph.add_node(sid, kind="step", stage=str(step.stage), owner=step.owner)
+        stage = step.stage.value if step.stage is not None else None
+        graph.add_node(sid, kind="step", stage=stage, owner=step.owner)
     for xid, exit_ in journey.exits.items():
         graph.add_node(xid, kind="exit", exit_kind=str(exit_.kind))
-    for sid, step in journey.steps.items():
-        graph.add_edges_from((sid, target) for target in step.next)
+    graph.add_edges_from(journey.declared_moves())
     return graph
 
 

@@ -263,13 +263,15 @@ def lifecycle_machine(workflow: Workflow) -> SharedMachine:
 
 
 def journey_machine(journey: Journey) -> SharedMachine:
-    """A member journey's machine: states are its steps and exits; the trigger
-    ``move:<id>`` follows a ``next`` link of the current step. Exits are final."""
+    """A journey's machine: states are its steps and exits; the trigger
+    ``move:<id>`` follows a move of the current step or exit
+    (:meth:`~lifecycle.model.Journey.moves_from`). An exit is final unless it
+    lists moves out."""
     states = [*journey.steps, *journey.exits]
     transitions = [
-        {"trigger": f"move:{target}", "source": step_id, "dest": target}
-        for step_id, step in journey.steps.items()
-        for target in step.next
+        {"trigger": f"move:{target}", "source": source, "dest": target}
+        for source in states
+        for target in journey.moves_from(source)
     ]
     return SharedMachine("journey", _machine(states, transitions, journey.start))
 

@@ -60,6 +60,7 @@ __all__ = [
     "HubFunction",
     "Journey",
     "JourneyExit",
+    "JourneyKind",
     "JourneyStep",
     "Meeting",
     "Milestone",
@@ -759,24 +760,53 @@ class Handoff(Item):
 
 
 class ExitKind(StrEnum):
-    """How a member's journey ends."""
+    """How a journey ends. Each kind means something of its own, and the journey
+    map draws each in its own style."""
 
     COMPLETED = "completed"
+    """The work was done: services completed, the referral fulfilled."""
     DECLINED = "declined"
+    """The member said no."""
+    REJECTED = "rejected"
+    """The organization asked to do the work said no before starting it."""
+    CANCELLED = "cancelled"
+    """Withdrawn before it was done, by whoever asked for it or was doing it."""
+    FAILED = "failed"
+    """Attempted, but it could not be completed."""
     UNREACHABLE = "unreachable"
+    """The member could not be reached."""
     INELIGIBLE = "ineligible"
+    """The member is not eligible for the program."""
     TRANSFERRED = "transferred"
+    """Handed on to another program or organization."""
+    ENTERED_IN_ERROR = "entered-in-error"
+    """Void: it should never have existed, and is kept only for the record."""
     OTHER = "other"
+    """None of the above."""
+
+
+class JourneyKind(StrEnum):
+    """What a journey's steps are."""
+
+    MEMBER = "member"
+    """A member's way through the five stages of member interaction: every step
+    names its stage."""
+    STATUS = "status"
+    """The statuses of a record that two organizations update (a referral task
+    in a referral platform or a FHIR server): a status is not a stage, so a step
+    may leave ``stage`` out."""
 
 
 class JourneyStep(Item):
-    """A step of a member's journey, owned by a role, in one of the five stages."""
+    """A step of a journey, owned by a role; in a member journey, in one of the five stages."""
 
     title: Text
-    """What happens to or with the member."""
+    """What happens to or with the member (or, in a status journey, what the status means)."""
 
-    stage: Stage
-    """identification, engagement, enrollment, service-provision or service-completion."""
+    stage: Stage | None = None
+    """identification, engagement, enrollment, service-provision or
+    service-completion. Required in a member journey; a step of a status
+    journey may leave it out (a status is not a stage)."""
 
     owner: Annotated[Id, Ref("role", "person", what="owner", duty="owns step {item!r} of journey {parent!r}")]
     """The role (or person) that carries this step."""
@@ -784,25 +814,57 @@ class JourneyStep(Item):
     next: Annotated[IdList, Ref("step", "exit", what="next step or exit")] = Field(default_factory=list)
     """Steps or exits that may follow this one."""
 
+    moved_by: Annotated[
+        dict[Id, IdList],
+        Ref("role", "person", what="mover", duty="may move journey {parent!r} on from {item!r}"),
+    ] = Field(default_factory=dict)
+    """Who may make a move: for a step or exit of ``next``, the roles (or
+    people) that may move the journey there from this step. A move left out is
+    made by the owner of this step or of the step it leads to."""
+
+    optional: bool = False
+    """True when a journey may pass over this step: a move into it may go
+    straight on to a step that follows it (a draft status that a referral may
+    skip). Passing over it is then no skipped step in a conformance replay."""
+
     via: Annotated[Id | None, Ref("handoff", what="handoff")] = None
     """The handoff that brings the member to this step."""
 
 
 class JourneyExit(Item):
-    """A way a member's journey ends."""
+    """A way a journey ends."""
 
     title: Text
     """The exit's name ("Member declined")."""
 
     kind: ExitKind
-    """completed, declined, unreachable, ineligible, transferred or other."""
+    """completed, declined, rejected, cancelled, failed, unreachable,
+    ineligible, transferred, entered-in-error or other."""
+
+    next: Annotated[IdList, Ref("step", "exit", what="next step or exit")] = Field(default_factory=list)
+    """Where the journey may still go after ending here: an exit is final
+    unless it lists moves out, such as a completed referral later found to be
+    entered in error."""
+
+    moved_by: Annotated[
+        dict[Id, IdList],
+        Ref("role", "person", what="mover", duty="may move journey {parent!r} on from {item!r}"),
+    ] = Field(default_factory=dict)
+    """Who may make each move out of this exit (see ``JourneyStep.moved_by``).
+    An exit has no owner, so a move out of it that is left out here is made by
+    the owner of the step it leads to, and by nobody when it leads to an exit."""
 
 
 class Journey(Item):
-    """The member-interaction process: steps through the five stages, and exits."""
+    """How a member (or a record of them) moves: steps, and the exits where it ends."""
 
     title: Text
     """The journey's name."""
+
+    kind: JourneyKind = JourneyKind.MEMBER
+    """member (the default: steps through the five stages of member interaction)
+    or status (the statuses of a shared record, such as a FHIR referral Task;
+    steps need no stage)."""
 
     start: Annotated[Id, Ref("step", what="start step")]
     """The first step."""
@@ -821,7 +883,90 @@ class Journey(Item):
     stages: list[Stage] = Field(default_factory=lambda: list(Stage))
     """The stages of member interaction this journey covers; all five
     (identification, engagement, enrollment, service-provision,
-    service-completion) unless a journey maps only part of the way."""
+    service-completion) unless a journey maps only part of the way. A status
+    journey covers no stages of its own."""
+
+    def named_movers_at(self) -> list[tuple[tuple[str, str, str, str, int], str]]:
+        """Every role or person a ``moved_by`` names, with its path in the journey
+        (``("steps", "accepted", "moved_by", "cancelled", 0)``)."""
+        items: list[tuple[str, str, JourneyStep | JourneyExit]] = [
+            *(("steps", sid, step) for sid, step in self.steps.items()),
+            *(("exits", xid, end) for xid, end in self.exits.items()),
+        ]
+        return [
+            ((part, source, "moved_by", target, index), actor)
+            for part, source, item in items
+            for target, actors in item.moved_by.items()
+            for index, actor in enumerate(actors)
+        ]
+
+    def declared_moves(self) -> list[tuple[str, str]]:
+        """Every move a ``next`` names, as (from, to): the steps' in order, then the exits'."""
+        items: list[tuple[str, JourneyStep | JourneyExit]] = [*self.steps.items(), *self.exits.items()]
+        return [(source, target) for source, item in items for target in item.next]
+
+    def moves_from(self, source: str) -> list[str]:
+        """Where the journey may go from step or exit ``source``: its ``next``,
+        and what follows each optional step it leads to (an optional step may be
+        passed over).
+
+        Examples
+        --------
+        >>> j = Journey.model_validate({"title": "T", "start": "a", "steps": {
+        ...     "a": {"title": "A", "stage": "engagement", "owner": "r", "next": ["b"], "optional": True},
+        ...     "b": {"title": "B", "stage": "engagement", "owner": "r", "next": ["done"]}},
+        ...     "exits": {"done": {"title": "Done", "kind": "completed"}}})
+        >>> j.moves_from("a"), j.moves_from("done")
+        (['b'], [])
+        """
+        item = self.steps.get(source) or self.exits.get(source)
+        if item is None:
+            return []
+        found: list[str] = []
+        pending = list(item.next)
+        while pending:
+            target = pending.pop(0)
+            if target in found:
+                continue
+            found.append(target)
+            step = self.steps.get(target)
+            if step is not None and step.optional:
+                pending.extend(step.next)
+        return found
+
+    def first_steps(self) -> list[str]:
+        """Where a journey may begin: its start, and, when the start is optional,
+        what may follow it."""
+        start = self.steps.get(self.start)
+        return [self.start, *(self.moves_from(self.start) if start is not None and start.optional else [])]
+
+    def movers(self, source: str, target: str) -> list[str]:
+        """The roles (or people) that may move the journey from ``source`` to
+        ``target``: those the move names in ``moved_by``, else the owners of the
+        two steps (an exit has no owner), as the tracker has always allowed.
+
+        Examples
+        --------
+        >>> j = Journey.model_validate({"title": "T", "start": "a", "steps": {
+        ...     "a": {"title": "A", "stage": "engagement", "owner": "cbo", "next": ["done", "gone"],
+        ...           "moved_by": {"gone": "plan"}}},
+        ...     "exits": {"done": {"title": "Done", "kind": "completed"},
+        ...               "gone": {"title": "Cancelled", "kind": "cancelled"}}})
+        >>> j.movers("a", "done"), j.movers("a", "gone")
+        (['cbo'], ['plan'])
+        """
+        item = self.steps.get(source) or self.exits.get(source)
+        named = item.moved_by.get(target) if item is not None else None
+        if named:
+            return list(named)
+        owners = [s.owner for s in (self.steps.get(source), self.steps.get(target)) if s is not None]
+        return list(dict.fromkeys(owners))
+
+    def named_movers(self, source: str, target: str) -> list[str] | None:
+        """The roles ``moved_by`` names for the move, None when it names none."""
+        item = self.steps.get(source) or self.exits.get(source)
+        named = item.moved_by.get(target) if item is not None else None
+        return list(named) if named else None
 
 
 class EscalationPath(Item):

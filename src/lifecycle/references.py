@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, get_args
 
 from pydantic import BaseModel
 
-from lifecycle.model import RESERVED_PHASE_IDS, Ref, Workflow
+from lifecycle.model import RESERVED_PHASE_IDS, JourneyKind, Ref, Workflow
 from lifecycle.words import did_you_mean
 
 __all__ = ["Reference", "ReferenceProblem", "check_references", "iter_references", "reference_fields"]
@@ -257,8 +257,21 @@ def iter_references(workflow: Workflow, wanted: RefFilter = _every) -> Iterator[
         if isinstance(value, str):
             yield Reference((*holder, key), value, ref, holder, None)
         else:
-            for index, target in enumerate(value):
-                yield Reference((*holder, key, index), target, ref, holder, index)
+            for path, ids in _lists(value, (*holder, key)):
+                for index, target in enumerate(ids):
+                    yield Reference((*path, index), target, ref, holder, index)
+
+
+def _lists(
+    value: list[str] | dict[str, list[str]], path: tuple[Any, ...]
+) -> Iterator[tuple[tuple[Any, ...], list[str]]]:
+    """The lists of ids of a reference field, each with its path: the field's
+    own list, or one list per key of a mapping (a step's ``moved_by``)."""
+    if isinstance(value, dict):
+        for name, ids in value.items():
+            yield (*path, name), ids
+    else:
+        yield path, value
 
 
 _JOURNEY_KINDS = frozenset({"step", "exit"})
@@ -299,6 +312,40 @@ def check_references(workflow: Workflow) -> list[ReferenceProblem]:
                     **(journey.exits if "exit" in ref.kinds else {}),
                 }
             r.expect((*holder, key), value, (ids,), ref, ())
+        elif isinstance(value, dict):
+            for path, ids in _lists(value, (*holder, key)):
+                r.expect(path, ids, r.scopes(ref), ref, ref.kinds)
         else:
             r.expect((*holder, key), value, r.scopes(ref), ref, ref.kinds)
+    r.problems.extend(_journey_shapes(workflow))
     return r.problems
+
+
+def _journey_shapes(workflow: Workflow) -> Iterator[ReferenceProblem]:
+    """A member journey's step with no stage (E203), and a ``moved_by`` that
+    names a move its step or exit does not have (E301)."""
+    for jid, journey in workflow.journeys.items():
+        if journey.kind is JourneyKind.MEMBER:
+            for sid, step in journey.steps.items():
+                if step.stage is None:
+                    yield ReferenceProblem(
+                        ("journeys", jid, "steps", sid),
+                        "E203",
+                        f"a step of member journey {jid!r} needs a stage",
+                        "give it stage: identification, engagement, enrollment, service-provision or "
+                        "service-completion; or make the journey kind: status, whose steps are statuses",
+                        sid,
+                    )
+        for part, items in (("steps", journey.steps), ("exits", journey.exits)):
+            for xid, item in items.items():
+                for target in item.moved_by:
+                    if target not in item.next:
+                        moves = ", ".join(item.next) or "none"
+                        yield ReferenceProblem(
+                            ("journeys", jid, part, xid, "moved_by", target),
+                            "E301",
+                            f"moved_by names the move to {target!r}, which is not in next ({moves})",
+                            f"add {target!r} to next, or remove it from moved_by",
+                            xid,
+                            at_key=True,
+                        )

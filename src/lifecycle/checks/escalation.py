@@ -109,7 +109,7 @@ def escalation_without_levels(facts: Facts) -> Iterator[Finding]:
     hint="name the role the person holds, so a successor inherits the duty",
 )
 def person_named_as_role(facts: Facts) -> Iterator[Finding]:
-    """A person, not a role, is an escalation level or owns a journey step."""
+    """A person, not a role, is an escalation level, owns a journey step or makes a journey's move."""
     people = facts.workflow.people
 
     def named(actor: str) -> bool:
@@ -131,4 +131,12 @@ def person_named_as_role(facts: Facts) -> Iterator[Finding]:
                     ("journeys", jid, "steps", sid, "owner"),
                     f"step {sid!r} of journey {jid!r} is owned by the person {step.owner!r}, not a role",
                     step.owner,
+                )
+        for where, actor in journey.named_movers_at():
+            if named(actor):
+                yield Finding(
+                    ("journeys", jid, *where),
+                    f"journey {jid!r}: the move from {where[1]!r} to {where[3]!r} is made by the person "
+                    f"{actor!r}, not a role",
+                    actor,
                 )

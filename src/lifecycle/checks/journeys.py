@@ -1,5 +1,6 @@
 """Member journeys and handoffs: the stages of member interaction a journey
-passes through, and how work and members pass between organizations.
+passes through, how work and members pass between organizations, and who may
+make a journey's moves.
 
 The seed: "parties can document major activities and interactions between
 partners at each stage of member interaction (i.e., identification,
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import networkx as nx
+
+from lifecycle import graph
 from lifecycle.checks.facts import Facts
 from lifecycle.checks.registry import Finding, rule
 from lifecycle.diagnostics import Severity
-from lifecycle.model import Task
+from lifecycle.model import JourneyKind, Task
 
 __all__: list[str] = []
 
@@ -27,13 +31,15 @@ __all__: list[str] = []
 def journey_missing_stage(facts: Facts) -> Iterator[Finding]:
     """A member journey has no step in a stage of member interaction it covers."""
     for jid, journey in facts.workflow.journeys.items():
-        present = {step.stage for step in journey.steps.values()}
+        if journey.kind is not JourneyKind.MEMBER:
+            continue  # a status journey's steps are statuses, not stages
+        present = {step.stage for step in journey.steps.values() if step.stage is not None}
         missing = [stage.value for stage in journey.stages if stage not in present]
         if not missing:
             continue
         if len(present) == 1 and journey.steps:
             (only,) = present
-            detail = f"every step is in {only.value}, so it has no step in "
+            detail = f"every step is in {only}, so it has no step in "
         else:
             detail = "it has no step in "
         yield Finding(
@@ -94,3 +100,44 @@ def handoff_task_mismatch(facts: Facts) -> Iterator[Finding]:
                 "in which neither of them has a part",
                 hid,
             )
+
+
+@rule(
+    "GAP022",
+    "move-without-mover",
+    Severity.ERROR,
+    hint="name who may make the move under the exit's moved_by:",
+)
+def move_without_mover(facts: Facts) -> Iterator[Finding]:
+    """A journey may move from an exit to another exit, and no role may make that move."""
+    for jid, journey in facts.workflow.journeys.items():
+        for xid, end in journey.exits.items():
+            for target in end.next:
+                if not journey.movers(xid, target):
+                    yield Finding(
+                        ("journeys", jid, "exits", xid, "next"),
+                        f"journey {jid!r}: nobody may move from exit {xid!r} to exit {target!r}, "
+                        "since an exit has no owner and the move names no movers",
+                        xid,
+                    )
+
+
+@rule(
+    "GAP023",
+    "exit-never-settles",
+    Severity.ERROR,
+    hint="let the exits it leads to end somewhere: give one of them no next:",
+)
+def exit_never_settles(facts: Facts) -> Iterator[Finding]:
+    """A journey exit can be left, and no final exit (one that cannot be left) follows it."""
+    for jid, journey in facts.workflow.journeys.items():
+        moves = graph.journey_graph(journey)
+        final = {xid for xid, end in journey.exits.items() if not end.next}
+        for xid, end in journey.exits.items():
+            if end.next and not (nx.descendants(moves, xid) & final):
+                yield Finding(
+                    ("journeys", jid, "exits", xid, "next"),
+                    f"journey {jid!r}: exit {xid!r} can be left, but no final exit follows it, "
+                    "so a journey that ends there never settles",
+                    xid,
+                )

@@ -83,7 +83,7 @@ def single_holder_critical_role(facts: Facts) -> Iterator[Finding]:
     hint="give the person's part to a designated role (with a backup) and escalate to the role",
 )
 def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
-    """An escalation, cross-organization handoff or journey step depends on an unofficial go-to person."""
+    """An escalation, cross-organization handoff, journey step or move needs an unofficial go-to person."""
     workflow = facts.workflow
     for eid, path in workflow.escalations.items():
         for index, actor in enumerate(path.levels):
@@ -111,6 +111,14 @@ def unofficial_dependency(facts: Facts) -> Iterator[Finding]:
                     ("journeys", jid, "steps", sid, "owner"),
                     f"step {sid!r} of journey {jid!r} is owned by {step.owner!r}, an unofficial go-to person",
                     sid,
+                )
+        for where, actor in journey.named_movers_at():
+            if facts.is_unofficial(actor):
+                yield Finding(
+                    ("journeys", jid, *where),
+                    f"journey {jid!r}: the move from {where[1]!r} to {where[3]!r} is made by {actor!r}, "
+                    "an unofficial go-to person",
+                    where[1],
                 )
 
 

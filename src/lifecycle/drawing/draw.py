@@ -45,6 +45,14 @@ _LEGEND = {
         "(A accountable, R responsible, C consulted, I informed; 'handoff': hands work on there)"
     ),
 }
+_BORDERS: dict[str, dict[str, str]] = {
+    "solid": {},
+    "bold": {"penwidth": "2.5"},
+    "double": {"peripheries": "2"},
+    "dashed": {"style": ",dashed", "penwidth": "1.5"},
+    "dotted": {"style": ",dotted", "penwidth": "1.8"},
+}
+"""Card borders (see ``Card.border``): Graphviz style, peripheries and pen width."""
 LABEL_WRAP = 16
 """Characters per line of an arrow label (three lines at most)."""
 _PLATE = '<table border="0" cellborder="0" cellpadding="1" bgcolor="white"><tr><td>{}</td></tr></table>'
@@ -79,6 +87,7 @@ def footer_lines(lane_map: LaneMap) -> list[str]:
         legend.append("lilac card: joint work of roles from more than one organization")
     if any(b.gate for b in lane_map.blocks):
         legend.append("hexagon and dashed line: exit gate")
+    legend.extend(lane_map.legend)
     if lane_map.findings:
         legend.append("red border: single point of failure; orange: gap; purple: other finding")
     lines = wrap("Legend: " + "; ".join(legend), 120) if legend else []
@@ -200,15 +209,17 @@ def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, 
                 mark = marks.get(card.key)
                 chip = card.kind == "chip"
                 border = style.JOINT if card.joint else "#505050"
+                outline = _BORDERS[card.border]
                 band.node(
                     node_name(card.kind, card.key),
                     dot_label(placed.lines),
                     shape="box",
-                    style="filled,rounded" if card.kind != "exit" else "filled,rounded,bold",
+                    style="filled,rounded" + outline.get("style", ""),
+                    peripheries=outline.get("peripheries", "1"),
                     fillcolor=head if chip else card.fill,
                     fontsize="9" if chip else "10",
                     color=style.SEVERITY_COLOURS[mark.kind] if mark else border,
-                    penwidth="3.5" if mark else "2" if card.joint else "1",
+                    penwidth="3.5" if mark else "2" if card.joint else outline.get("penwidth", "1"),
                     id=f"{card.kind}-{card.key}",
                     tooltip=dot_label(card.tooltip or card.label),
                     **{"class": card.kind},

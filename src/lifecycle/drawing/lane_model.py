@@ -59,6 +59,10 @@ class Card:
     joint: bool = False
     """Work done jointly by roles of more than one organization."""
 
+    border: str = "solid"
+    """How the card's border is drawn: solid, bold, double, dashed or dotted
+    (a journey exit's kind, an optional step)."""
+
 
 @dataclass(frozen=True)
 class Link:
@@ -100,6 +104,9 @@ class LaneMap:
     links: list[Link] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Lines printed under the map (e.g. handoffs that name no tasks)."""
+
+    legend: list[str] = field(default_factory=list)
+    """Legend entries of this map's own (a journey's exit kinds), after those of its arrows."""
 
     findings: list[Mark] = field(default_factory=list)
     """Overlay findings; their elements are marked and they are listed in the legend."""

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from lifecycle.model import ExitKind
+
 __all__ = [
     "CHANNEL_MISSING",
+    "EXIT_LOOKS",
     "FONT",
     "GATE_NODE",
     "HANDOFF",
     "JOINT",
     "ORG_TINTS",
     "SEVERITY_COLOURS",
+    "ExitLook",
     "org_tints",
 ]
 
@@ -52,3 +58,31 @@ SEVERITY_COLOURS = {"spof": "#b2182b", "gap": "#e08214", "other": "#6a51a3"}
 def org_tints(kind: str) -> tuple[str, str, str]:
     """The (header, lane, alternate lane) fills for an organization kind."""
     return ORG_TINTS.get(kind, ORG_TINTS["other"])
+
+
+@dataclass(frozen=True)
+class ExitLook:
+    """How a journey exit of one kind is drawn: a fill, and a border that tells
+    the kinds apart in black and white too."""
+
+    fill: str
+    border: str
+    """solid, bold, double, dashed or dotted."""
+    words: str
+    """How the legend names the look."""
+
+
+EXIT_LOOKS: dict[ExitKind, ExitLook] = {
+    ExitKind.COMPLETED: ExitLook("#c7e9c0", "double", "green, double border"),
+    ExitKind.TRANSFERRED: ExitLook("#dadaeb", "solid", "lilac"),
+    ExitKind.DECLINED: ExitLook("#fdd0a2", "solid", "orange"),
+    ExitKind.REJECTED: ExitLook("#fdae6b", "bold", "dark orange, bold border"),
+    ExitKind.CANCELLED: ExitLook("#e0e0e0", "dashed", "grey, dashed border"),
+    ExitKind.FAILED: ExitLook("#fcbba1", "bold", "red, bold border"),
+    ExitKind.UNREACHABLE: ExitLook("#fff7bc", "dashed", "yellow, dashed border"),
+    ExitKind.INELIGIBLE: ExitLook("#c6dbef", "solid", "blue"),
+    ExitKind.ENTERED_IN_ERROR: ExitLook("#ffffff", "dotted", "white, dotted border"),
+    ExitKind.OTHER: ExitLook("#f0f0f0", "solid", "light grey"),
+}
+"""Each kind of journey exit in its own look: success green, refusals orange,
+withdrawals grey and dashed, failure red, a void record white and dotted."""

@@ -36,8 +36,19 @@ from lifecycle.drawing.lane_model import Card, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED
 from lifecycle.drawing.layout import CARD_W, COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
 from lifecycle.drawing.swimlane import handoff_tasks, swimlane_map
-from lifecycle.interchange.bpmn_names import BPMN, BPMNDI, DC, DI, LIFECYCLE, NSMAP, PREFIX, XSI
-from lifecycle.model import Handoff, Item, Person, Workflow
+from lifecycle.interchange.bpmn_names import (
+    BPMN,
+    BPMNDI,
+    DC,
+    DI,
+    LIFECYCLE,
+    NSMAP,
+    PREFIX,
+    XSI,
+    movers_from_text,
+    movers_text,
+)
+from lifecycle.model import Handoff, Item, JourneyKind, Person, Workflow
 
 __all__ = ["EVENT_SIZE", "POOL_LABEL_W", "export_bpmn", "xml_safe"]
 
@@ -141,6 +152,12 @@ def _documentation(item: Item | None) -> str | None:
     return "\n\n".join(parts) or None
 
 
+def _title(item: Item | None) -> str:
+    """A journey step's or exit's title."""
+    title = getattr(item, "title", None)
+    return title if isinstance(title, str) else ""
+
+
 def _words(ids: Sequence[str]) -> str | None:
     return " ".join(ids) if ids else None
 
@@ -177,6 +194,7 @@ class _Collaboration:
         self._connect_pools()
         self._parallel_gateways()
         self._route_sequence_flows()
+        self._route_message_flows()
 
     # -- geometry ---------------------------------------------------------------------------
 
@@ -238,9 +256,10 @@ class _Collaboration:
                     node_id, "userTask", "", pool, card.lane, box.bb[0], self._top(box), box.w, box.h
                 )
             node.item, node.extension = self._card_item(card)
-            # The map adds "(joint with ...)" under a joint task's title; BPMN names
-            # the task by its title alone, and the lifecycle extension keeps the RACI.
-            node.name = self.workflow.tasks()[card.key].title if self.journey is None else card.label
+            # The map adds "(joint with ...)" under a joint task's title, "(optional)" and
+            # "set by ..." to a step's; BPMN names each by its title alone, and the
+            # lifecycle extension keeps the RACI and the movers.
+            node.name = self.workflow.tasks()[card.key].title if self.journey is None else _title(node.item)
             self.nodes[node_id] = node
 
     def _card_item(self, card: Card) -> tuple[Item | None, list[etree._Element]]:
@@ -248,9 +267,20 @@ class _Collaboration:
             journey = self.workflow.journeys[self.journey]
             if card.key in journey.exits:
                 end = journey.exits[card.key]
-                return end, [_lc("exit", kind=end.kind.value)]
+                # An end event has no way out in BPMN: an exit's moves out ride on its extension.
+                moves = {"next": _words(end.next), "moved_by": movers_text(end.moved_by)}
+                return end, [_lc("exit", kind=end.kind.value, **moves)]
             step = journey.steps[card.key]
-            return step, [_lc("step", owner=step.owner, stage=step.stage.value, via=step.via)]
+            return step, [
+                _lc(
+                    "step",
+                    owner=step.owner,
+                    stage=step.stage.value if step.stage is not None else None,
+                    via=step.via,
+                    optional="true" if step.optional else None,
+                    moved_by=movers_text(step.moved_by),
+                )
+            ]
         task = self.workflow.tasks()[card.key]
         ext = _lc(
             "task",
@@ -274,9 +304,12 @@ class _Collaboration:
         one task; an order arrow that a handoff between the same two tasks replaces on
         the map stays replaced."""
         attached = {card.key: card.attached_to for card in self.lane_map.cards if card.kind == "chip"}
+        exits = {card.key for card in self.lane_map.cards if card.kind == "exit"}
         links = []
         for link in self.lane_map.links:
             tail, head = attached.get(link.tail, link.tail), attached.get(link.head, link.head)
+            if tail in exits:
+                continue  # kept on the exit's lc:exit (an end event has no outgoing flow)
             if link.kind != "tie" and tail is not None and head is not None and tail != head:
                 links.append(replace(link, tail=tail, head=head))
         handed = {(link.tail, link.head) for link in links if link.kind == "handoff"}
@@ -574,6 +607,24 @@ class _Collaboration:
             if any(_crosses(a, b, n) for a, b in pairwise(plain) for n in others):
                 flow.points = self._around(source, target)
 
+    def _route_message_flows(self) -> None:
+        """A message flow from a task to an exit in another pool (a status journey's
+        move to an exit kept in another organization's lane) keeps its plain route
+        unless that crosses a node; then it takes the source lane's margin to the
+        column gap left of the exit, and crosses the pools there."""
+        nodes = list(self.nodes.values())
+        for flow in self.messages:
+            if flow.points or flow.source not in self.nodes or not flow.target.startswith(PREFIX["exit"]):
+                continue  # a pool handoff has its own column; so has a flow routed already
+            source, target = self.nodes[flow.source], self.nodes[flow.target]
+            plain = _waypoints(source, target, message=True)
+            others = [n for n in nodes if n is not source and n is not target]
+            if any(_crosses(a, b, n) for a, b in pairwise(plain) for n in others):
+                down = target.cy > source.cy
+                head = self._to_margin(source, down)
+                into = target.cx - CARD_W / 2 - COL_GAP / 2
+                flow.points = [*head, (into, head[-1][1]), (into, target.cy), (target.x, target.cy)]
+
     def _around(self, source: _Node, target: _Node) -> list[tuple[float, float]]:
         """Out of ``source`` into the gap right of it, along its lane's margin (bottom,
         or top when the target lies above) to the gap left of ``target``, and in."""
@@ -677,6 +728,7 @@ def _roster(workflow: Workflow, c: _Collaboration) -> list[etree._Element]:
                 for key in ("owner", "responsible", "consulted", "informed")
                 for r in ext.get(key, "").split()
             ]
+            named += [r for actors in movers_from_text(ext.get("moved_by")).values() for r in actors]
     for flow in (*c.sequence, *c.messages):
         for ext in flow.extension:
             named += [r for key in ("from", "to") if (r := ext.get(key))]
@@ -719,7 +771,8 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
     scope = [_lc("workflow", id=workflow.id, title=workflow.title)]
     if c.journey is not None:
         journey = workflow.journeys[c.journey]
-        scope.append(_lc("journey", id=c.journey, title=journey.title, start=journey.start))
+        kind = journey.kind.value if journey.kind is not JourneyKind.MEMBER else None
+        scope.append(_lc("journey", id=c.journey, title=journey.title, start=journey.start, kind=kind))
     else:
         scope.extend(
             _lc("phase", id=b.key, title=workflow.phases[b.key].title, kind=workflow.phases[b.key].kind.value)
@@ -829,7 +882,7 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
             for x, y in points:
                 _sub(edge, DI, "waypoint", x=_num(x), y=_num(y))
     if c.notes:
-        bottom = max(y + h for _, y, _, h in (c.pool_bounds(p) for p in c.pools))
+        bottom = max((y + h for _, y, _, h in (c.pool_bounds(p) for p in c.pools)), default=0.0)
         lines = len(c.notes)
         longest = max(len(line) for line in c.notes)
         shape = _sub(

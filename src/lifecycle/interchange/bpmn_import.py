@@ -27,7 +27,7 @@ import yaml
 from lxml import etree
 
 from lifecycle.diagnostics import Diagnostic, LoadError, Location
-from lifecycle.interchange.bpmn_names import BPMN, LIFECYCLE, XSI, strip_prefix
+from lifecycle.interchange.bpmn_names import BPMN, LIFECYCLE, XSI, movers_from_text, strip_prefix
 from lifecycle.loader import max_file_bytes
 from lifecycle.model import ID_PATTERN, Channel, without_control_characters
 
@@ -653,7 +653,9 @@ class _Reader:
             node = self.nodes[node_id]
             ext = _ext(node, "step")
             step: dict[str, Any] = {"title": node.get("name") or sid}
-            step["stage"] = ext.get("stage") if ext is not None else "service-provision"
+            stage = ext.get("stage") if ext is not None else "service-provision"
+            if stage is not None:  # a status of a status journey has none
+                step["stage"] = stage
             owner = ext.get("owner") if ext is not None else None
             step["owner"] = owner if owner in self.roles else self.role_of_node[node_id]
             following = list(self._downstream(node_id, set())) + [
@@ -664,15 +666,26 @@ class _Reader:
                 step["next"] = [names[t] for t in self._in_document_order(following)]
             if ext is not None and ext.get("via"):
                 step["via"] = ext.get("via")
+            if ext is not None and ext.get("optional") == "true":
+                step["optional"] = True
+            if ext is not None and ext.get("moved_by"):
+                step["moved_by"] = movers_from_text(ext.get("moved_by"))
             steps[sid] = _described(node, step)
         exits: dict[str, dict[str, Any]] = {}
         for node_id, eid in self.exit_of.items():
             node = self.nodes[node_id]
             kind = _ext(node, "exit")
             kind_name = kind.get("kind", "other") if kind is not None else "other"
-            exits[eid] = _described(node, {"title": node.get("name") or eid, "kind": kind_name})
+            end: dict[str, Any] = {"title": node.get("name") or eid, "kind": kind_name}
+            if kind is not None and kind.get("next"):
+                end["next"] = kind.get("next", "").split()
+            if kind is not None and kind.get("moved_by"):
+                end["moved_by"] = movers_from_text(kind.get("moved_by"))
+            exits[eid] = _described(node, end)
         start = journey.get("start") or next(iter(steps), "")
         entry: dict[str, Any] = {"title": journey.get("title") or "Journey", "start": start, "steps": steps}
+        if journey.get("kind"):
+            entry["kind"] = journey.get("kind")
         if exits:
             entry["exits"] = exits
         return entry

@@ -9,7 +9,19 @@ prefix again, so ids survive a round trip.
 
 from __future__ import annotations
 
-__all__ = ["BPMN", "BPMNDI", "DC", "DI", "LIFECYCLE", "NSMAP", "PREFIX", "XSI", "strip_prefix"]
+__all__ = [
+    "BPMN",
+    "BPMNDI",
+    "DC",
+    "DI",
+    "LIFECYCLE",
+    "NSMAP",
+    "PREFIX",
+    "XSI",
+    "movers_from_text",
+    "movers_text",
+    "strip_prefix",
+]
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -55,3 +67,29 @@ def strip_prefix(kind: str, element_id: str) -> str | None:
     """
     prefix = PREFIX[kind]
     return element_id[len(prefix) :] if element_id.startswith(prefix) else None
+
+
+def movers_text(moved_by: dict[str, list[str]]) -> str | None:
+    """A step's or exit's ``moved_by`` as one ``lc:`` attribute value:
+    ``cancelled:plan-referrer,cbo-intake failed:cbo-intake`` (ids hold none of
+    ``:``, ``,`` or spaces); None when it names no movers.
+
+    Examples
+    --------
+    >>> movers_text({"cancelled": ["plan", "cbo"], "failed": ["cbo"]})
+    'cancelled:plan,cbo failed:cbo'
+    >>> movers_from_text(movers_text({"cancelled": ["plan", "cbo"]}))
+    {'cancelled': ['plan', 'cbo']}
+    """
+    if not moved_by:
+        return None
+    return " ".join(f"{target}:{','.join(actors)}" for target, actors in moved_by.items())
+
+
+def movers_from_text(text: str | None) -> dict[str, list[str]]:
+    """The ``moved_by`` mapping written by :func:`movers_text`."""
+    found: dict[str, list[str]] = {}
+    for part in (text or "").split():
+        target, _, actors = part.partition(":")
+        found[target] = [a for a in actors.split(",") if a]
+    return found

@@ -10,8 +10,9 @@ event whose activity is ``x`` while the case stands at ``p``:
   becomes ``x``;
 - ``out-of-order``: ``x`` is not reachable from ``p`` (already passed, or the
   case has ended); ``p`` stays;
-- ``wrong-role``: the event's resource may not act for the owner of step ``x``
-  (independent of the three above);
+- ``wrong-role``: the event's resource may not make the move from ``p`` to
+  ``x``: act for a role the move names (``moved_by``), else for the owner of
+  step ``x`` (independent of the three above);
 - ``open-too-long``: per case, not at an exit and older than the time limit.
 
 The replay is vectorized: a batch of events is sorted by case, each event's
@@ -209,7 +210,6 @@ class Conformance:
         moves = self.moves
         cases = self._case_codes(batch.cases)
         activities = self._activity_codes(batch.activities)
-        allowed = self._allowed(batch.resources, activities)
         if self._base is None:
             self._base = int(batch.timestamps.min())
         stamps = ((batch.timestamps - self._base) // _MICROS).astype(np.int32)
@@ -246,9 +246,10 @@ class Conformance:
             DeviationKind.SKIPPED_STEP: known & (move == SKIP),
             DeviationKind.OUT_OF_ORDER: known & (move == BACK),
         }
-        if allowed is not None:
-            kinds[DeviationKind.WRONG_ROLE] = known & ~allowed[order]
-        resources = self._resource_codes(batch.resources, order) if allowed is not None else None
+        if batch.resources is not None:
+            allowed = self._allowed(batch.resources)
+            kinds[DeviationKind.WRONG_ROLE] = known & ~allowed[_rows(batch.resources)[order], origin, lookup]
+        resources = self._resource_codes(batch.resources, order) if batch.resources is not None else None
         for kind, mask in kinds.items():
             hits = np.flatnonzero(mask)
             if len(hits):
@@ -310,16 +311,11 @@ class Conformance:
         result: npt.NDArray[np.int64] = codes[integers(activities.indices)]
         return result
 
-    def _allowed(
-        self, resources: pa.DictionaryArray | None, activities: npt.NDArray[np.int64]
-    ) -> npt.NDArray[np.bool_] | None:
-        """Per event (in batch order): may its resource record its activity?"""
-        if resources is None:
-            return None
-        table = self.moves.allowed(resources.dictionary.to_pylist())
-        table = np.vstack([table, np.ones((1, table.shape[1]), dtype=bool)])  # row -1: not recorded
-        result: npt.NDArray[np.bool_] = table[_rows(resources), np.maximum(activities, 0)]
-        return result
+    def _allowed(self, resources: pa.DictionaryArray) -> npt.NDArray[np.bool_]:
+        """``table[r, p, a]``: may resource ``r`` of this batch record activity
+        ``a`` for a case at ``p``? The last row (-1) is an event with no resource."""
+        table = self.moves.allowed([*resources.dictionary.to_pylist(), None])
+        return table
 
     def _resource_codes(
         self, resources: pa.DictionaryArray | None, order: npt.NDArray[np.int64]
@@ -467,7 +463,11 @@ class Conformance:
             if moves.ends[origin]:
                 return f"after the case ended at {moves.name(origin)}"
             return f"cannot follow {moves.name(origin)}"
-        return f"{resource} does not act for {moves.owner(activity)}, the owner of {name}"
+        who = moves.movers(origin, activity) or []
+        owner = moves.owner(activity)
+        if owner is not None and who == [owner]:
+            return f"{resource} does not act for {owner}, the owner of {name}"
+        return f"{resource} does not act for {' or '.join(who)}, who may move a case to {name}"
 
     def case_table(self) -> list[dict[str, Any]]:
         """Per case: id, events, fit, and its deviations (JSON-ready)."""

@@ -68,6 +68,14 @@ def _days(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} d"
 
 
+_NO_STAGES = "no stage to stage figures: the journey's steps are statuses without a stage"
+
+
+def _has_stages(result: Conformance) -> bool:
+    """Whether any step of the journey names a stage (a status journey's need not)."""
+    return bool((result.moves.stage_of >= 0).any())
+
+
 def _conversion_rows(steps: list[StageStep]) -> list[list[str]]:
     return [
         [f"{s.source} -> {s.target}", f"{s.converted} / {s.reached}", _percent(s.rate),
@@ -83,9 +91,12 @@ def as_text(result: Conformance, *, show: int = 20) -> str:
              f"event fitness {result.event_fitness:.3f}", "", "deviations by kind:"]
     for kind, n in result.deviation_counts().items():
         lines.append(f"  {kind:<17} {n}")
-    lines += ["", f"  {'stage to stage':<40} {'converted':>13} {'rate':>7} {'median':>9} {'p90':>8}"]
-    for cells in _conversion_rows(result.conversion()):
-        lines.append(f"  {cells[0]:<40} {cells[1]:>13} {cells[2]:>7} {cells[3]:>9} {cells[4]:>8}")
+    if _has_stages(result):
+        lines += ["", f"  {'stage to stage':<40} {'converted':>13} {'rate':>7} {'median':>9} {'p90':>8}"]
+        for cells in _conversion_rows(result.conversion()):
+            lines.append(f"  {cells[0]:<40} {cells[1]:>13} {cells[2]:>7} {cells[3]:>9} {cells[4]:>8}")
+    else:
+        lines += ["", _NO_STAGES]
     stalls = result.stalls()
     lines += ["", "where open cases stand:" if stalls else "no open cases"]
     for stall in stalls:
@@ -151,7 +162,8 @@ def as_html(
         _table(["kind", "deviations"], kinds),
         "<h2>Stage to stage</h2>",
         _table(["stages", "converted / reached", "rate", "median", "90th percentile"],
-               _conversion_rows(result.conversion())),
+               _conversion_rows(result.conversion())) if _has_stages(result)
+        else f"<p>{_NO_STAGES}.</p>",
         "<h2>Where open cases stand</h2>",
         _table(["step", "open cases", "median days since last event"], stalls) if stalls
         else "<p>No open cases.</p>",

@@ -95,12 +95,14 @@ class JourneyMoves:
 
     @cached_property
     def graph(self) -> nx.DiGraph[int]:
-        """Activities linked by ``next``; the start linked to the first step."""
+        """Activities linked by their moves (:meth:`~lifecycle.model.Journey.moves_from`:
+        ``next``, an exit's too, and past optional steps); the start linked to
+        the first steps."""
         graph: nx.DiGraph[int] = nx.DiGraph()
         graph.add_nodes_from(range(self.start + 1))
-        graph.add_edge(self.start, self.codes[self.journey.start])
-        for sid, step in self.journey.steps.items():
-            graph.add_edges_from((self.codes[sid], self.codes[target]) for target in step.next)
+        graph.add_edges_from((self.start, self.codes[first]) for first in self.journey.first_steps())
+        for name in self.names:
+            graph.add_edges_from((self.codes[name], self.codes[t]) for t in self.journey.moves_from(name))
         return graph
 
     @cached_property
@@ -115,9 +117,9 @@ class JourneyMoves:
 
     @cached_property
     def stage_of(self) -> npt.NDArray[np.int8]:
-        """Each activity's stage index in :data:`STAGES`; -1 for exits."""
+        """Each activity's stage index in :data:`STAGES`; -1 for exits and statuses without a stage."""
         index = {stage: i for i, stage in enumerate(STAGES)}
-        stages = [index[step.stage] for step in self.journey.steps.values()]
+        stages = [-1 if step.stage is None else index[step.stage] for step in self.journey.steps.values()]
         return np.array(stages + [-1] * len(self.journey.exits), dtype=np.int8)
 
     @cached_property
@@ -136,29 +138,65 @@ class JourneyMoves:
         step = self.journey.steps.get(name)
         return step.owner if step is not None else None
 
-    @cached_property
-    def _actors(self) -> list[frozenset[str]]:
-        return [self._may_act(self.owner(code)) for code in range(len(self.names))]
+    def movers(self, origin: int, target: int) -> list[str] | None:
+        """Who may record activity ``target`` for a case at ``origin``, None
+        for anyone.
 
-    def _may_act(self, owner: str | None) -> frozenset[str]:
-        """Who may record a step owned by ``owner``, by the tracker's own rule
+        A move of the journey takes the roles it names (``moved_by``), else
+        the owner of the step it records; an exit's, anyone (as before moves
+        could name movers). An event that is no move of the journey (a skipped
+        step, one out of order) may be recorded by anyone who may make some
+        move into its activity.
+        """
+        if origin < self.start and self.graph.has_edge(origin, target):
+            named = self.journey.named_movers(self.names[origin], self.names[target])
+            return named if named is not None else self._owner(target)
+        into = [o for o in self.graph.predecessors(target) if o < self.start]
+        if not into:
+            return self._owner(target)
+        found: list[str] = []
+        for origin_in in into:
+            who = self.movers(origin_in, target)
+            if who is None:
+                return None
+            found.extend(who)
+        return list(dict.fromkeys(found))
+
+    def _owner(self, code: int) -> list[str] | None:
+        owner = self.owner(code)
+        return None if owner is None else [owner]
+
+    @cached_property
+    def _movers(self) -> tuple[list[frozenset[str] | None], npt.NDArray[np.int64]]:
+        """The distinct sets of actors that may record an activity (None:
+        anyone), and ``cell[from, to]``, the index of the set for each move."""
+        sets: dict[frozenset[str] | None, int] = {}
+        cell = np.zeros((self.start + 1, len(self.names)), dtype=np.int64)
+        for origin in range(self.start + 1):
+            for target in range(len(self.names)):
+                who = self.movers(origin, target)
+                actors = None if who is None else frozenset().union(*map(self._may_act, who))
+                cell[origin, target] = sets.setdefault(actors, len(sets))
+        return list(sets), cell
+
+    def _may_act(self, actor: str) -> frozenset[str]:
+        """Who may act for ``actor`` by the tracker's own rule
         (:mod:`lifecycle.roles`): the people who can act for it, and the roles of
         its backup chain, since a log's resource may name a role."""
-        if owner is None:
-            return frozenset()
-        return carriers(self.workflow, owner) | {owner, *backup_chain(self.workflow, owner)}
+        return carriers(self.workflow, actor) | {actor, *backup_chain(self.workflow, actor)}
 
     def allowed(self, resources: list[str | None]) -> npt.NDArray[np.bool_]:
-        """``allowed[r, a]``: may resource ``resources[r]`` record activity ``a``?
+        """``allowed[r, p, a]``: may resource ``resources[r]`` record activity
+        ``a`` for a case at ``p`` (:attr:`start` before its first event)?
 
-        Exits have no owner and accept anyone; a missing resource (None) is
-        never a deviation.
+        A missing resource (None) is never a deviation.
         """
-        table = np.ones((len(resources), len(self.names)), dtype=bool)
+        sets, cell = self._movers
+        fits = np.ones((len(resources), len(sets)), dtype=bool)
         for row, resource in enumerate(resources):
             if resource is None:
                 continue
-            for code, actors in enumerate(self._actors):
-                if actors and resource not in actors:
-                    table[row, code] = False
-        return table
+            for index, actors in enumerate(sets):
+                fits[row, index] = actors is None or resource in actors
+        result: npt.NDArray[np.bool_] = fits[:, cell]
+        return result

@@ -1,10 +1,11 @@
 """Who may make a tracked change: the roles the workflow gives that power.
 
 A task is started, finished, blocked or waived by its owner or a responsible
-role; a member's journey is moved by the owner of the step the member is at or
-of the step they move to (taking up a handoff), and started by the owner of the
-first step; an escalation is opened by any of its levels and moved up or
-resolved by the level it is at or a higher one. Holding a role or backing it up
+role; a member's journey is moved by the roles the move names (``moved_by``),
+else by the owner of the step the member is at or of the step they move to
+(taking up a handoff), and started by the owner of the first step; an
+escalation is opened by any of its levels and moved up or resolved by the
+level it is at or a higher one. Holding a role or backing it up
 (:mod:`lifecycle.roles`) both count. A holder of a role marked
 ``acts_for_anyone`` (a partnership lead, a facilitator) may act for anyone, but
 only with a stated reason. Everyone else is refused with the reason.

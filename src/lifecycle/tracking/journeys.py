@@ -102,9 +102,13 @@ def move_journey(
         raise TrackingError(f"member {member_key} has no journey {journey!r} (start it first)")
     subject = _episode_subject(journey, member_key, instance.episode)
     before = instance.step
-    owners = [s.owner for s in (definition.steps.get(before), definition.steps.get(to)) if s]
     power = work.permit(
-        actor, owners, f"move member {member_key} from {before!r}", reason, "journey.move", subject
+        actor,
+        definition.movers(before, to),
+        f"move member {member_key} from {before!r} to {to!r}",
+        reason,
+        "journey.move",
+        subject,
     )
     after = work.move(
         machine, f"member {member_key}", before, f"move:{to}", None, actor, "journey.move", subject
