@@ -31,6 +31,9 @@ class Html(str):
 def _quote(value: str) -> str:
     if isinstance(value, Html):
         return value
+    if '"' not in value:
+        # Almost every value: nothing to escape, so no regular expression to run.
+        return f'"{value}"'
     return '"' + _UNESCAPED_QUOTE.sub(lambda m: m.group(0)[:-1] + '\\"', value) + '"'
 
 
