@@ -221,10 +221,10 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
         Boxes for every card, lane band, header and gate.
     """
     column = _columns(lane_map)
-    ncols = {
-        b.key: 1 + max((column[c.key] for c in lane_map.cards if c.block == b.key), default=0)
-        for b in lane_map.blocks
-    }
+    ncols = dict.fromkeys((b.key for b in lane_map.blocks), 1)
+    for c in lane_map.cards:
+        if c.block in ncols:
+            ncols[c.block] = max(ncols[c.block], column[c.key] + 1)
     lines = {c.key: card_lines(c) for c in lane_map.cards}
     card_h = {
         c.key: len(lines[c.key]) * LINE_H + 2 * (CHIP_PAD if c.kind == "chip" else TEXT_PAD)
