@@ -4,11 +4,10 @@ Graphviz clusters are "the smallest box around their nodes", and one cluster per
 lane stops scaling near 500 tasks (measured with Graphviz 2.43: 400 tasks in 40 lanes
 take 2 s, 500 in 50 did not finish in 13 minutes). So positions are computed
 here instead: each block's columns come from the longest path through its links
-(networkx, on the condensation so loops cannot break it), each lane's height
-from the most cards that share one of its cells, and every lane is a band from
-the left edge of the map to the right edge. Graphviz then only routes the
-arrows around the cards (``neato -n2``), which costs about as much as flat
-``dot``.
+(on the condensation where a journey loops, so loops cannot break it), each lane's
+height from the most cards that share one of its cells, and every lane is a band
+from the left edge of the map to the right edge. The arrows are routed too
+(:mod:`lifecycle.drawing.route`), so Graphviz (``neato -n2``) only draws.
 
 Coordinates are Graphviz points (1/72 inch) with y growing upwards.
 """

@@ -170,9 +170,14 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
         outgoing[link.tail].append(link.key)
     for link in sorted(drawn, key=lambda k: (-geo.cards[k.tail].box.y, geo.cards[k.tail].box.x)):
         incoming[link.head].append(link.key)
-    # Each arrow's place in its card's list, found once rather than searched for.
-    out_at = {key: i for keys in outgoing.values() for i, key in enumerate(keys)}
-    in_at = {key: i for keys in incoming.values() for i, key in enumerate(keys)}
+    # Each arrow's place in its card's list, found once rather than searched for
+    # (a key listed twice, as a task naming one predecessor twice makes, keeps its first).
+    out_at: dict[str, int] = {}
+    in_at: dict[str, int] = {}
+    for at, lists in ((out_at, outgoing), (in_at, incoming)):
+        for keys in lists.values():
+            for i, name in enumerate(keys):
+                at.setdefault(name, i)
     rows = _Rows(geo, lane_of)
     gap_use: dict[int, int] = defaultdict(int)
     street_use: dict[int, int] = defaultdict(int)
