@@ -114,8 +114,8 @@ class _Rows:
     """The cards of each lane from left to right: is a straight arrow along a row clear?
 
     Only a card of the arrow's own lane can stand in its way (every card lies inside
-    its lane's band), and only one between its ends, so each question looks at those
-    alone rather than at every card of the map.
+    its lane's band), and only one centred between the arrow's ends, so each question
+    looks at those cards alone rather than at every card of the map.
     """
 
     def __init__(self, geo: Geometry, lane_of: dict[str, str]) -> None:
