@@ -335,7 +335,7 @@ def rendering(folder: Path, runs: int, sizes: list[tuple[int, int]]) -> list[str
         "",
         "`lifecycle render FILE -o map.svg` (a fresh process: load, lay out the swimlane map, run",
         "Graphviz) against `dot -Tsvg` on the DOT text that `lifecycle render --format dot` writes for",
-        "the same map. That text pins every node (`layout=nop2`: Graphviz only routes the arrows);",
+        "the same map. That text pins every node and arrow (`layout=nop2`: Graphviz only draws);",
         "the last column lets `dot` lay out the same nodes and edges itself, flat (no positions, no lane",
         "clusters: lanes as `dot` clusters stop finishing near 500 tasks).",
         f"{runs} runs each.",

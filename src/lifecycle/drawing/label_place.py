@@ -51,8 +51,11 @@ class _Obstacles:
 
     def add(self, box: Box) -> None:
         rect = box.bb
-        for cell in self._span(rect):
-            self.cells[cell].append(rect)
+        x0, y0, x1, y1 = rect
+        # Loops written out: every card of a large map is added, some 13,000 boxes.
+        for i in range(int(x0 // _CELL), int(x1 // _CELL) + 1):
+            for j in range(int(y0 // _CELL), int(y1 // _CELL) + 1):
+                self.cells[i, j].append(rect)
 
     def hit(self, box: Box) -> bool:
         x0, y0, x1, y1 = box.bb

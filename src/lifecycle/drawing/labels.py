@@ -10,6 +10,7 @@ through :func:`dot_label`, which escapes both and wraps long lines.
 from __future__ import annotations
 
 import html
+import re
 import textwrap
 
 from graphviz import nohtml
@@ -17,6 +18,36 @@ from graphviz import nohtml
 from lifecycle.safe_output import printable
 
 __all__ = ["dot_label", "html_text", "mermaid_text", "wrap"]
+
+
+_NOT_PLAIN = re.compile(r"[^\S ]|  |^ | $|--|[^\d\W]-[^\d\W]")
+"""What makes ``textwrap`` do more than break between words: white space other
+than single inner spaces, and the dashes and hyphens (letter-letter) it may break at."""
+
+
+def _words(paragraph: str, width: int) -> list[str] | None:
+    """``textwrap.wrap(paragraph, width)`` for a plain paragraph, without its regular
+    expression (most of the time of a large map's layout); None when not plain.
+
+    Plain means single spaces between words, none longer than ``width``, and no
+    hyphen or dash ``textwrap`` could break at: then its chunks are the words
+    and it puts as many on each line as fit.
+    """
+    if _NOT_PLAIN.search(paragraph):
+        return None
+    words = paragraph.split(" ")
+    if max(map(len, words)) > width:
+        return None
+    lines = []
+    line = words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
 
 
 def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
@@ -28,7 +59,8 @@ def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
     """
     lines: list[str] = []
     for paragraph in printable(text).splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, width) or [""])
+        plain = _words(paragraph, width) if paragraph else None
+        lines.extend(plain or textwrap.wrap(paragraph, width) or [""])
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]

@@ -9,6 +9,7 @@ work with no owner goes to a last, unassigned lane, so gaps stay visible.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,14 +71,22 @@ def order_lanes(workflow: Workflow, keys: Iterable[str]) -> list[Lane]:
         Grouped by organization in the order the workflow declares them.
     """
     wanted = set(keys)
+    # One pass over the roles and people, not one per organization (a network of
+    # a hundred CBOs has a thousand roles).
+    roles_of: dict[str, list[str]] = defaultdict(list)
+    people_of: dict[str, list[str]] = defaultdict(list)
+    for rid, role in workflow.roles.items():
+        if rid in wanted:
+            roles_of[role.org].append(rid)
+    for pid, person in workflow.people.items():
+        if pid in wanted:
+            people_of[person.org].append(pid)
     lanes: list[Lane] = []
     for oid, org in workflow.organizations.items():
-        for rid, role in workflow.roles.items():
-            if rid in wanted and role.org == oid:
-                lanes.append(Lane(rid, role.title, oid, org.name, org.kind.value))
-        for pid, person in workflow.people.items():
-            if pid in wanted and person.org == oid:
-                lanes.append(Lane(pid, person.name, oid, org.name, org.kind.value, unofficial=True))
+        for rid in roles_of[oid]:
+            lanes.append(Lane(rid, workflow.roles[rid].title, oid, org.name, org.kind.value))
+        for pid in people_of[oid]:
+            lanes.append(Lane(pid, workflow.people[pid].name, oid, org.name, org.kind.value, unofficial=True))
     if UNASSIGNED in wanted:
         lanes.append(Lane(UNASSIGNED, "No owner", None, "Unassigned", "other"))
     return lanes

@@ -4,11 +4,10 @@ Graphviz clusters are "the smallest box around their nodes", and one cluster per
 lane stops scaling near 500 tasks (measured with Graphviz 2.43: 400 tasks in 40 lanes
 take 2 s, 500 in 50 did not finish in 13 minutes). So positions are computed
 here instead: each block's columns come from the longest path through its links
-(networkx, on the condensation so loops cannot break it), each lane's height
-from the most cards that share one of its cells, and every lane is a band from
-the left edge of the map to the right edge. Graphviz then only routes the
-arrows around the cards (``neato -n2``), which costs about as much as flat
-``dot``.
+(on the condensation where a journey loops, so loops cannot break it), each lane's
+height from the most cards that share one of its cells, and every lane is a band
+from the left edge of the map to the right edge. The arrows are routed too
+(:mod:`lifecycle.drawing.route`), so Graphviz (``neato -n2``) only draws.
 
 Coordinates are Graphviz points (1/72 inch) with y growing upwards.
 """
@@ -16,7 +15,7 @@ Coordinates are Graphviz points (1/72 inch) with y growing upwards.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -116,6 +115,46 @@ def card_width(card: Card) -> float:
     return CHIP_W if card.kind == "chip" else CARD_W
 
 
+def _longest_paths(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Each node's depth: the most edges on a path from a node with no predecessor.
+
+    Cycles (a journey's loops) count as one node: when the graph has one, the
+    depths are those of its condensation. Without cycles (every swimlane map of
+    tasks) they are computed directly, in linear time and without networkx,
+    whose graph building was half the layout time of a large map.
+    """
+    succ: dict[str, list[str]] = {key: [] for key in nodes}
+    indegree = dict.fromkeys(nodes, 0)
+    for tail, head in edges:
+        succ.setdefault(tail, [])
+        succ.setdefault(head, [])
+        indegree.setdefault(tail, 0)
+        succ[tail].append(head)
+        indegree[head] = indegree.get(head, 0) + 1
+    depth = dict.fromkeys(succ, 0)
+    waiting = dict(indegree)
+    ready = [key for key, count in waiting.items() if count == 0]
+    done = 0
+    while ready:
+        key = ready.pop()
+        done += 1
+        for head in succ[key]:
+            depth[head] = max(depth[head], depth[key] + 1)
+            waiting[head] -= 1
+            if waiting[head] == 0:
+                ready.append(head)
+    if done == len(succ):
+        return depth
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(succ)
+    graph.add_edges_from((tail, head) for tail, heads in succ.items() for head in heads)
+    dag = nx.condensation(graph)
+    level: dict[int, int] = {}
+    for node in nx.topological_sort(dag):
+        level[node] = max((level[p] + 1 for p in dag.predecessors(node)), default=0)
+    return {key: level[node] for node, members in dag.nodes(data="members") for key in members}
+
+
 def _columns(lane_map: LaneMap) -> dict[str, int]:
     """Column of each card within its block: longest path over the block's links.
 
@@ -125,27 +164,28 @@ def _columns(lane_map: LaneMap) -> dict[str, int]:
     block_of = {c.key: c.block for c in lane_map.cards}
     owner = {c.key: c.attached_to or c.key for c in lane_map.cards}
     free = {c.key for c in lane_map.cards if c.kind == "chip" and c.attached_to is None}
+    nodes: dict[str, list[str]] = defaultdict(list)
+    for card in lane_map.cards:
+        if card.attached_to is None:
+            nodes[card.block].append(card.key)
+    # Dicts as ordered sets: one edge per pair of cards, in the order the links come.
+    edges: dict[str, dict[tuple[str, str], None]] = defaultdict(dict)
+    for link in lane_map.links:
+        home = block_of.get(link.tail)
+        if home is not None and home == block_of.get(link.head) and owner[link.tail] != owner[link.head]:
+            edges[home][(owner[link.tail], owner[link.head])] = None
     column: dict[str, int] = {}
     for block in lane_map.blocks:
-        graph: nx.DiGraph[str] = nx.DiGraph()
-        graph.add_nodes_from(c.key for c in lane_map.cards if c.block == block.key and c.attached_to is None)
-        graph.add_edges_from(
-            (owner[link.tail], owner[link.head])
-            for link in lane_map.links
-            if block_of.get(link.tail) == block.key
-            and block_of.get(link.head) == block.key
-            and owner[link.tail] != owner[link.head]
-        )
-        dag = nx.condensation(graph)
-        depth: dict[int, int] = {}
-        for node in nx.topological_sort(dag):
-            depth[node] = max((depth[p] + 1 for p in dag.predecessors(node)), default=0)
-        for node, members in dag.nodes(data="members"):
-            for key in members:
-                column[key] = depth[node]
-        for key in graph.nodes:
-            if key in free and graph.in_degree(key) == 0 and graph.out_degree(key):
-                column[key] = max(0, min(column[s] for s in graph.successors(key)) - 1)
+        pairs = edges[block.key]
+        column.update(_longest_paths(nodes[block.key], pairs))
+        feeds: dict[str, list[str]] = defaultdict(list)
+        fed: set[str] = set()
+        for tail, head in pairs:
+            feeds[tail].append(head)
+            fed.add(head)
+        for key in free & feeds.keys():
+            if key not in fed:
+                column[key] = max(0, min(column[s] for s in feeds[key]) - 1)
     for card in lane_map.cards:
         if card.attached_to is not None:
             column[card.key] = column.get(card.attached_to, 0)
@@ -180,10 +220,10 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
         Boxes for every card, lane band, header and gate.
     """
     column = _columns(lane_map)
-    ncols = {
-        b.key: 1 + max((column[c.key] for c in lane_map.cards if c.block == b.key), default=0)
-        for b in lane_map.blocks
-    }
+    ncols = dict.fromkeys((b.key for b in lane_map.blocks), 1)
+    for c in lane_map.cards:
+        if c.block in ncols:
+            ncols[c.block] = max(ncols[c.block], column[c.key] + 1)
     lines = {c.key: card_lines(c) for c in lane_map.cards}
     card_h = {
         c.key: len(lines[c.key]) * LINE_H + 2 * (CHIP_PAD if c.kind == "chip" else TEXT_PAD)

@@ -18,7 +18,7 @@ straight arrow. A card's dotted ties to its chips run just left of its column.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,15 +74,24 @@ def _spread(count: int, index: int, height: float) -> float:
 
 def _spline(points: Sequence[tuple[float, float]], end: tuple[float, float]) -> str:
     """Straight segments through ``points`` as a cubic B-spline ending in an arrow at ``end``."""
-    cubic = [points[0]]
-    for (x0, y0), (x1, y1) in itertools.pairwise(points):
-        cubic += [
-            (x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3),
-            (x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3),
-            (x1, y1),
-        ]
-    body = " ".join(f"{x:.1f},{y:.1f}" for x, y in cubic)
-    return f"e,{end[0]:.1f},{end[1]:.1f} {body}"
+    x0, y0 = points[0]
+    parts = [f"e,{end[0]:.1f},{end[1]:.1f} {x0:.1f},{y0:.1f}"]
+    # A large map has some 100,000 segments, nearly all level or upright: the
+    # coordinate they keep is written once (x0 + 0 / 3 is x0 exactly).
+    for x1, y1 in points[1:]:
+        if x1 == x0:
+            x = f"{x1:.1f}"
+            parts.append(f"{x},{y0 + (y1 - y0) / 3:.1f} {x},{y0 + 2 * (y1 - y0) / 3:.1f} {x},{y1:.1f}")
+        elif y1 == y0:
+            y = f"{y1:.1f}"
+            parts.append(f"{x0 + (x1 - x0) / 3:.1f},{y} {x0 + 2 * (x1 - x0) / 3:.1f},{y} {x1:.1f},{y}")
+        else:
+            parts.append(
+                f"{x0 + (x1 - x0) / 3:.1f},{y0 + (y1 - y0) / 3:.1f} "
+                f"{x0 + 2 * (x1 - x0) / 3:.1f},{y0 + 2 * (y1 - y0) / 3:.1f} {x1:.1f},{y1:.1f}"
+            )
+        x0, y0 = x1, y1
+    return " ".join(parts)
 
 
 def _path(points: Sequence[tuple[float, float]]) -> str:
@@ -101,8 +110,26 @@ def _tie(card: Box, chip: Box, track: int) -> Route:
     return Route(_path(points), (x, (y0 + chip.y) / 2))
 
 
-def _clear_row(geo: Geometry, y: float, x0: float, x1: float) -> bool:
-    return not any(p.box.bb[1] < y < p.box.bb[3] and x0 < p.box.x < x1 for p in geo.cards.values())
+class _Rows:
+    """The cards of each lane from left to right: is a straight arrow along a row clear?
+
+    Only a card of the arrow's own lane can stand in its way (every card lies inside
+    its lane's band), and only one centred between the arrow's ends, so each question
+    looks at those cards alone rather than at every card of the map.
+    """
+
+    def __init__(self, geo: Geometry, lane_of: dict[str, str]) -> None:
+        by_lane: dict[str, list[Box]] = defaultdict(list)
+        for key, placed in geo.cards.items():
+            by_lane[lane_of[key]].append(placed.box)
+        self.boxes = {lane: sorted(boxes, key=lambda box: box.x) for lane, boxes in by_lane.items()}
+        self.xs = {lane: [box.x for box in boxes] for lane, boxes in self.boxes.items()}
+
+    def clear(self, lane: str, y: float, x0: float, x1: float) -> bool:
+        """True when no card of ``lane`` centred strictly between ``x0`` and ``x1`` spans ``y``."""
+        xs = self.xs[lane]
+        between = self.boxes[lane][bisect.bisect_right(xs, x0) : bisect.bisect_left(xs, x1)]
+        return not any(box.bb[1] < y < box.bb[3] for box in between)
 
 
 def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -> dict[str, Route]:
@@ -143,18 +170,27 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
         outgoing[link.tail].append(link.key)
     for link in sorted(drawn, key=lambda k: (-geo.cards[k.tail].box.y, geo.cards[k.tail].box.x)):
         incoming[link.head].append(link.key)
+    # Each arrow's place in its card's list, found once rather than searched for
+    # (a key listed twice, as a task naming one predecessor twice makes, keeps its first).
+    out_at: dict[str, int] = {}
+    in_at: dict[str, int] = {}
+    for at, lists in ((out_at, outgoing), (in_at, incoming)):
+        for keys in lists.values():
+            for i, name in enumerate(keys):
+                at.setdefault(name, i)
+    rows = _Rows(geo, lane_of)
     gap_use: dict[int, int] = defaultdict(int)
     street_use: dict[int, int] = defaultdict(int)
     half_gap = (CARD_W + COL_GAP) / 2
     for link in drawn:
         a: Box = geo.cards[link.tail].box
         b: Box = geo.cards[link.head].box
-        ya = a.y + _spread(len(outgoing[link.tail]), outgoing[link.tail].index(link.key), a.h)
-        yb = b.y + _spread(len(incoming[link.head]), incoming[link.head].index(link.key), b.h)
+        ya = a.y + _spread(len(outgoing[link.tail]), out_at[link.key], a.h)
+        yb = b.y + _spread(len(incoming[link.head]), in_at[link.key], b.h)
         start = (a.bb[2], ya)
         end = (b.bb[0], yb)
         tip = (end[0] - ARROW, yb)
-        if abs(a.y - b.y) < 1 and a.x < b.x and _clear_row(geo, a.y, a.x, b.x):
+        if abs(a.y - b.y) < 1 and a.x < b.x and rows.clear(lane_of[link.tail], a.y, a.x, b.x):
             points = [start, tip]
             routes[link.key] = Route(
                 _spline(points, end), ((start[0] + end[0]) / 2, (ya + yb) / 2), tuple(points)

@@ -103,19 +103,42 @@ def handoff_tasks(workflow: Workflow, handoff: Handoff) -> tuple[str | None, str
         (from task or None, to task or None); both None when neither role takes
         part in any task.
     """
-    if handoff.from_task or handoff.to_task:
-        return handoff.from_task, handoff.to_task
-    sender = lane_of_actor(workflow, handoff.from_)
-    receiver = lane_of_actor(workflow, handoff.to)
-    parts = {tid: _parts(workflow, task) for tid, task in workflow.tasks().items()}
-    both = [tid for tid, p in parts.items() if sender in p and receiver in p]
-    if both:
-        return both[0], None
-    sends = [tid for tid, p in parts.items() if sender in p]
-    if sends:
-        return sends[0], None
-    receives = [tid for tid, p in parts.items() if receiver in p]
-    return None, (receives[0] if receives else None)
+    return _HandoffPlaces(workflow).of(handoff)
+
+
+class _HandoffPlaces:
+    """Where handoffs happen, for many handoffs of one workflow: each task's parts
+    are read once, not once per handoff (a network of 10,000 tasks has hundreds of
+    handoffs that name no task)."""
+
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
+        self._parts: dict[str, dict[str, str]] | None = None
+        self._tasks_of: dict[str, list[str]] = {}
+
+    def _index(self) -> dict[str, dict[str, str]]:
+        if self._parts is None:
+            self._parts = {tid: _parts(self.workflow, task) for tid, task in self.workflow.tasks().items()}
+            for tid, parts in self._parts.items():
+                for lane in parts:
+                    self._tasks_of.setdefault(lane, []).append(tid)
+        return self._parts
+
+    def of(self, handoff: Handoff) -> tuple[str | None, str | None]:
+        """See :func:`handoff_tasks`."""
+        if handoff.from_task or handoff.to_task:
+            return handoff.from_task, handoff.to_task
+        parts = self._index()
+        sender = lane_of_actor(self.workflow, handoff.from_)
+        receiver = lane_of_actor(self.workflow, handoff.to)
+        sends = self._tasks_of.get(sender, [])
+        both = next((tid for tid in sends if receiver in parts[tid]), None)
+        if both is not None:
+            return both, None
+        if sends:
+            return sends[0], None
+        receives = self._tasks_of.get(receiver, [])
+        return None, (receives[0] if receives else None)
 
 
 @dataclass
@@ -211,12 +234,12 @@ class _Builder:
         return key
 
 
-def _elsewhere(workflow: Workflow, tid: str | None, verb: str) -> str:
+def _elsewhere(workflow: Workflow, phase_of: dict[str, str], tid: str | None, verb: str) -> str:
     """The text of a free chip: what the other end of its handoff is."""
     if tid is None:
         return {"from": "sends", "for": "receives"}[verb]
-    phase = workflow.phases[workflow.phase_of()[tid]].title
-    return f"{verb}: {workflow.tasks()[tid].title} ({phase})"
+    phase = workflow.phases[phase_of[tid]]
+    return f"{verb}: {phase.tasks[tid].title} ({phase.title})"
 
 
 def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> LaneMap:
@@ -249,7 +272,9 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
     # Lanes: whoever is accountable or responsible for a shown task, or sends or
     # receives a shown handoff; consulted and informed roles get a chip only
     # where they already have a lane, and the legend names the others.
-    placed = {hid: handoff_tasks(workflow, h) for hid, h in workflow.handoffs.items()}
+    places = _HandoffPlaces(workflow)
+    placed = {hid: places.of(h) for hid, h in workflow.handoffs.items()}
+    phase_of = workflow.phase_of()
     shown_handoffs = {hid for hid, ends in placed.items() if ends[0] in on_map or ends[1] in on_map}
     lanes_used = build.workers() | {
         lane_of_actor(workflow, getattr(workflow.handoffs[hid], end))
@@ -273,13 +298,17 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
             tail = build.end(sent, handoff.from_)
         else:
             assert received is not None
-            tail = build.free_end(f"{hid}.from", handoff.from_, received, _elsewhere(workflow, sent, "from"))
+            tail = build.free_end(
+                f"{hid}.from", handoff.from_, received, _elsewhere(workflow, phase_of, sent, "from")
+            )
         if received in on_map:
             assert received is not None
             head = build.end(received, handoff.to)
         else:
             assert sent is not None
-            head = build.free_end(f"{hid}.to", handoff.to, sent, _elsewhere(workflow, received, "for"))
+            head = build.free_end(
+                f"{hid}.to", handoff.to, sent, _elsewhere(workflow, phase_of, received, "for")
+            )
         handed.add((tail, head))
         channel = handoff.channel.value if handoff.channel else "no channel"
         label = channel + (f": {handoff.passes}" if handoff.passes else "")
@@ -294,7 +323,6 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
         notes[:0] = wrap(f"Only consulted or informed here, so no lane (see the RACI): {names}", 120)
 
     links = list(build.links)
-    phase_of = workflow.phase_of()
     for pid in shown:
         for tid, task in workflow.phases[pid].tasks.items():
             links.extend(
