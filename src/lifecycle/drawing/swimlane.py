@@ -29,7 +29,7 @@ from lifecycle.drawing.lane_model import Block, Card, GateMark, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED, lane_of_actor, order_lanes
 from lifecycle.model import Handoff, Task, Workflow
 
-__all__ = ["RACI_WORDS", "UnknownElement", "handoff_tasks", "performer", "swimlane_map"]
+__all__ = ["RACI_WORDS", "HandoffPlaces", "UnknownElement", "handoff_tasks", "performer", "swimlane_map"]
 
 RACI_WORDS = {"A": "accountable", "R": "responsible", "C": "consulted", "I": "informed"}
 """What each RACI letter on a chip means."""
@@ -95,7 +95,7 @@ def handoff_tasks(workflow: Workflow, handoff: Handoff) -> tuple[str | None, str
     names neither happens where its sender first takes part in a task that its
     receiver also takes part in, else where the sender first takes part in any
     task, else where the receiver first does (lifecycle order); naming the tasks
-    pins it.
+    pins it. For many handoffs of one workflow, ask one :class:`HandoffPlaces`.
 
     Returns
     -------
@@ -103,10 +103,10 @@ def handoff_tasks(workflow: Workflow, handoff: Handoff) -> tuple[str | None, str
         (from task or None, to task or None); both None when neither role takes
         part in any task.
     """
-    return _HandoffPlaces(workflow).of(handoff)
+    return HandoffPlaces(workflow).of(handoff)
 
 
-class _HandoffPlaces:
+class HandoffPlaces:
     """Where handoffs happen, for many handoffs of one workflow: each task's parts
     are read once, not once per handoff (a network of 10,000 tasks has hundreds of
     handoffs that name no task)."""
@@ -272,7 +272,7 @@ def swimlane_map(workflow: Workflow, phases: Sequence[str] | None = None) -> Lan
     # Lanes: whoever is accountable or responsible for a shown task, or sends or
     # receives a shown handoff; consulted and informed roles get a chip only
     # where they already have a lane, and the legend names the others.
-    places = _HandoffPlaces(workflow)
+    places = HandoffPlaces(workflow)
     placed = {hid: places.of(h) for hid, h in workflow.handoffs.items()}
     phase_of = workflow.phase_of()
     shown_handoffs = {hid for hid, ends in placed.items() if ends[0] in on_map or ends[1] in on_map}

@@ -35,7 +35,7 @@ from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import Card, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED
 from lifecycle.drawing.layout import CARD_W, COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
-from lifecycle.drawing.swimlane import handoff_tasks, swimlane_map
+from lifecycle.drawing.swimlane import HandoffPlaces, swimlane_map
 from lifecycle.interchange.bpmn_names import (
     BPMN,
     BPMNDI,
@@ -384,12 +384,13 @@ class _Collaboration:
         shown = {c.key for c in self.lane_map.cards} - self.chips
         every_phase = len(self.lane_map.blocks) == len(self.workflow.phases)
         lines = []
+        places = HandoffPlaces(self.workflow)
         for hid, handoff in self.workflow.handoffs.items():
             if hid in drawn or hid in self.between_pools:
                 continue
             # The handoffs of this scope, as the map places them: at a task shown here,
             # or (on the whole lifecycle) at no task at all.
-            at = [t for t in handoff_tasks(self.workflow, handoff) if t is not None]
+            at = [t for t in places.of(handoff) if t is not None]
             if not (set(at) & shown or (not at and every_phase)):
                 continue
             channel = handoff.channel.value if handoff.channel else "no channel"
