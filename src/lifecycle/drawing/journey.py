@@ -32,6 +32,33 @@ _STAGE_TITLES = {
 }
 
 
+class _HandoffEnds:
+    """Where a ``via`` handoff starts and ends: in its own ``from`` and ``to`` roles'
+    lanes, at the step it leaves and the step it brings the member to. An end in
+    another lane than its step's is a chip there, tied to the step."""
+
+    def __init__(self, workflow: Workflow, steps: dict[str, Card], links: list[Link]) -> None:
+        self.workflow = workflow
+        self.steps = steps
+        self.links = links
+        self.chips: dict[str, Card] = {}
+
+    def at(self, sid: str, actor: str, verb: str) -> str:
+        """The key of the card where the handoff meets step ``sid`` in ``actor``'s lane."""
+        step = self.steps[sid]
+        lane = lane_of_actor(self.workflow, actor)
+        if lane == step.lane:
+            return sid
+        key = f"{sid}@{lane}"
+        if key not in self.chips:
+            title = step.label.splitlines()[0]
+            self.chips[key] = Card(
+                key, verb, lane, step.block, "chip", f"{actor} {verb} at {sid}: {title}", attached_to=sid
+            )
+            self.links.append(Link(sid, key, "tie", key))
+        return key
+
+
 def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
     """Describe the journey map of ``journey_id``.
 
@@ -75,6 +102,7 @@ def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
     moves.add_nodes_from(journey.steps)
     depth = nx.single_source_shortest_path_length(moves, journey.start) if journey.start in moves else {}
     links: list[Link] = []
+    ends = _HandoffEnds(workflow, {c.key: c for c in cards}, links)
     for sid, step in journey.steps.items():
         for target in step.next:
             back = target in journey.steps and depth.get(target, -1) <= depth.get(sid, -1)
@@ -84,8 +112,8 @@ def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
                 channel = handoff.channel.value if handoff.channel else "no channel"
                 links.append(
                     Link(
-                        sid,
-                        target,
+                        ends.at(sid, handoff.from_, "hands over"),
+                        ends.at(target, handoff.to, "receives"),
                         "handoff",
                         f"{sid}--{target}",
                         channel,
@@ -96,6 +124,7 @@ def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
                 )
             else:
                 links.append(Link(sid, target, "back" if back else "next", f"{sid}--{target}"))
+    cards.extend(ends.chips.values())
     lane_of_step = {c.key: c.lane for c in cards}
     for eid, end in journey.exits.items():
         before = next((sid for sid, s in journey.steps.items() if eid in s.next), None)
