@@ -28,7 +28,7 @@ from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.labels import dot_label, html_text, wrap
 from lifecycle.drawing.lane_model import LaneMap
 from lifecycle.drawing.lanes import Lane
-from lifecycle.drawing.layout import LANE_W, ORG_W, card_width, place
+from lifecycle.drawing.layout import LANE_W, ORG_W, ORG_WRAP, Box, card_width, place
 from lifecycle.drawing.maps import build_map
 from lifecycle.drawing.output import graph_bytes
 from lifecycle.drawing.overview import PER_ROW, overview_graph
@@ -64,6 +64,19 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
+class _Label:
+    """A label box of a lane map's margins (PDF points): an organization's, in the
+    left column, cut between lanes; a block's header, on top, cut between columns."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    on_top: bool
+    """A block header (cut by a part's columns) rather than an organization (cut by its lanes)."""
+
+    fill: str = "#f0f0f0"
+
+
+@dataclass(frozen=True)
 class _Piece:
     """One drawing to place on one or more pages, under a heading."""
 
@@ -78,6 +91,13 @@ class _Piece:
 
     one_page: bool = False
     """Shown whole on one page, however small that makes it (the cover)."""
+
+    cards: tuple[tuple[float, float], ...] = ()
+    """The centre of every card of a lane map: a part with none is left out."""
+
+    labels: tuple[_Label, ...] = ()
+    """The organization labels and block headers of a lane map, redrawn on each
+    part that cuts them."""
 
 
 def _page(data: bytes) -> PageObject:
@@ -174,7 +194,64 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
         footer=footer,
     )
     titles = tuple((lane.title, box.y + dy) for lane, box in zip(lane_map.lanes, lanes, strict=True))
-    return _Piece(heading, data, cuts, titles, tuple(sorted(x + dx for x in widest)))
+    kinds = {lane.org or "": lane.org_kind for lane in lane_map.lanes}
+
+    def moved(box: Box) -> tuple[float, float, float, float]:
+        return (box.bb[0] + dx, box.bb[1] + dy, box.bb[2] + dx, box.bb[3] + dy)
+
+    labels = [_Label(text, moved(box), False, style.org_tints(kinds[oid])[0]) for oid, text, box in geo.orgs]
+    labels += [_Label(block.title, moved(geo.blocks[block.key]), True) for block in lane_map.blocks]
+    columns = tuple(sorted(x + dx for x in widest))
+    cards = tuple((p.box.x + dx, p.box.y + dy) for p in geo.cards.values())
+    return _Piece(heading, data, cuts, titles, columns, cards=cards, labels=tuple(labels))
+
+
+def _labels(
+    canvas: Canvas, writer: PdfWriter, piece: _Piece, tile: Tile, scale: float, corner: tuple[float, float]
+) -> None:
+    """Redraw each organization label and block header over the part of it a tile
+    shows, so a part cut inside an organization's lanes or a block's columns still
+    names it (whole words, not the middle of a cut title)."""
+    cuts = piece.cuts
+    if tile.y[1] <= cuts.body_bottom:
+        return
+    left, _, _, top = cuts.bounds
+    header = top - cuts.body_top
+    body_y = corner[1] - (header + tile.y[1] - tile.y[0]) * scale
+    for label in piece.labels:
+        x0, y0, x1, y1 = label.box
+        if label.on_top:
+            x0, x1 = max(x0, tile.x[0]), min(x1, tile.x[1])
+            at = (
+                corner[0] + (cuts.body_left - left + x0 - tile.x[0]) * scale,
+                corner[1] - (top - y0) * scale,
+            )
+            cut = (x0, x1) != (label.box[0], label.box[2])
+        else:
+            # Flush with the part's edge where the box runs on past it, covering the old label.
+            y0, y1 = max(y0, tile.y[0]), min(y1, tile.y[1])
+            at = (corner[0] + (x0 - left) * scale, body_y + (y0 - tile.y[0]) * scale)
+            cut = (y0, y1) != (label.box[1], label.box[3])
+        if not cut or x1 - x0 < 24 or y1 - y0 < 20:
+            continue
+        width = max(8, int((x1 - x0) / 7)) if label.on_top else ORG_WRAP
+        g = graphviz.Digraph("label")
+        g.attr("graph", pad="0", margin="0")
+        g.node(
+            "o",
+            dot_label(wrap(label.text, width, max_lines=max(1, int((y1 - y0 - 8) // 15)))),
+            shape="box",
+            style="filled,rounded" if label.on_top else "filled",
+            fillcolor=label.fill,
+            color="#909090" if label.on_top else "#707070",
+            fontname=style.FONT,
+            fontsize="12" if label.on_top else "11",
+            width=f"{(x1 - x0) / 72:.3f}",
+            height=f"{(y1 - y0) / 72:.3f}",
+            fixedsize="true",
+        )
+        form = add_form(writer, graph_bytes(g, "pdf", label.text))
+        canvas.draw(form, form.bounds, at, scale)
 
 
 def _part(piece: _Piece, tile: Tile, n: int, count: int, page: int) -> str:
@@ -198,13 +275,24 @@ def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None
     page_w, page_h = paper
     room = _room(paper)
     scale, tiles = plan_tiles(piece.cuts, room, 0.0 if piece.one_page else _floor(piece.pdf))
+    # A part of lanes and columns with no card on it (a journey's empty corner) is
+    # only lane colour and passing arrows: it is left out.
+    tiles = [
+        t
+        for t in tiles
+        if t.footer
+        or not piece.cards
+        or any(t.x[0] <= x <= t.x[1] and t.y[0] <= y <= t.y[1] for x, y in piece.cards)
+    ]
     form = add_form(writer, piece.pdf)
     for n, tile in enumerate(tiles, start=1):
         canvas = Canvas(writer, paper)
         width, _ = tile_size(piece.cuts, tile)
         # One page: centred; a part of several: flush left, so lanes line up page to page.
         x = MARGIN + (max(0.0, room[0] - width * scale) / 2 if len(tiles) == 1 else 0.0)
-        place_tile(canvas, form, piece.cuts, tile, scale, (x, page_h - MARGIN - HEADER_H))
+        corner = (x, page_h - MARGIN - HEADER_H)
+        place_tile(canvas, form, piece.cuts, tile, scale, corner)
+        _labels(canvas, writer, piece, tile, scale, corner)
         part = _part(piece, tile, n, len(tiles), len(writer.pages))
         head = add_form(writer, _heading(piece.heading + part))
         left, bottom, right, top = head.bounds

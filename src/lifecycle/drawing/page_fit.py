@@ -129,7 +129,7 @@ def spans(
     span is cut at ``room``.
 
     >>> spans(0, 100, 40, [30, 45, 60, 90])
-    [(0, 30), (30, 60), (60, 90), (90, 100)]
+    [(0, 30), (30, 60), (60, 100)]
     """
     found: list[tuple[float, float]] = []
     at = start
