@@ -1,29 +1,50 @@
 """The map book: every map of a workflow as one multi-page PDF for a report or the room.
 
-Pages, in order: a cover with the lifecycle overview; one page per phase (its
-swimlane map); one per journey; the RACI matrix; the check findings. Each page
-is landscape Letter or A4. A map is drawn as large as the page allows; when
-fitting it whole would shrink its card text below 8 points, it is drawn at 8
-points and continues over as many pages as it needs, tiles overlapping a little
-so a card cut at one edge is whole on the next page, each page headed "part i
-of n". Graphviz draws every piece as a PDF page; :mod:`pypdf` places them.
+Pages, in order: a cover with the lifecycle overview, wrapped into as many rows
+as the page needs; one page per phase (its swimlane map); one per journey; the
+RACI matrix; the check findings. Each page is landscape Letter or A4 and headed.
+A map is drawn as large as the page allows while its smallest text stays at
+:data:`~lifecycle.drawing.page_fit.FLOOR_PT` points or more; a map too big for
+that continues on the next pages, cut between lanes and between task columns
+with its lane labels and headers repeated (:mod:`lifecycle.drawing.page_fit`).
+The RACI is split into groups of role columns, by organization where they fit,
+each repeating the task columns. Graphviz draws every piece as PDF; :mod:`pypdf`
+crops and places them.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import graphviz
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
 
 from lifecycle.drawing import style
+from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.labels import dot_label, html_text, wrap
+from lifecycle.drawing.lane_model import LaneMap
+from lifecycle.drawing.lanes import Lane
+from lifecycle.drawing.layout import LANE_W, ORG_W, ORG_WRAP, Box, card_width, place
 from lifecycle.drawing.maps import build_map
 from lifecycle.drawing.output import graph_bytes
-from lifecycle.drawing.raci import raci_matrix
+from lifecycle.drawing.overview import PER_ROW, overview_graph
+from lifecycle.drawing.page_fit import (
+    FLOOR_PT,
+    Canvas,
+    Cuts,
+    Tile,
+    add_form,
+    place_tile,
+    plan_tiles,
+    smallest_text,
+    tile_size,
+    whole,
+)
+from lifecycle.drawing.raci import RaciMatrix, raci_matrix
 from lifecycle.loader import Document
 
 __all__ = ["PAPERS", "book_pdf"]
@@ -32,15 +53,27 @@ PAPERS = {"letter": (792.0, 612.0), "a4": (842.0, 595.0)}
 """Landscape page sizes in points."""
 
 MARGIN = 20.0
-HEADER_H = 22.0
-MIN_SCALE = 0.8
-"""Card text is 10 points: drawn at 0.8 it is the 8 points a printed page still reads."""
-MAX_SCALE = 1.5
-OVERLAP = 48.0
-RACI_ROWS = 24
-FINDING_LINES = 36
+HEADER_H = 24.0
+TABLE_SCALE = 0.85
+"""The RACI tables are cut so their 10-point text prints at 8.5 points or more."""
+RACI_TASK_WRAP = 52
+RACI_ROLE_WRAP = 14
+FINDING_LINES = 34
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Label:
+    """A label box of a lane map's margins (PDF points): an organization's, in the
+    left column, cut between lanes; a block's header, on top, cut between columns."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    on_top: bool
+    """A block header (cut by a part's columns) rather than an organization (cut by its lanes)."""
+
+    fill: str = "#f0f0f0"
 
 
 @dataclass(frozen=True)
@@ -49,111 +82,353 @@ class _Piece:
 
     heading: str
     pdf: bytes
-    min_scale: float = 0.8
-    """How small the drawing may be scaled before it continues on another page."""
+    cuts: Cuts
+    lanes: tuple[tuple[str, float], ...] = ()
+    """Each lane's title and the y of its middle (PDF points), to name a tile's lanes."""
+
+    columns: tuple[float, ...] = ()
+    """The x of each column's middle, to number a tile's columns."""
+
+    one_page: bool = False
+    """Shown whole on one page, however small that makes it (the cover)."""
+
+    cards: tuple[tuple[float, float], ...] = ()
+    """The centre of every card of a lane map: a part with none is left out."""
+
+    labels: tuple[_Label, ...] = ()
+    """The organization labels and block headers of a lane map, redrawn on each
+    part that cuts them."""
 
 
-def _single_page(data: bytes) -> PageObject:
+def _page(data: bytes) -> PageObject:
     return PdfReader(io.BytesIO(data)).pages[0]
 
 
-def _heading(text: str) -> PageObject:
+def _bounds(data: bytes) -> tuple[float, float, float, float]:
+    box = _page(data).mediabox
+    return (float(box.left), float(box.bottom), float(box.right), float(box.top))
+
+
+def _heading(text: str) -> bytes:
     g = graphviz.Digraph("heading")
     g.attr("graph", pad="0", margin="0")
-    g.node("h", dot_label(text), shape="plaintext", fontname=style.FONT, fontsize="13")
-    return _single_page(graph_bytes(g, "pdf", text))
+    lines = dot_label(wrap(text, 120, max_lines=1))
+    g.node("h", lines, shape="plaintext", fontname=style.FONT, fontsize="12")
+    return graph_bytes(g, "pdf", text)
 
 
-def _tiles(
-    width: float, height: float, room_w: float, room_h: float, least: float
-) -> tuple[float, list[tuple[float, float]]]:
-    """The scale and the lower-left corners (in the drawing's points) of the fewest
-    tiles that cover a ``width`` x ``height`` drawing, scaled no smaller than
-    ``least``, on pages with ``room_w`` x ``room_h`` of room."""
-    fit = min(room_w / width, room_h / height, MAX_SCALE)
-    if fit >= least:
-        return fit, [(0.0, 0.0)]
+def _floor(data: bytes) -> float:
+    """The smallest scale at which the drawing's smallest text is still :data:`FLOOR_PT`."""
+    return min(1.0, FLOOR_PT / smallest_text(_page(data)))
 
-    def pages(length: float, room: float) -> int:
-        # The fewest pages along one side that keep the drawing at ``least`` or larger.
-        n = 1
-        while room * n / (length + (n - 1) * OVERLAP) < least:
-            n += 1
-        return n
 
-    cols, rows = pages(width, room_w), pages(height, room_h)
-    scale = min(
-        room_w * cols / (width + (cols - 1) * OVERLAP),
-        room_h * rows / (height + (rows - 1) * OVERLAP),
-        MAX_SCALE,
+def _fits(data: bytes, paper: tuple[float, float], scale: float) -> bool:
+    """Whether the drawing in ``data`` fits one page of ``paper`` at ``scale``."""
+    room_w, room_h = _room(paper)
+    left, bottom, right, top = _bounds(data)
+    return (right - left) * scale <= room_w and (top - bottom) * scale <= room_h
+
+
+def _room(paper: tuple[float, float]) -> tuple[float, float]:
+    return paper[0] - 2 * MARGIN, paper[1] - 2 * MARGIN - HEADER_H
+
+
+def _plain(heading: str, data: bytes) -> _Piece:
+    """A drawing with no seams (the overview, a table): shown whole."""
+    return _Piece(heading, data, whole(_bounds(data)))
+
+
+def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphviz.Digraph) -> _Piece:
+    """A lane map with its seams: between lanes, after each column of cards, and
+    at each phase or stage boundary, in the PDF's points."""
+    data = graph_bytes(graph, "pdf", heading)
+    if not lane_map.lanes:
+        return _plain(heading, data)
+    laid = json.loads(graph_bytes(graph, "json", heading))
+    geo = place(lane_map, footer_lines(lane_map))
+    left, bottom, right, top = _bounds(data)
+    bb = [float(v) for v in laid["bb"].split(",")]
+    # Graphviz moves the drawing so its contents start at the origin and centres it
+    # on the PDF page: find the shift from the first lane band, whose box is known.
+    first = lane_map.lanes[0].key
+    band = next(o for o in laid.get("objects", []) if o.get("id") == f"lane-{first}")
+    drawn = [float(v) for v in band["bb"].split(",")]
+    ox = left + (right - left - (bb[2] - bb[0])) / 2
+    oy = bottom + (top - bottom - (bb[3] - bb[1])) / 2
+    dx = drawn[0] - geo.lanes[first].bb[0] + ox
+    dy = drawn[3] - geo.lanes[first].bb[3] + oy
+    # The page margins and pad around the drawing are left out: they are only white.
+    left, bottom, right, top = ox - 2, oy - 2, ox + bb[2] - bb[0] + 2, oy + bb[3] - bb[1] + 2
+
+    lanes = [geo.lanes[lane.key] for lane in lane_map.lanes]
+    lane_tops = [b.bb[3] + dy for b in lanes]
+    body_top, body_bottom = lane_tops[0], lanes[-1].bb[1] + dy
+    org_changes = frozenset(
+        lanes[i].bb[1] + dy
+        for i in range(len(lane_map.lanes) - 1)
+        if lane_map.lanes[i].org != lane_map.lanes[i + 1].org
     )
-    tile_w, tile_h = room_w / scale, room_h / scale
-    cols = max(1, math.ceil((width - OVERLAP) / (tile_w - OVERLAP) - 1e-6))
-    rows = max(1, math.ceil((height - OVERLAP) / (tile_h - OVERLAP) - 1e-6))
-    corners = []
-    for r in range(rows):
-        # Top rows first: PDF y grows upwards.
-        y = max(0.0, height - tile_h - r * (tile_h - OVERLAP))
-        for c in range(cols):
-            x = min(c * (tile_w - OVERLAP), max(0.0, width - tile_w))
-            corners.append((x, y))
-    return scale, corners
+    # A page may end just right of a column's widest card, or right of a gate.
+    widest: dict[float, float] = {}
+    for placed in geo.cards.values():
+        x = round(placed.box.x, 1)
+        widest[x] = max(widest.get(x, 0.0), card_width(placed.card))
+    xs = [x + w / 2 + 6 + dx for x, w in widest.items()]
+    block_ends = [gate.bb[2] + 4 + dx for gate in geo.gates.values()]
+    block_ends += [x + dx for x, gated in geo.boundaries if not gated]
+    footer = None
+    if geo.footer is not None:
+        lines = footer_lines(lane_map)
+        f = geo.footer.bb
+        text_w = max(len(line) for line in lines) * 6.0 + 24
+        footer = (f[0] + dx, f[1] + dy - 4, min(f[2], f[0] + text_w) + dx, f[3] + dy + 4)
+    cuts = Cuts(
+        (left, max(bottom, (footer[1] if footer else body_bottom) - 4), right, top),
+        body_left=ORG_W + LANE_W + dx,
+        body_top=body_top,
+        body_bottom=body_bottom,
+        xs=tuple(sorted({*xs, *block_ends})),
+        preferred_xs=frozenset(block_ends),
+        ys=tuple(b.bb[1] + dy for b in lanes[:-1]),
+        preferred_ys=org_changes,
+        footer=footer,
+    )
+    titles = tuple((lane.title, box.y + dy) for lane, box in zip(lane_map.lanes, lanes, strict=True))
+    kinds = {lane.org or "": lane.org_kind for lane in lane_map.lanes}
+
+    def moved(box: Box) -> tuple[float, float, float, float]:
+        return (box.bb[0] + dx, box.bb[1] + dy, box.bb[2] + dx, box.bb[3] + dy)
+
+    labels = [_Label(text, moved(box), False, style.org_tints(kinds[oid])[0]) for oid, text, box in geo.orgs]
+    labels += [_Label(block.title, moved(geo.blocks[block.key]), True) for block in lane_map.blocks]
+    columns = tuple(sorted(x + dx for x in widest))
+    cards = tuple((p.box.x + dx, p.box.y + dy) for p in geo.cards.values())
+    return _Piece(heading, data, cuts, titles, columns, cards=cards, labels=tuple(labels))
+
+
+def _labels(
+    canvas: Canvas, writer: PdfWriter, piece: _Piece, tile: Tile, scale: float, corner: tuple[float, float]
+) -> None:
+    """Redraw each organization label and block header over the part of it a tile
+    shows, so a part cut inside an organization's lanes or a block's columns still
+    names it (whole words, not the middle of a cut title)."""
+    cuts = piece.cuts
+    if tile.y[1] <= cuts.body_bottom:
+        return
+    left, _, _, top = cuts.bounds
+    header = top - cuts.body_top
+    body_y = corner[1] - (header + tile.y[1] - tile.y[0]) * scale
+    for label in piece.labels:
+        x0, y0, x1, y1 = label.box
+        if label.on_top:
+            x0, x1 = max(x0, tile.x[0]), min(x1, tile.x[1])
+            at = (
+                corner[0] + (cuts.body_left - left + x0 - tile.x[0]) * scale,
+                corner[1] - (top - y0) * scale,
+            )
+            cut = (x0, x1) != (label.box[0], label.box[2])
+        else:
+            # Flush with the part's edge where the box runs on past it, covering the old label.
+            y0, y1 = max(y0, tile.y[0]), min(y1, tile.y[1])
+            at = (corner[0] + (x0 - left) * scale, body_y + (y0 - tile.y[0]) * scale)
+            cut = (y0, y1) != (label.box[1], label.box[3])
+        if not cut or x1 - x0 < 24 or y1 - y0 < 20:
+            continue
+        width = max(8, int((x1 - x0) / 7)) if label.on_top else ORG_WRAP
+        g = graphviz.Digraph("label")
+        g.attr("graph", pad="0", margin="0")
+        g.node(
+            "o",
+            dot_label(wrap(label.text, width, max_lines=max(1, int((y1 - y0 - 8) // 15)))),
+            shape="box",
+            style="filled,rounded" if label.on_top else "filled",
+            fillcolor=label.fill,
+            color="#909090" if label.on_top else "#707070",
+            fontname=style.FONT,
+            fontsize="12" if label.on_top else "11",
+            width=f"{(x1 - x0) / 72:.3f}",
+            height=f"{(y1 - y0) / 72:.3f}",
+            fixedsize="true",
+        )
+        form = add_form(writer, graph_bytes(g, "pdf", label.text))
+        canvas.draw(form, form.bounds, at, scale)
+
+
+def _part(piece: _Piece, tile: Tile, n: int, count: int, page: int) -> str:
+    """What a tile of a piece shows: which part, which lanes and columns, where it goes on."""
+    if count == 1:
+        return ""
+    if tile.y[1] <= piece.cuts.body_bottom:
+        return f": part {n} of {count} (legend)"
+    where = []
+    cols = [i for i, x in enumerate(piece.columns, 1) if tile.x[0] <= x <= tile.x[1]]
+    if cols and len(cols) < len(piece.columns):
+        where.append(f"columns {cols[0]}-{cols[-1]}" if len(cols) > 1 else f"column {cols[0]}")
+    rows = [i for i, (_, y) in enumerate(piece.lanes, 1) if tile.y[0] <= y <= tile.y[1]]
+    if rows and len(rows) < len(piece.lanes):
+        where.append(f"lanes {rows[0]}-{rows[-1]}" if len(rows) > 1 else f"lane {rows[0]}")
+    onward = f", continues on p. {page + 1}" if n < count else ""
+    return f": part {n} of {count}{' (' + ', '.join(where) + ')' if where else ''}{onward}"
 
 
 def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None:
     page_w, page_h = paper
-    room_w, room_h = page_w - 2 * MARGIN, page_h - 2 * MARGIN - HEADER_H
-    source = _single_page(piece.pdf)
-    box = source.mediabox
-    width, height = float(box.width), float(box.height)
-    scale, corners = _tiles(width, height, room_w, room_h, piece.min_scale)
-    for i, (x, y) in enumerate(corners):
-        part = f" (part {i + 1} of {len(corners)})" if len(corners) > 1 else ""
-        page = writer.add_blank_page(page_w, page_h)
-        tile = PdfReader(io.BytesIO(piece.pdf)).pages[0]
-        # Only the tile's part of the drawing shows: everything else is cropped away.
-        w, h = min(width, room_w / scale), min(height, room_h / scale)
-        tile.mediabox.lower_left = (float(box.left) + x, float(box.bottom) + y)
-        tile.mediabox.upper_right = (float(box.left) + x + w, float(box.bottom) + y + h)
-        tile.cropbox = tile.mediabox
-        left = MARGIN + (room_w - w * scale) / 2
-        move = Transformation().translate(-float(box.left) - x, -float(box.bottom) - y).scale(scale, scale)
-        page.merge_transformed_page(tile, move.translate(left, MARGIN + room_h - h * scale))
-        head = _heading(piece.heading + part)
-        hw, hh = float(head.mediabox.width), float(head.mediabox.height)
-        page.merge_transformed_page(
-            head, Transformation().translate((page_w - hw) / 2, page_h - MARGIN - (HEADER_H + hh) / 2)
-        )
+    room = _room(paper)
+    scale, tiles = plan_tiles(piece.cuts, room, 0.0 if piece.one_page else _floor(piece.pdf))
+    # A part of lanes and columns with no card on it (a journey's empty corner) is
+    # only lane colour and passing arrows: it is left out.
+    tiles = [
+        t
+        for t in tiles
+        if t.footer
+        or not piece.cards
+        or any(t.x[0] <= x <= t.x[1] and t.y[0] <= y <= t.y[1] for x, y in piece.cards)
+    ]
+    form = add_form(writer, piece.pdf)
+    for n, tile in enumerate(tiles, start=1):
+        canvas = Canvas(writer, paper)
+        width, _ = tile_size(piece.cuts, tile)
+        # One page: centred; a part of several: flush left, so lanes line up page to page.
+        x = MARGIN + (max(0.0, room[0] - width * scale) / 2 if len(tiles) == 1 else 0.0)
+        corner = (x, page_h - MARGIN - HEADER_H)
+        place_tile(canvas, form, piece.cuts, tile, scale, corner)
+        _labels(canvas, writer, piece, tile, scale, corner)
+        part = _part(piece, tile, n, len(tiles), len(writer.pages))
+        head = add_form(writer, _heading(piece.heading + part))
+        left, bottom, right, top = head.bounds
+        at = ((page_w - (right - left)) / 2, page_h - MARGIN - (HEADER_H + top - bottom) / 2)
+        canvas.draw(head, head.bounds, at, 1.0)
+        canvas.close()
 
 
-def _cell(column: int, text: str) -> str:
-    """A RACI table cell: the phase, id and task columns left-aligned, letters centred."""
-    lines = wrap(text, 34 if column == 2 else 18, max_lines=3) if text else []
-    align = ' align="left"' if column < 3 else ""
-    return f"<td{align}>{'<br/>'.join(html_text(t) for t in lines) or ' '}</td>"
+def _cover(document: Document, paper: tuple[float, float], heading: str) -> _Piece:
+    """The overview with as many phases a row as let it fill the page largest,
+    its smallest text readable where any choice allows."""
+    best: tuple[bool, float, bytes] | None = None
+    room_w, room_h = _room(paper)
+    for per_row in range(max(PER_ROW, 1), 0, -1):
+        graph = overview_graph(document.workflow, per_row)
+        graph.attr("graph", margin="0")
+        data = graph_bytes(graph, "pdf", "the lifecycle overview")
+        left, bottom, right, top = _bounds(data)
+        scale = min(room_w / (right - left), room_h / (top - bottom))
+        candidate = (scale >= _floor(data), scale, data)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    assert best is not None
+    return _Piece(heading, best[2], whole(_bounds(best[2])), one_page=True)
 
 
-def _raci_pieces(document: Document) -> list[_Piece]:
+def _groups(roles: Sequence[Lane], most: int) -> list[list[Lane]]:
+    """The fewest consecutive groups of at most ``most`` role columns, as even as
+    they can be (a group of one role beside groups of five wastes a page)."""
+    if not roles:
+        return []
+    count = math.ceil(len(roles) / most)
+    size, extra = divmod(len(roles), count)
+    groups: list[list[Lane]] = []
+    at = 0
+    for n in range(count):
+        take = size + (1 if n < extra else 0)
+        groups.append(list(roles[at : at + take]))
+        at += take
+    return groups
+
+
+def _lines(text: str, width: int, most: int = 3) -> str:
+    return "<br/>".join(html_text(t) for t in wrap(text, width, max_lines=most)) if text else " "
+
+
+def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) -> graphviz.Digraph:
+    """One RACI table of ``rows``: the task column (title and id), then ``roles``
+    under their organizations; each phase opens with a row of its own."""
+    index = [matrix.roles.index(role) for role in roles]
+    grey = 'bgcolor="#e0e0e0"'
+    orgs: list[tuple[str, int]] = []
+    for role in roles:
+        if orgs and orgs[-1][0] == role.org_title:
+            orgs[-1] = (role.org_title, orgs[-1][1] + 1)
+        else:
+            orgs.append((role.org_title, 1))
+    out = [f"<tr><td {grey}> </td>"]
+    out += [
+        f'<td colspan="{span}" {grey}><b>{_lines(org, RACI_ROLE_WRAP * span, 2)}</b></td>'
+        for org, span in orgs
+    ]
+    out.append("</tr><tr>")
+    out += [
+        f"<td {grey}><b>{_lines(text, RACI_ROLE_WRAP, 4)}</b></td>"
+        for text in ["Task (id)", *(role.title for role in roles)]
+    ]
+    out.append("</tr>")
+    phase = None
+    for r in rows:
+        row = matrix.rows[r]
+        if row.phase != phase:
+            phase = row.phase
+            out.append(
+                f'<tr><td colspan="{1 + len(roles)}" align="left" balign="left" bgcolor="#f4f4f4">'
+                f"<b>{_lines(phase, 120, 1)}</b></td></tr>"
+            )
+        task = f'{_lines(row.title, RACI_TASK_WRAP)} <font color="#555555">({html_text(row.task)})</font>'
+        cells = [
+            f'<td align="left" balign="left">{task}</td>',
+            *(f"<td><b>{html_text(row.cells[i]) or ' '}</b></td>" for i in index),
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    table = '<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">' + "".join(out) + "</table>>"
+    g = graphviz.Digraph("raci")
+    g.attr("graph", pad="0.1", margin="0")
+    g.node("t", table, shape="plaintext", fontname=style.FONT, fontsize="10")
+    return g
+
+
+def _raci_pieces(document: Document, paper: tuple[float, float]) -> list[_Piece]:
+    """The RACI in tables that each fit a page: role columns in groups (the task
+    columns repeated on each), rows split where a group's tasks run long. A group
+    lists only the tasks its roles have a part in."""
     matrix = raci_matrix(document.workflow)
-    head = "".join(
-        f'<td bgcolor="#e0e0e0"><b>{"<br/>".join(html_text(t) for t in wrap(h, 14, max_lines=4))}</b></td>'
-        for h in matrix.header
-    )
-    rows = matrix.table()
+    room_w, room_h = _room(paper)
+
+    def drawn(roles: Sequence[Lane], rows: Sequence[int]) -> bytes:
+        return graph_bytes(_raci_table(matrix, roles, rows), "pdf", "the RACI matrix")
+
+    def size(data: bytes) -> tuple[float, float]:
+        left, bottom, right, top = _bounds(data)
+        return right - left, top - bottom
+
+    # As many role columns a table as fit the page's width, measured on drawn tables.
+    everything = list(range(len(matrix.rows)))
+    one = size(drawn(matrix.roles[:1], everything))[0]
+    per_role = max(40.0, size(drawn(matrix.roles[:2], everything))[0] - one)
+    most = max(1, int((room_w / TABLE_SCALE - one) // per_role) + 1)
+    while most > 1 and not all(
+        size(drawn(group, everything))[0] * TABLE_SCALE <= room_w for group in _groups(matrix.roles, most)
+    ):
+        most -= 1
+    tables: list[tuple[str, bytes]] = []
+    for group in _groups(matrix.roles, most) or [[]]:
+        index = [matrix.roles.index(role) for role in group]
+        rows = [r for r, row in enumerate(matrix.rows) if not group or any(row.cells[i] for i in index)]
+        orgs = ", ".join(dict.fromkeys(role.org_title for role in group))
+        # Rows a page from the average row of the whole group's table; a chunk that
+        # still runs long keeps the share of its rows that fits.
+        high = size(drawn(group, rows))[1]
+        per_page = max(1, int(len(rows) * (room_h / TABLE_SCALE - 60) / high))
+        at = 0
+        while at < len(rows):
+            take = min(per_page, len(rows) - at)
+            data = drawn(group, rows[at : at + take])
+            while take > 1 and size(data)[1] * TABLE_SCALE > room_h:
+                take = max(1, min(take - 1, int(take * room_h / (size(data)[1] * TABLE_SCALE))))
+                data = drawn(group, rows[at : at + take])
+            tables.append((orgs, data))
+            at += take
     pieces = []
-    chunks = [rows[i : i + RACI_ROWS] for i in range(0, len(rows), RACI_ROWS)] or [[]]
-    for n, chunk in enumerate(chunks):
-        body = "".join("<tr>" + "".join(_cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in chunk)
-        table = (
-            '<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
-            f"<tr>{head}</tr>{body}</table>>"
-        )
-        g = graphviz.Digraph("raci")
-        g.attr("graph", pad="0.1")
-        g.node("t", table, shape="plaintext", fontname=style.FONT, fontsize="10")
-        part = f" ({n + 1} of {len(chunks)})" if len(chunks) > 1 else ""
+    for n, (orgs, data) in enumerate(tables, start=1):
+        part = f" ({n} of {len(tables)}: {orgs})" if len(tables) > 1 else ""
         title = f"RACI: A accountable, R responsible, C consulted, I informed{part}"
-        pieces.append(_Piece(title, graph_bytes(g, "pdf", "the RACI matrix")))
+        pieces.append(_plain(title, data))
     return pieces
 
 
@@ -175,11 +450,11 @@ def _findings_pieces(document: Document) -> list[_Piece]:
     pieces = []
     for n, chunk in enumerate(chunks):
         g = graphviz.Digraph("findings")
-        g.attr("graph", pad="0.2")
+        g.attr("graph", pad="0.2", margin="0")
         g.node("f", dot_label(chunk, justify="left"), shape="plaintext", fontname=style.FONT, fontsize="10")
         part = f" ({n + 1} of {len(chunks)})" if len(chunks) > 1 else ""
         heading = f"Check findings: {len(found)}{part}"
-        pieces.append(_Piece(heading, graph_bytes(g, "pdf", "the findings")))
+        pieces.append(_plain(heading, graph_bytes(g, "pdf", "the findings")))
     return pieces
 
 
@@ -208,29 +483,33 @@ def book_pdf(document: Document, paper: str = "letter", progress: Progress | Non
     """
     workflow = document.workflow
     title = workflow.title
+    size = PAPERS[paper]
 
-    def draw(
-        heading: str, figure_graph: graphviz.Source | graphviz.Digraph, least: float = MIN_SCALE
-    ) -> _Piece:
+    def say(what: str) -> None:
         if progress is not None:
-            progress(f"drawing {heading}")
-        return _Piece(heading, graph_bytes(figure_graph, "pdf", heading), least)
+            progress(f"drawing {what}")
 
-    # The cover shows the whole lifecycle on one page, whatever its size.
-    pieces = [draw(f"{title}: the lifecycle", build_map(document, overview=True).graph, 0.05)]
+    say("the cover")
+    pieces = [_cover(document, size, f"{title}: the lifecycle")]
     for n, (pid, phase) in enumerate(workflow.phases.items(), start=1):
-        pieces.append(
-            draw(
-                f"Phase {n} of {len(workflow.phases)}: {phase.title}", build_map(document, phases=[pid]).graph
-            )
-        )
+        heading = f"Phase {n} of {len(workflow.phases)}: {phase.title}"
+        say(heading)
+        figure = build_map(document, phases=[pid])
+        assert figure.lane_map is not None
+        pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
     for jid, journey in workflow.journeys.items():
-        pieces.append(draw(f"Journey: {journey.title}", build_map(document, journey=jid).graph))
-    pieces += _raci_pieces(document)
+        heading = f"Journey: {journey.title}"
+        say(heading)
+        figure = build_map(document, journey=jid)
+        assert figure.lane_map is not None
+        pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
+    say("the RACI matrix")
+    pieces += _raci_pieces(document, size)
+    say("the findings")
     pieces += _findings_pieces(document)
     writer = PdfWriter()
     for piece in pieces:
-        _place(writer, piece, PAPERS[paper])
+        _place(writer, piece, size)
     writer.add_metadata({"/Title": f"{title}: map book", "/Creator": "lifecycle"})
     out = io.BytesIO()
     writer.write(out)

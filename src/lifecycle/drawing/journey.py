@@ -44,6 +44,33 @@ _STAGE_TITLES = {
 }
 
 
+class _HandoffEnds:
+    """Where a ``via`` handoff starts and ends: in its own ``from`` and ``to`` roles'
+    lanes, at the step it leaves and the step it brings the member to. An end in
+    another lane than its step's is a chip there, tied to the step."""
+
+    def __init__(self, workflow: Workflow, steps: dict[str, Card], links: list[Link]) -> None:
+        self.workflow = workflow
+        self.steps = steps
+        self.links = links
+        self.chips: dict[str, Card] = {}
+
+    def at(self, sid: str, actor: str, verb: str) -> str:
+        """The key of the card where the handoff meets step ``sid`` in ``actor``'s lane."""
+        step = self.steps.get(sid)
+        lane = lane_of_actor(self.workflow, actor)
+        if step is None or lane == step.lane:
+            return sid
+        key = f"{sid}@{lane}"
+        if key not in self.chips:
+            title = step.label.splitlines()[0]
+            self.chips[key] = Card(
+                key, verb, lane, step.block, "chip", f"{actor} {verb} at {sid}: {title}", attached_to=sid
+            )
+            self.links.append(Link(sid, key, "tie", key))
+        return key
+
+
 def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
     """Describe the journey map of ``journey_id``.
 
@@ -89,7 +116,8 @@ def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
         )
     set_by = _set_by(journey)
     cards = [replace(c, label=f"{c.label}\nset by {set_by[c.key]}") if c.key in set_by else c for c in cards]
-    links = _links(workflow, journey, set_by)
+    links, chips = _links(workflow, journey, set_by, {c.key: c for c in cards})
+    cards.extend(chips)
     lane_of_step = {c.key: c.lane for c in cards}
     for eid, end in journey.exits.items():
         before = next((sid for sid, s in journey.steps.items() if eid in s.next), None)
@@ -127,14 +155,18 @@ def journey_map(workflow: Workflow, journey_id: str) -> LaneMap:
     return LaneMap(journey.title, lanes, blocks, cards, links, legend=legend)
 
 
-def _links(workflow: Workflow, journey: Journey, set_by: dict[str, str]) -> list[Link]:
-    """Every move of the journey as an arrow: a handoff, a way forward, or a
-    return to a step no further from the start than the one it leaves. A move
+def _links(
+    workflow: Workflow, journey: Journey, set_by: dict[str, str], steps: dict[str, Card]
+) -> tuple[list[Link], list[Card]]:
+    """Every move of the journey as an arrow: a handoff (from its own ``from``
+    role's lane to its ``to`` role's, with the chips that needs), a way forward, or
+    a return to a step no further from the start than the one it leaves. A move
     into a card that says who sets it carries no label of its own."""
     moves = nx.DiGraph(journey.declared_moves())
     moves.add_nodes_from([*journey.steps, *journey.exits])
     depth = nx.single_source_shortest_path_length(moves, journey.start) if journey.start in moves else {}
     links: list[Link] = []
+    ends = _HandoffEnds(workflow, steps, links)
     for source, target in journey.declared_moves():
         back = target in journey.steps and depth.get(target, -1) <= depth.get(source, -1)
         via = journey.steps[target].via if target in journey.steps else None
@@ -146,8 +178,8 @@ def _links(workflow: Workflow, journey: Journey, set_by: dict[str, str]) -> list
             channel = handoff.channel.value if handoff.channel else "no channel"
             links.append(
                 Link(
-                    source,
-                    target,
+                    ends.at(source, handoff.from_, "hands over"),
+                    ends.at(target, handoff.to, "receives"),
                     "handoff",
                     f"{source}--{target}",
                     f"{channel}; {by}" if by else channel,
@@ -158,7 +190,7 @@ def _links(workflow: Workflow, journey: Journey, set_by: dict[str, str]) -> list
             )
         else:
             links.append(Link(source, target, "back" if back else "next", f"{source}--{target}", by, tip))
-    return links
+    return links, list(ends.chips.values())
 
 
 def _movers_label(journey: Journey, source: str, target: str) -> str | None:

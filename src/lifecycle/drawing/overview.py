@@ -38,13 +38,15 @@ def _transitions(workflow: Workflow) -> list[tuple[str, str, str]]:
     return sorted(found, key=lambda f: (order[f[0]], order[f[2]], f[1]))
 
 
-def overview_graph(workflow: Workflow) -> graphviz.Digraph:
+def overview_graph(workflow: Workflow, per_row: int = PER_ROW) -> graphviz.Digraph:
     """The lifecycle overview of ``workflow`` as a Graphviz graph (laid out by ``dot``).
 
     Parameters
     ----------
     workflow
         The workflow whose phases and gates to draw.
+    per_row
+        Phases per row (each with its exit gate): fewer make a narrower, taller drawing.
 
     Returns
     -------
@@ -66,7 +68,7 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
     )
     g.attr("node", fontname=style.FONT, fontsize="11")
     g.attr("edge", fontname=style.FONT, fontsize="9", color="#505050")
-    rows = _row_of(workflow)
+    rows = _row_of(workflow, max(1, per_row))
     # A move from one row to the next must not pull the rows out of line.
     row_of = {name: n for n, names in enumerate(rows) for name in names}
 
@@ -123,12 +125,12 @@ def overview_graph(workflow: Workflow) -> graphviz.Digraph:
     return g
 
 
-def _row_of(workflow: Workflow) -> list[list[str]]:
-    """The node names of each row: :data:`PER_ROW` phases (each with its gate) a row,
+def _row_of(workflow: Workflow, per_row: int) -> list[list[str]]:
+    """The node names of each row: ``per_row`` phases (each with its gate) a row,
     the start in the first row and completion in the last."""
     rows: list[list[str]] = [["start"]]
     for n, (pid, phase) in enumerate(workflow.phases.items()):
-        if n and n % PER_ROW == 0:
+        if n and n % per_row == 0:
             rows.append([])
         rows[-1].append(f"phase.{pid}")
         if phase.exit_gate is not None:

@@ -1,0 +1,351 @@
+"""Fit a drawing onto landscape pages: whole when its smallest text stays readable,
+else cut along its natural seams.
+
+A drawing is scaled to fill the page's room, but never so far that its smallest
+text falls below :data:`FLOOR_PT` (measured in the drawing's own PDF, so every
+kind of label counts). When the whole drawing cannot be that large, it is cut
+into tiles: between lanes (at an organization's boundary where that wastes
+little of the page) and between task columns, never through a card. Every tile
+repeats the lane labels on its left and the phase headers on its top, so each
+page reads on its own; the legend under the map goes on the first page with room
+for it, or on a page of its own.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
+
+__all__ = [
+    "FLOOR_PT",
+    "MAX_SCALE",
+    "Canvas",
+    "Cuts",
+    "Form",
+    "Rect",
+    "Tile",
+    "add_form",
+    "place_tile",
+    "plan_tiles",
+    "smallest_text",
+    "spans",
+    "tile_size",
+    "whole",
+]
+
+FLOOR_PT = 8.0
+"""The smallest text size a printed page or a projected slide still reads."""
+
+MAX_SCALE = 1.5
+"""Small drawings grow to fill the page, up to this factor."""
+
+PREFERRED_SHARE = 0.6
+"""A preferred cut (an organization's boundary) is taken when its span uses at least
+this share of the room a page has; otherwise the farthest cut that fits is taken."""
+
+Rect = tuple[float, float, float, float]
+"""(left, bottom, right, top) in a drawing's PDF points."""
+
+
+@dataclass(frozen=True)
+class Cuts:
+    """Where a drawing may be cut, in its PDF points (y grows upwards).
+
+    The drawing is a body of lanes and columns with a strip of lane labels on
+    its left (``strip``: left edge to ``body_left``), headers above it
+    (``body_top`` to the top edge) and an optional legend below it
+    (``footer``).
+    """
+
+    bounds: Rect
+    """The drawing's whole extent."""
+
+    body_left: float
+    body_top: float
+    body_bottom: float
+    xs: tuple[float, ...] = ()
+    """x of every place a page may end on the right (after a column of cards)."""
+
+    preferred_xs: frozenset[float] = field(default_factory=frozenset)
+    """The xs between two blocks (phases, journey stages)."""
+
+    ys: tuple[float, ...] = ()
+    """y of every place a page may end at the bottom (between two lanes)."""
+
+    preferred_ys: frozenset[float] = field(default_factory=frozenset)
+    """The ys between two organizations."""
+
+    footer: Rect | None = None
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One page's part of a drawing: its body span, and where the legend goes."""
+
+    x: tuple[float, float]
+    y: tuple[float, float]
+    """(bottom, top)."""
+
+    footer: bool = False
+
+
+def smallest_text(page: PageObject) -> float:
+    """The size in points of the smallest text drawn on ``page`` (inf when none).
+
+    The size is the font size times the vertical scale of the text and
+    transformation matrices in force, which is what a reader sees.
+    """
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text.strip():
+            # Row 2 of tm x cm: how far one unit of text height reaches on the page.
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            sizes.append(size * math.hypot(c, d))
+
+    page.extract_text(visitor_text=visit)
+    return min(sizes, default=math.inf)
+
+
+def spans(
+    start: float, end: float, room: float, cuts: Collection[float], preferred: Collection[float] = ()
+) -> list[tuple[float, float]]:
+    """Split ``start``..``end`` into consecutive spans no longer than ``room``.
+
+    Each span ends at the farthest cut that fits, or at a preferred cut when
+    that still fills :data:`PREFERRED_SHARE` of ``room``; where no cut fits, the
+    span is cut at ``room``.
+
+    >>> spans(0, 100, 40, [30, 45, 60, 90])
+    [(0, 30), (30, 60), (60, 100)]
+    """
+    found: list[tuple[float, float]] = []
+    at = start
+    while end - at > 1e-6:
+        if end - at <= room + 1e-6:
+            found.append((at, end))
+            break
+        fitting = [c for c in cuts if at + 1e-6 < c <= at + room + 1e-6]
+        liked = [c for c in fitting if c in preferred and c - at >= PREFERRED_SHARE * room]
+        stop = max(liked) if liked else max(fitting) if fitting else at + room
+        found.append((at, stop))
+        at = stop
+    return found
+
+
+def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
+    left, _, right, top = cuts.bounds
+    strip_w = cuts.body_left - left
+    header_h = top - cuts.body_top
+    wide = room[0] / scale - strip_w
+    high = room[1] / scale - header_h
+    if wide <= 0 or high <= 0:
+        return []
+    xs = spans(cuts.body_left, right, wide, cuts.xs, cuts.preferred_xs)
+    # Lanes are cut from the top down: measure downwards from the body's top.
+    down = spans(
+        0.0,
+        cuts.body_top - cuts.body_bottom,
+        high,
+        [cuts.body_top - y for y in cuts.ys],
+        {cuts.body_top - y for y in cuts.preferred_ys},
+    )
+    ys = [(cuts.body_top - b, cuts.body_top - a) for a, b in down]
+    tiles = [Tile(x, y) for y in ys for x in xs]
+    if cuts.footer is not None and tiles:
+        f_left, f_bottom, f_right, f_top = cuts.footer
+        for i, tile in enumerate(tiles):
+            used = header_h + tile.y[1] - tile.y[0]
+            if (f_top - f_bottom) <= room[1] / scale - used and f_right - f_left <= room[0] / scale:
+                tiles[i] = Tile(tile.x, tile.y, footer=True)
+                break
+        else:
+            tiles.append(Tile((f_left, f_right), (f_bottom, f_top), footer=True))
+    return tiles
+
+
+def plan_tiles(cuts: Cuts, room: tuple[float, float], floor: float) -> tuple[float, list[Tile]]:
+    """The scale and tiles that show a drawing on the fewest pages, as large as
+    that number of pages allows, never below ``floor``.
+
+    Parameters
+    ----------
+    cuts
+        The drawing's extent and seams.
+    room
+        Width and height a page leaves for the drawing, in points.
+    floor
+        The smallest scale the drawing may be shown at.
+
+    Returns
+    -------
+    tuple
+        The scale and the tiles, one page each; a single tile with the whole
+        body (and the legend) when the drawing fits one page.
+    """
+    left, bottom, right, top = cuts.bounds
+    whole = min(room[0] / (right - left), room[1] / (top - bottom), MAX_SCALE)
+    if whole >= floor:
+        return whole, [Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True)]
+    best = _tiles(cuts, floor, room)
+    if not best:
+        # The labels alone are wider than the page: show it whole, as large as it fits.
+        return whole, [Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True)]
+    # Grow while the page count holds: the same pages, larger text.
+    low, high = floor, max(floor, MAX_SCALE)
+    for _ in range(20):
+        mid = (low + high) / 2
+        if 0 < len(_tiles(cuts, mid, room)) <= len(best):
+            low = mid
+        else:
+            high = mid
+    return low, _tiles(cuts, low, room)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A drawing added once to the PDF being written, to be drawn on any page."""
+
+    ref: IndirectObject
+    bounds: Rect
+
+
+def add_form(writer: PdfWriter, data: bytes) -> Form:
+    """Add the first page of PDF ``data`` to ``writer`` as a form XObject.
+
+    Each page then draws parts of it by reference, so a map cut over ten pages
+    is stored once and no page's content is parsed again.
+    """
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    contents = page.get_contents()
+    form = DecodedStreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    box = page.mediabox
+    bounds = (float(box.left), float(box.bottom), float(box.right), float(box.top))
+    resources = page.get("/Resources")
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in bounds]),
+            NameObject("/Resources"): (
+                resources.get_object().clone(writer) if resources is not None else DictionaryObject()
+            ),
+        }
+    )
+    return Form(writer._add_object(form), bounds)
+
+
+class Canvas:
+    """A page being composed of windows onto forms; :meth:`close` writes it."""
+
+    def __init__(self, writer: PdfWriter, size: tuple[float, float]) -> None:
+        self.page = writer.add_blank_page(*size)
+        self.writer = writer
+        self.names: dict[int, str] = {}
+        self.refs: dict[str, IndirectObject] = {}
+        self.ops: list[str] = []
+
+    def draw(self, form: Form, window: Rect, at: tuple[float, float], scale: float) -> None:
+        """Draw the ``window`` of ``form`` scaled by ``scale`` with its lower-left
+        corner at ``at``; the rest of the form is clipped away."""
+        w, h = window[2] - window[0], window[3] - window[1]
+        if w <= 0 or h <= 0:
+            return
+        name = self.names.setdefault(form.ref.idnum, f"/D{len(self.names)}")
+        self.refs[name] = form.ref
+        e, f = at[0] - scale * window[0], at[1] - scale * window[1]
+        self.ops.append(
+            f"q {at[0]:.3f} {at[1]:.3f} {w * scale:.3f} {h * scale:.3f} re W n "
+            f"{scale:.5f} 0 0 {scale:.5f} {e:.3f} {f:.3f} cm {name} Do Q"
+        )
+
+    def close(self) -> None:
+        """Write the page's content and resources."""
+        content = DecodedStreamObject()
+        content.set_data("\n".join(self.ops).encode("ascii"))
+        xobjects = DictionaryObject({NameObject(n): ref for n, ref in self.refs.items()})
+        self.page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+        self.page[NameObject("/Contents")] = self.writer._add_object(content)
+
+
+def place_tile(
+    canvas: Canvas,
+    form: Form,
+    cuts: Cuts,
+    tile: Tile,
+    scale: float,
+    corner: tuple[float, float],
+) -> None:
+    """Draw ``tile`` of a drawing on ``page`` with its top-left corner at ``corner``:
+    the lane labels and headers of the tile's span around its body, or the legend
+    alone for a legend tile.
+
+    Parameters
+    ----------
+    canvas
+        The page to draw on.
+    form
+        The drawing.
+    cuts
+        The drawing's extent and seams.
+    tile
+        Which part to draw.
+    scale
+        How much to scale the drawing.
+    corner
+        Where the top-left corner of the tile goes on the page.
+    """
+    left, _, _, top = cuts.bounds
+    x0, y0 = corner
+    if tile.y[1] <= cuts.body_bottom:
+        # The legend on a page of its own.
+        window = (tile.x[0], tile.y[0], tile.x[1], tile.y[1])
+        canvas.draw(form, window, (x0, y0 - (tile.y[1] - tile.y[0]) * scale), scale)
+        return
+    strip = cuts.body_left - left
+    header = top - cuts.body_top
+    body_x = x0 + strip * scale
+    body_y = y0 - (header + tile.y[1] - tile.y[0]) * scale
+    pieces = [
+        ((left, cuts.body_top, cuts.body_left, top), (x0, y0 - header * scale)),
+        ((tile.x[0], cuts.body_top, tile.x[1], top), (body_x, y0 - header * scale)),
+        ((left, tile.y[0], cuts.body_left, tile.y[1]), (x0, body_y)),
+        ((tile.x[0], tile.y[0], tile.x[1], tile.y[1]), (body_x, body_y)),
+    ]
+    for window, at in pieces:
+        canvas.draw(form, window, at, scale)
+    if tile.footer and cuts.footer is not None:
+        f = cuts.footer
+        canvas.draw(form, f, (x0, body_y - (f[3] - f[1]) * scale), scale)
+
+
+def tile_size(cuts: Cuts, tile: Tile) -> tuple[float, float]:
+    """Width and height of ``tile`` in the drawing's points, labels, headers and legend included."""
+    left, _, _, top = cuts.bounds
+    if tile.y[1] <= cuts.body_bottom:
+        return tile.x[1] - tile.x[0], tile.y[1] - tile.y[0]
+    width = cuts.body_left - left + tile.x[1] - tile.x[0]
+    height = top - cuts.body_top + tile.y[1] - tile.y[0]
+    if tile.footer and cuts.footer is not None:
+        width = max(width, cuts.footer[2] - cuts.footer[0])
+        height += cuts.footer[3] - cuts.footer[1]
+    return width, height
+
+
+def whole(bounds: Rect) -> Cuts:
+    """The cuts of a drawing with no seams: it is one body, shown whole."""
+    left, bottom, _, top = bounds
+    return Cuts(bounds, left, top, bottom)
