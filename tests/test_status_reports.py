@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 
 from lifecycle.cli import main
+from lifecycle.interchange.conformance import replay
 from lifecycle.interchange.event_log import EventLogReader
 from lifecycle.interchange.fhir_tasks import FhirTaskReader
 from lifecycle.interchange.log_reader import open_log
+from lifecycle.loader import load
+from lifecycle.report.joc import Referrals
+from lifecycle.report.joc_charts import deviation_chart
 
 ROOT = Path(__file__).resolve().parent.parent
 FHIR_WORKFLOW = ROOT / "workflows" / "fhir-referral-task.yaml"
@@ -162,3 +166,12 @@ def test_the_joc_report_refuses_an_invalid_bundle_in_one_line(
     )
     assert code == 1
     assert err.strip() == f"{bad}: not a FHIR Bundle: resourceType 'Patient', expected 'Bundle'"
+
+
+def test_the_deviation_chart_counts_in_whole_deviations() -> None:
+    reader = open_log(str(SAMPLE))
+    result = replay(load(FHIR_WORKFLOW).workflow, "referral-task", reader, unit=reader.unit)
+    figure = deviation_chart(Referrals(str(SAMPLE), "referral-task", result, [], 0))
+    (axes,) = figure.axes
+    ticks = [tick for tick in axes.get_xticks() if 0 <= tick <= axes.get_xlim()[1]]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)
