@@ -1,6 +1,7 @@
 """FHIR import: a Bundle of referral Task versions read as journey events, replayed
-against a journey whose steps are the Task.status codes, converted to an event log;
-invalid resources located by entry index and path; hostile files refused in one line."""
+against the shipped FHIR referral Task lifecycle (workflows/fhir-referral-task.yaml),
+converted to an event log; invalid resources located by entry index and path; hostile
+files refused in one line. The shipped sample Bundle is tested in test_fhir_sample.py."""
 
 from __future__ import annotations
 
@@ -22,9 +23,8 @@ from lifecycle.interchange.event_log import EventLogError, EventLogReader
 from lifecycle.interchange.fhir_tasks import TASK_STATUSES, FhirTaskOptions, FhirTaskReader
 from lifecycle.loader import load
 
-DATA = Path(__file__).resolve().parent / "data" / "fhir"
-JOURNEY_FILE = DATA / "referral-task-journey.yaml"
-SAMPLE = DATA / "referral-tasks.json"
+ROOT = Path(__file__).resolve().parent.parent
+JOURNEY_FILE = ROOT / "workflows" / "fhir-referral-task.yaml"
 WORKFLOW = load(JOURNEY_FILE).workflow
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
@@ -49,13 +49,14 @@ def task(task_id: str, version: int, status: str, hours: float, **extra: Any) ->
 
 
 def provenance(target: str, who: str, hours: float) -> dict[str, Any]:
-    """A Bundle entry with a Provenance saying who made a Task version."""
+    """A Bundle entry with a Provenance saying who made a Task version (a person or
+    role id of the shipped workflow, as a Practitioner reference)."""
     return {
         "resource": {
             "resourceType": "Provenance",
             "target": [{"reference": target}],
             "recorded": _at(hours),
-            "agent": [{"who": {"reference": f"PractitionerRole/{who}"}}],
+            "agent": [{"who": {"reference": f"Practitioner/{who}"}}],
         }
     }
 
@@ -79,13 +80,13 @@ def _cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]
 def referrals() -> dict[str, Any]:
     """Four referral Tasks, their versions newest first as a history Bundle lists them.
 
-    - ref-fit: draft, requested, accepted, in-progress, completed (a note edit
-      repeats in-progress): fits;
+    - ref-fit: draft, requested, accepted (by the hub's mgonzalez), in-progress,
+      completed (a note edit repeats in-progress): fits;
     - ref-skip: draft, requested, in-progress (skipped-step: accepted), completed;
-    - ref-error: draft, requested, accepted, completed (skipped-step:
-      in-progress), then entered-in-error after the case ended: out-of-order;
-    - ref-role: draft, requested, then accepted by the plan's care manager,
-      whom Provenance names: wrong-role; left open at accepted.
+    - ref-error: draft, requested, accepted, completed, entered-in-error (which
+      may follow completed), then in-progress after the case ended: out-of-order;
+    - ref-role: draft, requested, then accepted by the plan's jlee, whom
+      Provenance names: wrong-role; left open at accepted.
     """
     fit = [
         task("ref-fit", 1, "draft", 0),
@@ -107,6 +108,7 @@ def referrals() -> dict[str, Any]:
         task("ref-error", 3, "accepted", 10),
         task("ref-error", 4, "completed", 60),
         task("ref-error", 5, "entered-in-error", 70),
+        task("ref-error", 6, "in-progress", 80),
     ]
     role = [
         task("ref-role", 1, "draft", 3.5),
@@ -115,9 +117,9 @@ def referrals() -> dict[str, Any]:
     ]
     entries = [entry for versions in (fit, skip, error, role) for entry in reversed(versions)]
     entries += [
-        provenance("Task/ref-fit/_history/3", "cbo-intake", 20),
-        provenance("Task/ref-role/_history/3", "plan-care-manager", 5),
-        provenance("Task/ref-role", "plan-care-manager", 4),  # unversioned: matched by time
+        provenance("Task/ref-fit/_history/3", "mgonzalez", 20),
+        provenance("Task/ref-role/_history/3", "jlee", 5),
+        provenance("Task/ref-role", "jlee", 4),  # unversioned: matched by time
     ]
     return bundle(entries)
 
@@ -128,9 +130,9 @@ def test_a_history_bundle_replays_with_the_expected_deviations(tmp_path: Path) -
     result = replay(WORKFLOW, "referral-task", reader, unit=reader.unit, as_of=T0 + dt.timedelta(days=60))
     assert reader.bad_rows == []
     assert result.cases == 4
-    assert result.events == 5 + 4 + 5 + 3  # the note edit is no status change
+    assert result.events == 5 + 4 + 6 + 3  # the note edit is no status change
     assert result.deviation_counts() == {
-        "skipped-step": 2,
+        "skipped-step": 1,
         "out-of-order": 1,
         "wrong-role": 1,
         "unknown-activity": 0,
@@ -140,13 +142,13 @@ def test_a_history_bundle_replays_with_the_expected_deviations(tmp_path: Path) -
     assert by_case["ref-fit"]["fit"] and by_case["ref-fit"]["at"] == "completed"
     assert [d["kind"] for d in by_case["ref-role"]["deviations"]] == ["wrong-role", "open-too-long"]
     (wrong,) = [d for d in result.deviations() if d.kind == "wrong-role"]
-    assert wrong.where == "entry 15"  # Bundle.entry[15]: ref-role's version 3
-    assert "plan-care-manager does not act for cbo-intake" in wrong.detail
+    assert wrong.where == "entry 16"  # Bundle.entry[16]: ref-role's version 3
+    assert "jlee does not act for hub-intake" in wrong.detail
     (late,) = [d for d in result.deviations() if d.kind == "out-of-order"]
     assert (late.case, late.activity, late.detail) == (
         "ref-error",
-        "entered-in-error",
-        "after the case ended at completed",
+        "in-progress",
+        "after the case ended at entered-in-error",
     )
 
 
@@ -156,20 +158,20 @@ def test_events_are_status_changes_in_time_order_with_provenance_as_resource(tmp
     assert fit == [
         ("draft", ""),
         ("requested", ""),
-        ("accepted", "cbo-intake"),
+        ("accepted", "mgonzalez"),
         ("in-progress", ""),
         ("completed", ""),
     ]
     role = [(e.activity, e.resource) for e in events if e.case == "ref-role"]
-    assert role == [("draft", ""), ("requested", "plan-care-manager"), ("accepted", "plan-care-manager")]
+    assert role == [("draft", ""), ("requested", "jlee"), ("accepted", "jlee")]
     assert [e.timestamp for e in events] == sorted(e.timestamp for e in events)
 
 
 def test_requester_or_owner_stand_in_for_provenance_when_asked(tmp_path: Path) -> None:
-    owner = {"owner": {"reference": "PractitionerRole/cbo-navigator"}}
-    requester = {"requester": {"reference": "PractitionerRole/plan-care-manager"}}
+    owner = {"owner": {"reference": "PractitionerRole/hub-intake"}}
+    requester = {"requester": {"reference": "PractitionerRole/plan-referrals"}}
     path = _write(tmp_path / "tasks.json", bundle([task("t", 1, "requested", 0, **owner, **requester)]))
-    for who, expected in (("none", ""), ("owner", "cbo-navigator"), ("requester", "plan-care-manager")):
+    for who, expected in (("none", ""), ("owner", "hub-intake"), ("requester", "plan-referrals")):
         (event,) = FhirTaskReader(str(path), FhirTaskOptions(who=who)).events()
         assert event.resource == expected
 
@@ -223,7 +225,7 @@ def _invalid() -> dict[str, Any]:
             {"resource": {"resourceType": "Task", "id": "no-time", "status": "draft", "intent": "order"}},
             {"resource": {"resourceType": "Patient", "id": "member-1"}},
             {"request": {"method": "DELETE", "url": "Task/gone"}},
-            provenance("Task/ok/_history/1", "cbo-intake", 0)
+            provenance("Task/ok/_history/1", "jlee", 0)
             | {"resource": {"resourceType": "Provenance", "target": "Task/ok", "recorded": _at(0)}},
         ]
     )
@@ -320,7 +322,7 @@ def test_import_fhir_writes_an_event_log_that_replays_the_same(
     for name in ("events.csv", "events.xes"):
         out_path = tmp_path / name
         code, out, _ = _cli("import", "fhir", str(bundle_path), "-o", str(out_path), capsys=capsys)
-        assert code == 0 and out.strip() == f"wrote {out_path}: 17 events of 4 cases"
+        assert code == 0 and out.strip() == f"wrote {out_path}: 18 events of 4 cases"
         reader = EventLogReader(str(out_path))
         counts.append(
             replay(
@@ -346,26 +348,6 @@ def test_import_fhir_refuses_other_outputs(tmp_path: Path, capsys: pytest.Captur
     bundle_path = _write(tmp_path / "tasks.json", referrals())
     code, _, err = _cli("import", "fhir", str(bundle_path), "-o", str(tmp_path / "events.txt"), capsys=capsys)
     assert code != 0 and "write the events to a .csv or .xes file" in err
-
-
-def test_the_shipped_sample_bundle_replays(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _cli(
-        "conformance",
-        str(JOURNEY_FILE),
-        "--journey",
-        "referral-task",
-        "--log",
-        str(SAMPLE),
-        "--format",
-        "json",
-        capsys=capsys,
-    )
-    assert code == 0, err
-    report = json.loads(out)
-    assert report["case_count"] == 6
-    assert report["deviations"]["skipped-step"] == 1
-    assert report["deviations"]["out-of-order"] == 1
-    assert report["deviations"]["wrong-role"] == 1
 
 
 def test_log_format_fhir_reads_a_bundle_of_any_name(

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import cast
 
 import click
 
@@ -120,9 +121,10 @@ def conformance(
     from lifecycle.diagnostics import LifecycleError
     from lifecycle.interchange.conformance import replay
     from lifecycle.interchange.conformance_report import as_html, as_json, as_text
-    from lifecycle.interchange.event_log import EventLogReader, LogColumns, OnBadRow
-    from lifecycle.interchange.fhir_tasks import FhirTaskReader, fhir_task_options
+    from lifecycle.interchange.event_log import LogColumns, OnBadRow
+    from lifecycle.interchange.fhir_tasks import fhir_task_options
     from lifecycle.interchange.journey_moves import JourneyMoves
+    from lifecycle.interchange.log_reader import LogFormat, open_log
     from lifecycle.loader import load
     from lifecycle.safe_output import write_file
     from lifecycle.words import count
@@ -133,15 +135,11 @@ def conformance(
     except LifecycleError as exc:
         raise LifecycleError(f"{file}: {exc}") from None
     bad: OnBadRow = "fail" if on_bad_row == "fail" else "skip"
-    reader: EventLogReader | FhirTaskReader
-    if _log_format(log_path, log_format) == "fhir":
-        reader = FhirTaskReader(log_path, fhir_task_options(fhir_case, fhir_time, fhir_who), on_bad_row=bad)
-    else:
-        columns = LogColumns(case_column, activity_column, timestamp_column, resource_column)
-        reader = EventLogReader(
-            log_path, columns, on_bad_row=bad,
-            format="xes" if log_format == "xes" else "csv" if log_format == "csv" else None,
-        )
+    reader = open_log(
+        log_path, cast(LogFormat, log_format),
+        columns=LogColumns(case_column, activity_column, timestamp_column, resource_column),
+        fhir=fhir_task_options(fhir_case, fhir_time, fhir_who), on_bad_row=bad,
+    )
     with _progress_bar(reader.total_bytes if _exists(log_path) else 0) as advance:
         result = replay(
             workflow, journey_id, reader, open_limit=open_limit, as_of=as_of, unit=reader.unit,
@@ -165,13 +163,6 @@ def conformance(
     else:
         write_file(output, text.encode("utf-8"))
         click.echo(f"wrote {output}")
-
-
-def _log_format(path: str, chosen: str) -> str:
-    """csv, xes or fhir: as chosen, or by the file's name."""
-    if chosen != "auto":
-        return chosen
-    return "fhir" if path.lower().endswith(".json") else "auto"
 
 
 def _exists(path: str) -> bool:

@@ -13,7 +13,8 @@ from lifecycle.cli.track_options import at_option, db_option, open_tracker, work
 @click.argument("name")
 @click.option(
     "--log", "log_path", type=click.Path(dir_okay=False), metavar="FILE",
-    help="An event log of real referrals (.csv, optionally .gz or .bz2, or .xes) to replay.",
+    help="A log of real referrals to replay: .csv (optionally .gz or .bz2), .xes, or .json (a FHIR "
+    "Bundle of Tasks, read as lifecycle conformance reads it).",
 )
 @click.option(
     "--journey", "journey_id", default="member", show_default=True, metavar="ID",

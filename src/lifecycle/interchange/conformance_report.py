@@ -10,6 +10,7 @@ from typing import Any
 
 from lifecycle.interchange.conformance import Conformance, DeviationKind, StageStep
 from lifecycle.interchange.event_log import BadRow
+from lifecycle.interchange.journey_moves import NO_STAGES
 from lifecycle.words import count
 
 __all__ = ["as_dict", "as_html", "as_json", "as_text"]
@@ -19,8 +20,12 @@ def as_dict(result: Conformance, bad_rows: Sequence[BadRow] = (), bad_row_count:
     """Everything the replay found, JSON-ready.
 
     ``cases`` lists every case with its deviations; ``fitness`` is the share
-    of cases that fit; ``deviations`` counts the deviations by kind.
+    of cases that fit; ``deviations`` counts the deviations by kind. For a
+    journey none of whose steps names a stage (a status journey), ``reached``
+    and ``conversion`` are null and ``no_stage_figures`` says why; otherwise
+    ``no_stage_figures`` is null.
     """
+    staged = result.moves.has_stages
     return {
         "journey": result.moves.journey_id,
         "events": result.events,
@@ -30,8 +35,9 @@ def as_dict(result: Conformance, bad_rows: Sequence[BadRow] = (), bad_row_count:
         "event_fitness": result.event_fitness,
         "deviations": result.deviation_counts(),
         "open_limit_days": result.open_limit.total_seconds() / 86400,
-        "reached": result.reached(),
-        "conversion": [
+        "no_stage_figures": None if staged else NO_STAGES,
+        "reached": result.reached() if staged else None,
+        "conversion": None if not staged else [
             {
                 "from": step.source,
                 "to": step.target,
@@ -68,12 +74,7 @@ def _days(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} d"
 
 
-_NO_STAGES = "no stage to stage figures: the journey's steps are statuses without a stage"
-
-
-def _has_stages(result: Conformance) -> bool:
-    """Whether any step of the journey names a stage (a status journey's need not)."""
-    return bool((result.moves.stage_of >= 0).any())
+_NO_STAGES = f"no stage to stage figures: {NO_STAGES}"
 
 
 def _conversion_rows(steps: list[StageStep]) -> list[list[str]]:
@@ -91,7 +92,7 @@ def as_text(result: Conformance, *, show: int = 20) -> str:
              f"event fitness {result.event_fitness:.3f}", "", "deviations by kind:"]
     for kind, n in result.deviation_counts().items():
         lines.append(f"  {kind:<17} {n}")
-    if _has_stages(result):
+    if result.moves.has_stages:
         lines += ["", f"  {'stage to stage':<40} {'converted':>13} {'rate':>7} {'median':>9} {'p90':>8}"]
         for cells in _conversion_rows(result.conversion()):
             lines.append(f"  {cells[0]:<40} {cells[1]:>13} {cells[2]:>7} {cells[3]:>9} {cells[4]:>8}")
@@ -162,7 +163,7 @@ def as_html(
         _table(["kind", "deviations"], kinds),
         "<h2>Stage to stage</h2>",
         _table(["stages", "converted / reached", "rate", "median", "90th percentile"],
-               _conversion_rows(result.conversion())) if _has_stages(result)
+               _conversion_rows(result.conversion())) if result.moves.has_stages
         else f"<p>{_NO_STAGES}.</p>",
         "<h2>Where open cases stand</h2>",
         _table(["step", "open cases", "median days since last event"], stalls) if stalls

@@ -20,7 +20,7 @@ from lifecycle.model import Journey, Stage, Workflow
 from lifecycle.roles import backup_chain, carriers
 from lifecycle.words import did_you_mean
 
-__all__ = ["BACK", "FIT", "SKIP", "STAGES", "JourneyMoves"]
+__all__ = ["BACK", "FIT", "NO_STAGES", "SKIP", "STAGES", "JourneyMoves"]
 
 FIT = 0
 """The journey allows this move directly (``next``)."""
@@ -31,6 +31,10 @@ BACK = 2
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
 """The five stages of member interaction, in order."""
+
+NO_STAGES = "the journey's steps are statuses without a stage"
+"""Why a journey none of whose steps names a stage (a status journey) has no
+stage-to-stage figures: every stage count would be zero, which is no finding."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,11 @@ class JourneyMoves:
         index = {stage: i for i, stage in enumerate(STAGES)}
         stages = [-1 if step.stage is None else index[step.stage] for step in self.journey.steps.values()]
         return np.array(stages + [-1] * len(self.journey.exits), dtype=np.int8)
+
+    @cached_property
+    def has_stages(self) -> bool:
+        """Whether any step names a stage: only then do stage-to-stage figures mean anything."""
+        return bool((self.stage_of >= 0).any())
 
     @cached_property
     def ends(self) -> npt.NDArray[np.bool_]:

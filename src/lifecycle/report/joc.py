@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifecycle.interchange.conformance import Conformance, replay
-from lifecycle.interchange.event_log import EventBatch, EventLogReader
+from lifecycle.interchange.event_log import EventBatch
 from lifecycle.interchange.journey_moves import JourneyMoves
+from lifecycle.interchange.log_reader import open_log
 from lifecycle.resilience import Resilience, resilience_score
 from lifecycle.tracking.service import Tracker
 from lifecycle.tracking.status import Status, partnership_status
@@ -67,8 +68,9 @@ def joc_report(
     name
         The partnership.
     log
-        An event log of real referrals (.csv or .xes, see
-        :class:`~lifecycle.interchange.event_log.EventLogReader`), or None.
+        A log of real referrals, read as ``lifecycle conformance`` reads it
+        (:func:`~lifecycle.interchange.log_reader.open_log`: .csv, .xes, or
+        .json, a FHIR Bundle of Tasks), or None.
     journey
         The journey the log's cases should follow.
     now
@@ -84,7 +86,7 @@ def joc_report(
     referrals = None
     if log is not None:
         JourneyMoves.of(status.workflow, journey)
-        reader = EventLogReader(log)
+        reader = open_log(log)
         first: dict[str, int] = {}
         result = replay(status.workflow, journey, _noting_first(reader, first), unit=reader.unit)
         referrals = Referrals(log, journey, result, _weekly(first.values()), reader.bad_row_count)

@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # no display: charts are files
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from lifecycle.report.joc import Referrals
 
@@ -122,6 +123,7 @@ def deviation_chart(referrals: Referrals) -> Figure:
         axes.text(value + top * 0.01, row, f"{value:,}", va="center", fontsize=8)
     axes.set_yticks(rows, kinds)
     axes.set_xlim(0, top * 1.25)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # a few deviations: no 0.2 of one
     axes.set_xlabel("deviations")
     axes.set_title("Deviations from the map, by kind", fontsize=10)
     _tidy(axes)

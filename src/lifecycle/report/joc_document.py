@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from lifecycle.interchange.journey_moves import NO_STAGES
 from lifecycle.report.joc import JocReport
 from lifecycle.report.joc_charts import (
     conversion_chart,
@@ -102,7 +103,9 @@ def sections(report: JocReport) -> list[Section]:
         ]
         if referrals.bad_rows:
             figures.append(f"{count(referrals.bad_rows, 'malformed row')} skipped")
-        for step in replay.conversion():
+        if not replay.moves.has_stages:
+            figures.append(f"no stage to stage figures (funnel, time between stages): {NO_STAGES}")
+        for step in replay.conversion() if replay.moves.has_stages else ():
             rate = f"{step.rate:.1%}" if step.rate is not None else "n/a"
             median = f"{step.median_days:.1f}" if step.median_days is not None else "n/a"
             p90 = f"{step.p90_days:.1f}" if step.p90_days is not None else "n/a"
@@ -123,9 +126,10 @@ def sections(report: JocReport) -> list[Section]:
 def _charts(report: JocReport) -> list[Figure]:
     if report.referrals is None:
         return []
+    # A status journey has no stages: its funnel and stage times would be empty charts.
+    staged = [conversion_chart(report.referrals), stage_time_chart(report.referrals)]
     return [
-        conversion_chart(report.referrals),
-        stage_time_chart(report.referrals),
+        *(staged if report.referrals.replay.moves.has_stages else []),
         volume_chart(report.referrals),
         deviation_chart(report.referrals),
     ]
