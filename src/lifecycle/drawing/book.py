@@ -17,7 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import graphviz
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+)
 
 from lifecycle.drawing import style
 from lifecycle.drawing.labels import dot_label, html_text, wrap
@@ -55,6 +64,49 @@ class _Piece:
 
 def _single_page(data: bytes) -> PageObject:
     return PdfReader(io.BytesIO(data)).pages[0]
+
+
+def _form(writer: PdfWriter, page: PageObject) -> tuple[IndirectObject, RectangleObject]:
+    """``page`` as a form XObject in ``writer``, and its box.
+
+    Every tile of a drawing shows the one form through a clip, so a drawing's
+    content is copied once, never parsed or rewritten (pypdf's page merging
+    parses the whole content stream on each merge, which made a big book slow).
+    """
+    contents = page.get("/Contents")
+    streams = contents.get_object() if contents is not None else []
+    if not isinstance(streams, ArrayObject):
+        streams = [streams]
+    form = DecodedStreamObject()
+    form.set_data(b"\n".join(s.get_object().get_data() for s in streams))
+    box = page.mediabox
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)
+            ),
+            NameObject("/Resources"): page.get("/Resources", DictionaryObject()).get_object().clone(writer),
+        }
+    )
+    return writer._add_object(form), box
+
+
+def _draw(writer: PdfWriter, page: PageObject, drawings: list[tuple[IndirectObject, str]]) -> None:
+    """Give ``page`` the content that draws each form through its clip and matrix (PDF operators)."""
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/XObject"): DictionaryObject(
+                {NameObject(f"/D{i}"): form for i, (form, _ops) in enumerate(drawings)}
+            )
+        }
+    )
+    content = DecodedStreamObject()
+    content.set_data(
+        "\n".join(f"q {ops} /D{i} Do Q" for i, (_form, ops) in enumerate(drawings)).encode("ascii")
+    )
+    page[NameObject("/Contents")] = writer._add_object(content)
 
 
 def _heading(text: str) -> PageObject:
@@ -103,27 +155,22 @@ def _tiles(
 def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None:
     page_w, page_h = paper
     room_w, room_h = page_w - 2 * MARGIN, page_h - 2 * MARGIN - HEADER_H
-    source = _single_page(piece.pdf)
-    box = source.mediabox
+    drawing, box = _form(writer, _single_page(piece.pdf))
     width, height = float(box.width), float(box.height)
     scale, corners = _tiles(width, height, room_w, room_h, piece.min_scale)
     for i, (x, y) in enumerate(corners):
         part = f" (part {i + 1} of {len(corners)})" if len(corners) > 1 else ""
         page = writer.add_blank_page(page_w, page_h)
-        tile = PdfReader(io.BytesIO(piece.pdf)).pages[0]
-        # Only the tile's part of the drawing shows: everything else is cropped away.
+        # Only the tile's part of the drawing shows: everything else is clipped away.
         w, h = min(width, room_w / scale), min(height, room_h / scale)
-        tile.mediabox.lower_left = (float(box.left) + x, float(box.bottom) + y)
-        tile.mediabox.upper_right = (float(box.left) + x + w, float(box.bottom) + y + h)
-        tile.cropbox = tile.mediabox
-        left = MARGIN + (room_w - w * scale) / 2
-        move = Transformation().translate(-float(box.left) - x, -float(box.bottom) - y).scale(scale, scale)
-        page.merge_transformed_page(tile, move.translate(left, MARGIN + room_h - h * scale))
-        head = _heading(piece.heading + part)
-        hw, hh = float(head.mediabox.width), float(head.mediabox.height)
-        page.merge_transformed_page(
-            head, Transformation().translate((page_w - hw) / 2, page_h - MARGIN - (HEADER_H + hh) / 2)
-        )
+        left, bottom = MARGIN + (room_w - w * scale) / 2, MARGIN + room_h - h * scale
+        dx, dy = left - (float(box.left) + x) * scale, bottom - (float(box.bottom) + y) * scale
+        clip = f"{left:.4f} {bottom:.4f} {w * scale:.4f} {h * scale:.4f} re W n"
+        tile = f"{clip} {scale:.6f} 0 0 {scale:.6f} {dx:.4f} {dy:.4f} cm"
+        head, head_box = _form(writer, _heading(piece.heading + part))
+        hx = (page_w - float(head_box.width)) / 2 - float(head_box.left)
+        hy = page_h - MARGIN - (HEADER_H + float(head_box.height)) / 2 - float(head_box.bottom)
+        _draw(writer, page, [(drawing, tile), (head, f"1 0 0 1 {hx:.4f} {hy:.4f} cm")])
 
 
 def _cell(column: int, text: str) -> str:
