@@ -89,7 +89,10 @@ def hammer(url: str, workflow: Path, *, writers: int, ops: int, partnerships: in
     names = [f"p{i}" for i in range(partnerships)]
     for name in names:
         tracker.start_partnership(name, str(workflow), START, END, actor="jlee")
-    context = multiprocessing.get_context("spawn")
+    # Writers fork from a server that has imported this script and the workflow loader once:
+    # no new interpreter per writer, and no first-use import inside the timed writes.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "lifecycle.loader"])
     queue = context.Queue()
     go = context.Barrier(writers + 1)
     procs = [context.Process(target=_writer, args=(url, names, w, ops, go, queue)) for w in range(writers)]

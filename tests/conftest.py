@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import demo_tracking
 import pytest
+from built_once import built_once
 from cli_run import run_cli as _run_cli
 from click.testing import CliRunner
 
@@ -47,3 +49,11 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def demo_tracking_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The partnership ``scripts/demo-tracking`` builds on the shipped direct-contract
+    workflow, as a SQLite file built once per test run: copy it before writing to it."""
+    shipped = ROOT / "workflows" / "payer-cbo-partnership.yaml"
+    return built_once(tmp_path_factory, "demo-tracking.db", lambda db: demo_tracking.build(shipped, db))

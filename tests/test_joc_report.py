@@ -7,11 +7,11 @@ import html
 import io
 import itertools
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from built_once import copy_sqlite
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -35,14 +35,12 @@ NAME = "riverside-eastside"
 
 
 @pytest.fixture(scope="module")
-def tracked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def tracked(tmp_path_factory: pytest.TempPathFactory, demo_tracking_db: Path) -> tuple[Path, Path]:
     """The demo partnership (as scripts/demo-tracking builds it, plus a stale
     sign-off) on a SQLite file, and a generated log of its member journey."""
     folder = tmp_path_factory.mktemp("joc")
     db = folder / "demo.db"
-    subprocess.run(
-        [str(ROOT / "scripts" / "demo-tracking"), str(SHIPPED), str(db)], check=True, capture_output=True
-    )
+    copy_sqlite(demo_tracking_db, db)
     with pytest.raises(SystemExit) as stopped:
         main(["gate", "signoff", NAME, "pre-launch", "--as", "kwalsh", "--evidence", "trained",
               "--db", str(db)])

@@ -4,6 +4,7 @@ reference checks and the rules' walkers follow the declarations."""
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ def test_every_id_field_declares_what_it_refers_to() -> None:
     assert undeclared == []
 
 
+@functools.cache  # read-only: the tests deep-copy the data before they break it
 def _document(path: Path = HUB) -> tuple[Document, Any]:
     data = parse(path.read_text(encoding="utf-8"))
     if path == HUB:

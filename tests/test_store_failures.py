@@ -22,6 +22,7 @@ import pytest
 from cli_run import run_cli, run_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from processes import CONTEXT, first_start
 from sqlalchemy import create_engine, event, text
 from tracked import END, START, started, world
 
@@ -264,18 +265,6 @@ def test_too_long_on_the_command_line_is_one_line_and_exit_1(tmp_path: Path) -> 
 # -- the first-start race ---------------------------------------------------------
 
 
-def _first_start(url: str, workflow: str, name: str, results: multiprocessing.Queue[str]) -> None:
-    try:
-        tracker = Tracker(open_store(url, create=True))
-        tracker.start_partnership(name, workflow, START, END, actor="jlee")
-        tracker.close()
-        results.put("ok")
-    except LifecycleError as exc:
-        results.put(f"refused: {exc}")
-    except Exception as exc:  # noqa: BLE001 - what the test is looking for
-        results.put(f"crashed: {type(exc).__name__}: {exc}")
-
-
 @pytest.mark.parametrize("same_name", [False, True])
 def test_twelve_first_starts_on_a_new_database_all_succeed_or_say_already_exists(
     new_db: Callable[[], str],
@@ -284,10 +273,9 @@ def test_twelve_first_starts_on_a_new_database_all_succeed_or_say_already_exists
 ) -> None:
     workflow = str(world(tmp_path))
     url = new_db()
-    context = multiprocessing.get_context("spawn")
-    results: multiprocessing.Queue[str] = context.Queue()
+    results: multiprocessing.Queue[str] = CONTEXT.Queue()
     workers = [
-        context.Process(target=_first_start, args=(url, workflow, "acme" if same_name else f"p{i}", results))
+        CONTEXT.Process(target=first_start, args=(url, workflow, "acme" if same_name else f"p{i}", results))
         for i in range(12)
     ]
     for worker in workers:

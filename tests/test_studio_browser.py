@@ -21,6 +21,8 @@ from studio_live import LiveServer, chromium_path, track_two
 from lifecycle.studio import create_app
 
 playwright = pytest.importorskip("playwright.sync_api")
+# One worker runs the module: one Chromium and one studio server for the whole run.
+pytestmark = pytest.mark.xdist_group("browser")
 
 ROOT = Path(__file__).resolve().parent.parent
 GO_TO = ROOT / "workflows" / "examples" / "go-to-escalation.yaml"

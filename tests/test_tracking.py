@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import multiprocessing
 import sqlite3
 from pathlib import Path
 
 import pytest
 from cli_run import run_cli as lifecycle
+from processes import CONTEXT, finish_tasks
 
 from lifecycle.cli import cli
 from lifecycle.machine import TransitionRefused
@@ -273,12 +273,6 @@ def test_audit_log_is_append_only_in_the_database(db_url: str, workflow: Path, t
             connection.execute("DELETE FROM audit_log")
 
 
-def _finish_tasks(url: str, tasks: list[str], actor: str) -> None:
-    tracker = Tracker(open_store(url))
-    for task in tasks:
-        tracker.change_tasks("acme", [task], "waive", actor=actor, note=f"by {actor}")
-
-
 def scenario_two_processes(url: str, workflow: Path) -> None:
     """Two processes change different tasks of one partnership at once: every
     change lands and every change is audited, none lost."""
@@ -293,9 +287,8 @@ def scenario_two_processes(url: str, workflow: Path) -> None:
     workflow.write_text(wide, encoding="utf-8")
     tracker = new_tracker(url, workflow)
     halves = [[f"t{i}" for i in range(0, 40, 2)], [f"t{i}" for i in range(1, 40, 2)]]
-    context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_finish_tasks, args=(url, half, who))
+        CONTEXT.Process(target=finish_tasks, args=(url, "acme", half, who))
         for half, who in zip(halves, ["jlee", "mgo"], strict=True)
     ]
     for worker in workers:

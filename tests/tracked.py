@@ -9,9 +9,9 @@ reason; members may be referred once the launch gate is passed.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_run import CliResult, run_cli
 
 from lifecycle.store import open_store
 from lifecycle.tracking import Tracker
@@ -121,8 +121,6 @@ def launched(url: str, workflow: Path, name: str = "acme") -> Tracker:
     return tracker
 
 
-def lifecycle(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a fresh process."""
-    return subprocess.run(
-        [sys.executable, "-m", "lifecycle", *args], capture_output=True, text=True, timeout=120
-    )
+def lifecycle(*args: str) -> CliResult:
+    """Run the command line (in this process, as ``cli_run.run_cli`` does)."""
+    return run_cli(*args)

@@ -1,0 +1,53 @@
+"""Expensive test inputs built once per test run and shared by every xdist worker.
+
+:func:`built_once` builds a file into a folder all workers of the run share
+(the parent of each worker's own temporary folder), under a lock, and marks it
+done; a worker that comes later waits for the lock and takes the file as it is.
+Tests must not change the file: copy it to write to it (:func:`copy_sqlite` for a database).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+def _shared_root(factory: pytest.TempPathFactory) -> Path:
+    base = factory.getbasetemp()
+    # Under xdist each worker's base is <run>/popen-gwN; the run's folder is its parent.
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The path ``name`` in the run's shared folder, made by ``build(path)`` the first time it is asked for.
+
+    ``build`` must create the file at the path it is given.
+    """
+    root = _shared_root(factory) / "built-once"
+    root.mkdir(exist_ok=True)
+    path, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            path.unlink(missing_ok=True)
+            build(path)
+            done.touch()
+    return path
+
+
+def copy_sqlite(source: Path, target: Path) -> Path:
+    """Copy the SQLite database ``source`` to ``target`` with SQLite's backup API and return ``target``.
+
+    A file copy could miss what is still in ``source``'s write-ahead log when the
+    process that wrote it still has it open, as the in-process CLI does.
+    """
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return target
