@@ -17,6 +17,8 @@ from built_once import built_once
 from cli_run import run_cli as _run_cli
 from click.testing import CliRunner
 
+pytest_plugins = ["backends"]  # the new_db fixture, over SQLite and PostgreSQL, for every module
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))
 

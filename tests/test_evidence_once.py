@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from backends import new_db  # noqa: F401 - the fixture
 from cli_run import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +20,7 @@ from lifecycle.tracking.integrity import verify_trail
 TEXT = "IT plan v1, shared drive /pre-launch/it-plan.pdf"
 
 
-def _recorded(new_db: Callable[[], str], tmp_path: Path) -> tuple[str, Tracker]:  # noqa: F811
+def _recorded(new_db: Callable[[], str], tmp_path: Path) -> tuple[str, Tracker]:
     url = new_db()
     tracker = started(url, world(tmp_path), phase="pre-launch")
     tracker.change_tasks("acme", ["it-onboarding"], "start", actor="hit")
@@ -35,7 +34,7 @@ def _sql(tracker: Tracker, statement: str) -> None:
         connection.exec_driver_sql(statement)
 
 
-def test_the_audit_entry_holds_a_reference_not_a_copy(new_db, tmp_path):  # noqa: F811
+def test_the_audit_entry_holds_a_reference_not_a_copy(new_db, tmp_path):
     _url, tracker = _recorded(new_db, tmp_path)
     details = [e.detail or "" for e in tracker.audit("acme", action="artifact.evidence")]
     assert len(details) == 2
@@ -48,7 +47,7 @@ def test_the_audit_entry_holds_a_reference_not_a_copy(new_db, tmp_path):  # noqa
     tracker.close()
 
 
-def test_the_log_shows_the_evidence_text(new_db, tmp_path):  # noqa: F811
+def test_the_log_shows_the_evidence_text(new_db, tmp_path):
     url, tracker = _recorded(new_db, tmp_path)
     tracker.close()
     shown = run_cli("log", "acme", "--action", "artifact", "--db", url)
@@ -63,7 +62,7 @@ def test_the_log_shows_the_evidence_text(new_db, tmp_path):  # noqa: F811
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(forged=st.text(min_size=1, max_size=40).filter(lambda t: t != TEXT and "\x00" not in t))
-def test_a_changed_evidence_text_breaks_the_trail(new_db, tmp_path, forged):  # noqa: F811
+def test_a_changed_evidence_text_breaks_the_trail(new_db, tmp_path, forged):
     url, tracker = _recorded(new_db, tmp_path)
     with tracker.store.engine.begin() as connection:
         connection.execute(sa.text("UPDATE evidence SET evidence = :text WHERE id = 1"), {"text": forged})
@@ -79,7 +78,7 @@ def test_a_changed_evidence_text_breaks_the_trail(new_db, tmp_path, forged):  # 
     "statement",
     ["UPDATE evidence SET artifact_id = 'contract' WHERE id = 2", "DELETE FROM evidence WHERE id = 2"],
 )
-def test_a_moved_or_deleted_evidence_row_breaks_the_trail(new_db, tmp_path, statement):  # noqa: F811
+def test_a_moved_or_deleted_evidence_row_breaks_the_trail(new_db, tmp_path, statement):
     _url, tracker = _recorded(new_db, tmp_path)
     _sql(tracker, statement)
     problem = verify_trail(tracker.store, "acme").chains["acme"].problem

@@ -25,8 +25,6 @@ from lifecycle.roles import authority
 from lifecycle.store import open_store
 from lifecycle.tracking import SignoffRefused, Tracker
 
-pytest_plugins = ["backends"]  # the new_db fixture, over SQLite and PostgreSQL
-
 ids = st.text(string.ascii_lowercase, min_size=2, max_size=6)
 
 

@@ -31,8 +31,6 @@ from lifecycle.machine import TransitionRefused, journey_machine
 from lifecycle.model import ExitKind, Journey, JourneyKind, Stage, Workflow
 from lifecycle.tracking.authorize import ActionRefused
 
-pytest_plugins = ["backends"]
-
 ROOT = Path(__file__).resolve().parent.parent
 FHIR = ROOT / "workflows" / "fhir-referral-task.yaml"
 MEMBER = ROOT / "workflows" / "payer-cbo-partnership.yaml"

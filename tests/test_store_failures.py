@@ -31,8 +31,6 @@ from lifecycle.store import DatabaseError, database_url, open_store
 from lifecycle.store.limits import TooLong
 from lifecycle.tracking import Tracker
 
-pytest_plugins = ["backends"]  # the new_db fixture, over SQLite and PostgreSQL
-
 
 def _no_sql(message: str) -> None:
     assert len(message.strip().splitlines()) == 1, message

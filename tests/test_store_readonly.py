@@ -14,8 +14,6 @@ from tracked import started, world
 from lifecycle.store import DatabaseError, open_store
 from lifecycle.tracking import Tracker
 
-pytest_plugins = ["backends"]
-
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

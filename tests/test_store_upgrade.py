@@ -14,8 +14,6 @@ from alembic.config import Config
 import lifecycle.store
 from lifecycle.store import DatabaseError, open_store, upgrade
 
-pytest_plugins = ["backends"]
-
 MIGRATIONS = Path(lifecycle.store.__file__).with_name("migrations")
 
 ROWS = {

@@ -16,8 +16,6 @@ from lifecycle.resilience import whatif
 from lifecycle.tracking import SignoffRefused, UnknownName
 from lifecycle.tracking.authorize import ActionRefused
 
-pytest_plugins = ["backends"]
-
 NewDb = Callable[[], str]
 
 

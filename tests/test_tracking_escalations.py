@@ -11,8 +11,6 @@ from tracked import lifecycle, started, world
 
 from lifecycle.tracking.escalations import due_at
 
-pytest_plugins = ["backends"]
-
 NewDb = Callable[[], str]
 
 

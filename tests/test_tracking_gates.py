@@ -17,8 +17,6 @@ from lifecycle.machine import TransitionRefused
 from lifecycle.tracking import TrackingError
 from lifecycle.tracking.gates import NO_CRITERIA
 
-pytest_plugins = ["backends"]
-
 NewDb = Callable[[], str]
 
 

@@ -12,8 +12,6 @@ from tracked import WORLD, launched, lifecycle, started, world
 from lifecycle.machine import TransitionRefused
 from lifecycle.tracking import TrackingError
 
-pytest_plugins = ["backends"]
-
 NewDb = Callable[[], str]
 
 
