@@ -24,6 +24,7 @@ bounds to every pool, lane and node and waypoints to every flow.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -600,12 +601,10 @@ class _Collaboration:
     def _route_sequence_flows(self) -> None:
         """Keep the plain route of a sequence flow unless it crosses a node; then take the
         lane margins and column gaps, as message flows do."""
-        nodes = list(self.nodes.values())
+        obstacles = _Obstacles(list(self.nodes.values()))
         for flow in self.sequence:
             source, target = self.nodes[flow.source], self.nodes[flow.target]
-            plain = _waypoints(source, target, message=False)
-            others = [n for n in nodes if n is not source and n is not target]
-            if any(_crosses(a, b, n) for a, b in pairwise(plain) for n in others):
+            if obstacles.crossed(_waypoints(source, target, message=False), source, target):
                 flow.points = self._around(source, target)
 
     def _route_message_flows(self) -> None:
@@ -613,14 +612,12 @@ class _Collaboration:
         move to an exit kept in another organization's lane) keeps its plain route
         unless that crosses a node; then it takes the source lane's margin to the
         column gap left of the exit, and crosses the pools there."""
-        nodes = list(self.nodes.values())
+        obstacles = _Obstacles(list(self.nodes.values()))
         for flow in self.messages:
             if flow.points or flow.source not in self.nodes or not flow.target.startswith(PREFIX["exit"]):
                 continue  # a pool handoff has its own column; so has a flow routed already
             source, target = self.nodes[flow.source], self.nodes[flow.target]
-            plain = _waypoints(source, target, message=True)
-            others = [n for n in nodes if n is not source and n is not target]
-            if any(_crosses(a, b, n) for a, b in pairwise(plain) for n in others):
+            if obstacles.crossed(_waypoints(source, target, message=True), source, target):
                 down = target.cy > source.cy
                 head = self._to_margin(source, down)
                 into = target.cx - CARD_W / 2 - COL_GAP / 2
@@ -705,6 +702,27 @@ def _waypoints(source: _Node, target: _Node, message: bool) -> list[tuple[float,
         (target.cx, low),
         (target.cx, target.y + target.h),
     ]
+
+
+class _Obstacles:
+    """The nodes of a diagram sorted by left edge, so that a route is tested only
+    against the nodes whose columns it spans, not every node (a network of 10,000
+    tasks has as many sequence flows as nodes)."""
+
+    def __init__(self, nodes: list[_Node]) -> None:
+        self.nodes = sorted(nodes, key=lambda n: n.x)
+        self.lefts = [n.x for n in self.nodes]
+        self.widest = max((n.w for n in self.nodes), default=0.0)
+
+    def crossed(self, points: list[tuple[float, float]], *ends: _Node) -> bool:
+        """Whether the route ``points`` passes through a node other than ``ends``."""
+        for a, b in pairwise(points):
+            # _crosses needs node.x < max x - 1 and node.x + node.w > min x + 1.
+            first = bisect_left(self.lefts, min(a[0], b[0]) + 1 - self.widest)
+            last = bisect_right(self.lefts, max(a[0], b[0]) - 1)
+            if any(_crosses(a, b, n) for n in self.nodes[first:last] if all(n is not e for e in ends)):
+                return True
+        return False
 
 
 def _crosses(a: tuple[float, float], b: tuple[float, float], node: _Node) -> bool:
