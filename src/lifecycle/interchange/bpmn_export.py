@@ -176,6 +176,8 @@ class _Collaboration:
         self.lane_map = lane_map
         self.geometry = geometry
         self.journey = journey
+        self.tasks = workflow.tasks()
+        """Every task by id, read once: ``Workflow.tasks`` builds a new dict per call."""
         self.pool_of_lane = {lane.key: lane.org or UNASSIGNED for lane in lane_map.lanes}
         # RACI chips mark another role's part in a task on the map; BPMN keeps that
         # in the task's lifecycle extension, so they are not nodes of their own.
@@ -260,7 +262,7 @@ class _Collaboration:
             # The map adds "(joint with ...)" under a joint task's title, "(optional)" and
             # "set by ..." to a step's; BPMN names each by its title alone, and the
             # lifecycle extension keeps the RACI and the movers.
-            node.name = self.workflow.tasks()[card.key].title if self.journey is None else _title(node.item)
+            node.name = self.tasks[card.key].title if self.journey is None else _title(node.item)
             self.nodes[node_id] = node
 
     def _card_item(self, card: Card) -> tuple[Item | None, list[etree._Element]]:
@@ -282,7 +284,7 @@ class _Collaboration:
                     moved_by=movers_text(step.moved_by),
                 )
             ]
-        task = self.workflow.tasks()[card.key]
+        task = self.tasks[card.key]
         ext = _lc(
             "task",
             phase=card.block,
@@ -325,7 +327,7 @@ class _Collaboration:
                 handoff = self.workflow.handoffs[handoff_id]
                 flow.name = _handoff_label(handoff)
                 flow.item = handoff
-                in_order = self.journey is not None or link.tail in self.workflow.tasks()[link.head].after
+                in_order = self.journey is not None or link.tail in self.tasks[link.head].after
                 if self.journey is None:
                     flow.id = PREFIX["handoff"] + handoff_id
                 flow.extension.append(
