@@ -153,7 +153,8 @@ def _inject(
         return True
     if kind == DeviationKind.SKIPPED_STEP:
         gaps = [
-            i for i in range(len(path) - 1)
+            i
+            for i in range(len(path) - 1)
             if moves.moves[path[i - 1] if i else moves.start, path[i + 1]] == SKIP
         ]
         if not gaps:
@@ -162,7 +163,9 @@ def _inject(
         return True
     if kind == DeviationKind.OUT_OF_ORDER:
         pairs = [
-            (i, j) for j in range(1, len(path)) for i in range(j)
+            (i, j)
+            for j in range(1, len(path))
+            for i in range(j)
             if moves.owner(path[i]) is not None and moves.moves[path[j], path[i]] == BACK
         ]
         if not pairs:

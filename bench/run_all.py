@@ -391,7 +391,8 @@ def conformance(folder: Path, events: int, runs: int) -> list[str]:
         f"{int(result.median('cases')):,} cases of the shipped member journey, one deviation injected in a",
         "tenth of them) replayed by `lifecycle.interchange.conformance.replay`, streaming, in a fresh",
         f"process, {runs} runs. Every run found exactly the injected deviations: "
-        + ", ".join(f"{n:,} {kind}" for kind, n in injected.items()) + ".",
+        + ", ".join(f"{n:,} {kind}" for kind, n in injected.items())
+        + ".",
         "CPU seconds are the process's own (all threads); wall-clock seconds include waiting for a",
         "core on a shared machine. Target: 1,000,000 events/s and at most 200 MB.",
         "",

@@ -93,8 +93,17 @@ def test_update_delete_replace_and_truncate_are_refused_by_the_database(tracker)
     if tracker.store.engine.dialect.name == "sqlite":
         replace = sa.insert(AuditEntry.__table__).prefix_with("OR REPLACE")
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), tracker.store.engine.begin() as c:
-            c.execute(replace.values(id=first, partnership_id=1, at=dt.datetime(2026, 1, 1), actor="x",
-                                     action="y", subject="z", outcome="ok"))
+            c.execute(
+                replace.values(
+                    id=first,
+                    partnership_id=1,
+                    at=dt.datetime(2026, 1, 1),
+                    actor="x",
+                    action="y",
+                    subject="z",
+                    outcome="ok",
+                )
+            )
     assert verify_trail(tracker.store).intact
 
 

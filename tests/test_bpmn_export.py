@@ -27,8 +27,6 @@ from lifecycle.model import Workflow
 XSD = Path(spiff_parser_package.__file__).parent / "schema" / "BPMN20.xsd"
 
 
-
-
 @cache
 def _schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(XSD)))

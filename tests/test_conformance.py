@@ -114,8 +114,10 @@ ACTIVITIES = [*WORKFLOW.journeys["member"].steps, *WORKFLOW.journeys["member"].e
 def test_random_logs_agree_with_a_plain_walk(
     tmp_path: Path, events: list[tuple[str, str]], batch_bytes: int
 ) -> None:
-    rows = [(case, activity, f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}Z") for i, (case, activity) in
-            enumerate(events)]
+    rows = [
+        (case, activity, f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}Z")
+        for i, (case, activity) in enumerate(events)
+    ]
     path = tmp_path / "random.csv"
     path.write_text(HEADER + "".join(f"{c},{a},{t},\n" for c, a, t in rows), encoding="utf-8")
     result = _replay(path, batch_bytes=batch_bytes, open_limit=dt.timedelta(days=365))
@@ -151,19 +153,27 @@ def test_a_fitting_case_has_no_deviation(tmp_path: Path) -> None:
     [
         (
             ["c1,plan-identifies,2025-01-01T09:00:00Z,", "c1,outreach,2025-01-03T09:00:00Z,"],
-            "skipped-step", "line 3", "skipped cbo-receives (from plan-identifies)",
+            "skipped-step",
+            "line 3",
+            "skipped cbo-receives (from plan-identifies)",
         ),
         (
             [*FIT[:3], "c1,cbo-receives,2025-01-03T10:00:00Z,"],
-            "out-of-order", "line 5", "cannot follow outreach",
+            "out-of-order",
+            "line 5",
+            "cannot follow outreach",
         ),
         (
             [*FIT, "c1,outreach,2025-01-05T10:00:00Z,"],
-            "out-of-order", "line 6", "after the case ended at declined",
+            "out-of-order",
+            "line 6",
+            "after the case ended at declined",
         ),
         (
             [*FIT[:2], "c1,outreah,2025-01-02T10:00:00Z,", *FIT[2:]],
-            "unknown-activity", "line 4", "not a step or exit of journey member (did you mean 'outreach'?)",
+            "unknown-activity",
+            "line 4",
+            "not a step or exit of journey member (did you mean 'outreach'?)",
         ),
         (
             ["c1,plan-identifies,2025-01-01T09:00:00Z,someone-else", *FIT[1:]],
@@ -284,7 +294,14 @@ def test_fail_refuses_the_log_at_its_first_malformed_row(
     keep = [line for i, line in enumerate(BAD) if 2 + i not in bad_lines[:drop]]
     path = _log(tmp_path, keep)
     code, out, err = _cli(
-        "conformance", str(SHIPPED), "--journey", "member", "--log", str(path), "--on-bad-row", "fail",
+        "conformance",
+        str(SHIPPED),
+        "--journey",
+        "member",
+        "--log",
+        str(path),
+        "--on-bad-row",
+        "fail",
         capsys=capsys,
     )
     message = BAD_ROWS[drop].split(": ", 1)[1]
@@ -298,7 +315,14 @@ def test_a_missing_column_is_refused_with_the_header_and_a_hint(
 ) -> None:
     path = _log(tmp_path, FIT)
     code, _, err = _cli(
-        "conformance", str(SHIPPED), "--journey", "member", "--log", str(path), "--case-column", "case_id",
+        "conformance",
+        str(SHIPPED),
+        "--journey",
+        "member",
+        "--log",
+        str(path),
+        "--case-column",
+        "case_id",
         capsys=capsys,
     )
     assert code == 1
@@ -332,9 +356,11 @@ def test_compressed_logs_read_like_plain_ones(tmp_path: Path, suffix: str) -> No
     packed.write_bytes(gzip.compress(text) if suffix.endswith(".gz") else bz2.compress(text))
     reader = EventLogReader(str(packed))
     result = replay(WORKFLOW, "member", reader, unit=reader.unit)
-    want = [("c1", "unknown-activity", "line 4")] if suffix.startswith(".csv") else [
-        ("c1", "skipped-step", "event 3")
-    ]
+    want = (
+        [("c1", "unknown-activity", "line 4")]
+        if suffix.startswith(".csv")
+        else [("c1", "skipped-step", "event 3")]
+    )
     assert [(d.case, d.kind.value, d.where) for d in result.deviations()] == want
     assert reader.bytes_read == packed.stat().st_size
 
@@ -405,8 +431,17 @@ def test_json_has_cases_fitness_and_deviations_by_kind(
     path = tmp_path / "events.csv"
     log.write_csv(path)
     code, out, _ = _cli(
-        "conformance", str(SHIPPED), "--journey", "member", "--log", str(path), "--format", "json",
-        "--as-of", log.as_of.strftime("%Y-%m-%d %H:%M:%S"), capsys=capsys,
+        "conformance",
+        str(SHIPPED),
+        "--journey",
+        "member",
+        "--log",
+        str(path),
+        "--format",
+        "json",
+        "--as-of",
+        log.as_of.strftime("%Y-%m-%d %H:%M:%S"),
+        capsys=capsys,
     )
     report = json.loads(out)
     assert code == 0
@@ -415,7 +450,10 @@ def test_json_has_cases_fitness_and_deviations_by_kind(
     assert report["fitness"] == sum(case["fit"] for case in report["cases"]) / report["case_count"]
     assert sum(len(case["deviations"]) for case in report["cases"]) == sum(log.injected.values())
     assert [step["from"] for step in report["conversion"]] == [
-        "identification", "engagement", "enrollment", "service-provision",
+        "identification",
+        "engagement",
+        "enrollment",
+        "service-provision",
     ]
 
 
@@ -427,8 +465,17 @@ def test_text_and_html_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "  c2 (1 event, open at plan-identifies):\n    line 6: wrong-role plan-identifies:" in out
     page = tmp_path / "report.html"
     code, out, _ = _cli(
-        "conformance", str(SHIPPED), "--journey", "member", "--log", str(path), "--format", "html",
-        "-o", str(page), capsys=capsys,
+        "conformance",
+        str(SHIPPED),
+        "--journey",
+        "member",
+        "--log",
+        str(path),
+        "--format",
+        "html",
+        "-o",
+        str(page),
+        capsys=capsys,
     )
     html = page.read_text(encoding="utf-8")
     assert code == 0 and out == f"wrote {page}\n"

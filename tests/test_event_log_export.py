@@ -88,13 +88,23 @@ def test_xes_reads_back_in_rustxes_with_the_same_cases_and_events(
     assert len(expected) > 30
     # rustxes gives naive UTC datetimes; XES carries milliseconds.
     got = sorted(
-        (row["case:concept:name"], row["concept:name"], row["org:resource"], row["lifecycle:transition"],
-         row["time:timestamp"].replace(tzinfo=dt.UTC))
+        (
+            row["case:concept:name"],
+            row["concept:name"],
+            row["org:resource"],
+            row["lifecycle:transition"],
+            row["time:timestamp"].replace(tzinfo=dt.UTC),
+        )
         for row in frame.to_dicts()
     )
     want = sorted(
-        (e.case, e.activity, e.resource, e.transition,
-         e.timestamp.replace(microsecond=e.timestamp.microsecond // 1000 * 1000))
+        (
+            e.case,
+            e.activity,
+            e.resource,
+            e.transition,
+            e.timestamp.replace(microsecond=e.timestamp.microsecond // 1000 * 1000),
+        )
         for e in expected
     )
     assert got == want
@@ -157,8 +167,13 @@ def test_any_text_survives_xes_both_ways(
     """Any case, activity and resource text, written by write_xes, reads back the
     same in rustxes and in lifecycle's own reader (XES keeps milliseconds)."""
     logged = [
-        LogEvent(case, activity, at.replace(microsecond=at.microsecond // 1000 * 1000, tzinfo=dt.UTC), who,
-                 "complete")
+        LogEvent(
+            case,
+            activity,
+            at.replace(microsecond=at.microsecond // 1000 * 1000, tzinfo=dt.UTC),
+            who,
+            "complete",
+        )
         for case, activity, at, who in events
     ]
     path = tmp_path / "any.xes"
@@ -167,8 +182,12 @@ def test_any_text_survives_xes_both_ways(
     want = sorted((e.case, e.activity, e.resource, e.timestamp) for e in logged)
     frame, _ = rustxes.import_xes(str(path))
     got = sorted(
-        (row["case:concept:name"], row["concept:name"], row["org:resource"],
-         row["time:timestamp"].replace(tzinfo=dt.UTC))
+        (
+            row["case:concept:name"],
+            row["concept:name"],
+            row["org:resource"],
+            row["time:timestamp"].replace(tzinfo=dt.UTC),
+        )
         for row in frame.to_dicts()
     )
     assert got == want

@@ -42,8 +42,20 @@ def tracked(tmp_path_factory: pytest.TempPathFactory, demo_tracking_db: Path) ->
     db = folder / "demo.db"
     copy_sqlite(demo_tracking_db, db)
     with pytest.raises(SystemExit) as stopped:
-        main(["gate", "signoff", NAME, "pre-launch", "--as", "kwalsh", "--evidence", "trained",
-              "--db", str(db)])
+        main(
+            [
+                "gate",
+                "signoff",
+                NAME,
+                "pre-launch",
+                "--as",
+                "kwalsh",
+                "--evidence",
+                "trained",
+                "--db",
+                str(db),
+            ]
+        )
     assert stopped.value.code in (0, None)
     log = generate(3000, seed=11, share=0.2)
     path = folder / "referrals.csv"
@@ -78,8 +90,18 @@ def _expected(db: Path, log: Path, at: dt.datetime) -> tuple[Status, Conformance
 def _report(tracked: tuple[Path, Path], out: Path, capsys: pytest.CaptureFixture[str]) -> dt.datetime:
     db, log = tracked
     at = _meeting()
-    args = ["report", NAME, "--db", str(db), "--log", str(log), "-o", str(out),
-            "--at", f"{at:%Y-%m-%d %H:%M}"]
+    args = [
+        "report",
+        NAME,
+        "--db",
+        str(db),
+        "--log",
+        str(log),
+        "-o",
+        str(out),
+        "--at",
+        f"{at:%Y-%m-%d %H:%M}",
+    ]
     code, said, err = _cli(*args, capsys=capsys)
     assert (code, said, err) == (0, f"wrote {out}\n", "")
     return at
@@ -94,8 +116,14 @@ def test_the_html_has_each_section_with_the_tracker_and_replay_figures(
     text = _text(page)
     status, result = _expected(*tracked, at)
     lines = set(text.splitlines())
-    for section in ("partnership", "gate-readiness", "escalations", "resilience-score",
-                    "referrals-against-the-map", "charts"):
+    for section in (
+        "partnership",
+        "gate-readiness",
+        "escalations",
+        "resilience-score",
+        "referrals-against-the-map",
+        "charts",
+    ):
         assert f'<section id="{section}">' in page
     gate = next(g for g in status.gates if g.phase == "pre-launch")
     assert f"gate pre-launch (launch gate): {gate.title}: {gate.state()}" in lines
@@ -112,15 +140,18 @@ def test_the_html_has_each_section_with_the_tracker_and_replay_figures(
     assert f"Escalations ({len(status.escalations)} open, {len(overdue)} overdue)" in lines
     assert all(e.describe_due() in text and f"next: {e.next}" in text for e in overdue)
     score = resilience_score(status.workflow).overall
-    assert any(line.startswith(f"overall: {score.score}/100 ({score.after_worst} of {score.work}")
-               for line in lines)
+    assert any(
+        line.startswith(f"overall: {score.score}/100 ({score.after_worst} of {score.work}") for line in lines
+    )
     cases, events = count(result.cases, "referral"), count(result.events, "event")
     assert f"{cases}, {events}; {result.fitting_cases:,} fit the map (fitness {result.fitness:.1%})" in lines
     for step in result.conversion():
         assert step.rate is not None and step.median_days is not None
         assert any(
-            line.startswith(f"{step.source} → {step.target}: {step.converted:,} of {step.reached:,} "
-                            f"({step.rate:.1%}); median {step.median_days:.1f} days")
+            line.startswith(
+                f"{step.source} → {step.target}: {step.converted:,} of {step.reached:,} "
+                f"({step.rate:.1%}); median {step.median_days:.1f} days"
+            )
             for line in lines
         )
     for kind, n in result.deviation_counts().items():

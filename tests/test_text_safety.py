@@ -107,4 +107,4 @@ def test_every_audit_csv_cell_is_neutralized_and_a_line_break_keeps_its_row() ->
     rows = list(csv.reader(io.StringIO(audit_csv([entry]))))
     assert len(rows) == 2
     assert rows[1][1] == "'@jlee" and rows[1][3] == "'-write-scope"
-    assert rows[1][-1] == "'=HYPERLINK(\"http://x\",\"click\")\rsecond line"
+    assert rows[1][-1] == '\'=HYPERLINK("http://x","click")\rsecond line'

@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "report": "lifecycle.cli.report:report",
 }
 
+
 class LazyGroup(click.Group):
     """A group whose command modules are imported when first needed.
 

@@ -70,6 +70,8 @@ _select = click.option(
     "--select", multiple=True, metavar="CODE,...", help="Run only these rules (codes, prefixes or names)."
 )
 _ignore = click.option("--ignore", multiple=True, metavar="CODE,...", help="Leave these rules out.")
+
+
 def _fail_on(default: str, help: str) -> Callable[[FC], FC]:
     return click.option(
         "--fail-on", type=click.Choice(list(_FAIL_ON)), default=default, show_default=True, help=help
@@ -119,6 +121,7 @@ def check(
     """
     from lifecycle.checks import Settings, run_checks, selected_rules
     from lifecycle.checks.registry import UnknownRuleError
+
     try:
         selected_rules(_codes(select), _codes(ignore))  # fail on unknown codes before reading files
     except UnknownRuleError as exc:

@@ -40,7 +40,11 @@ def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     with Progress(
-        "replaying", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+        "replaying",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("replay", total=total)
@@ -53,11 +57,17 @@ def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
     "--journey", "journey_id", required=True, metavar="ID", help="The journey the cases should follow."
 )
 @click.option(
-    "--log", "log_path", required=True, type=click.Path(dir_okay=False),
+    "--log",
+    "log_path",
+    required=True,
+    type=click.Path(dir_okay=False),
     help="The event log: .csv (optionally .gz or .bz2), .xes, or .json (a FHIR Bundle of Tasks).",
 )
 @click.option(
-    "--log-format", type=click.Choice(["auto", "csv", "xes", "fhir"]), default="auto", show_default=True,
+    "--log-format",
+    type=click.Choice(["auto", "csv", "xes", "fhir"]),
+    default="auto",
+    show_default=True,
     help="How to read the log; auto goes by its name (.xes, .json: FHIR, else CSV).",
 )
 @click.option(
@@ -75,15 +85,23 @@ def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
     "--resource-column", default=None, help="CSV column of who did it [default: resource, if present]."
 )
 @click.option(
-    "--on-bad-row", type=click.Choice(["skip", "fail"]), default="skip", show_default=True,
+    "--on-bad-row",
+    type=click.Choice(["skip", "fail"]),
+    default="skip",
+    show_default=True,
     help="Report malformed rows and go on, or refuse the log at the first one.",
 )
 @click.option(
-    "--open-limit", type=_Span(), default="30d", show_default=True,
+    "--open-limit",
+    type=_Span(),
+    default="30d",
+    show_default=True,
     help="A case not at an exit this long after its first event is open-too-long.",
 )
 @click.option(
-    "--as-of", type=click.DateTime(), default=None,
+    "--as-of",
+    type=click.DateTime(),
+    default=None,
     help="Judge open cases at this UTC time [default: the log's latest timestamp].",
 )
 @click.option("--show", default=20, show_default=True, help="Deviating cases listed in text output.")
@@ -136,13 +154,20 @@ def conformance(
         raise LifecycleError(f"{file}: {exc}") from None
     bad: OnBadRow = "fail" if on_bad_row == "fail" else "skip"
     reader = open_log(
-        log_path, cast(LogFormat, log_format),
+        log_path,
+        cast(LogFormat, log_format),
         columns=LogColumns(case_column, activity_column, timestamp_column, resource_column),
-        fhir=fhir_task_options(fhir_case, fhir_time, fhir_who), on_bad_row=bad,
+        fhir=fhir_task_options(fhir_case, fhir_time, fhir_who),
+        on_bad_row=bad,
     )
     with _progress_bar(reader.total_bytes if _exists(log_path) else 0) as advance:
         result = replay(
-            workflow, journey_id, reader, open_limit=open_limit, as_of=as_of, unit=reader.unit,
+            workflow,
+            journey_id,
+            reader,
+            open_limit=open_limit,
+            as_of=as_of,
+            unit=reader.unit,
             progress=lambda _: advance(reader.bytes_read),
         )
     for row in reader.bad_rows:

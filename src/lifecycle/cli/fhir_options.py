@@ -16,15 +16,23 @@ def fhir_options(command: _F) -> _F:
     for option in reversed(
         [
             click.option(
-                "--fhir-case", type=click.Choice(["id", "identifier"]), default="id", show_default=True,
+                "--fhir-case",
+                type=click.Choice(["id", "identifier"]),
+                default="id",
+                show_default=True,
                 help="FHIR: a case is each Task's logical id, or its first identifier (system|value).",
             ),
             click.option(
-                "--fhir-time", type=click.Choice(["lastUpdated", "lastModified"]), default="lastUpdated",
-                show_default=True, help="FHIR: when a status changed: meta.lastUpdated or Task.lastModified.",
+                "--fhir-time",
+                type=click.Choice(["lastUpdated", "lastModified"]),
+                default="lastUpdated",
+                show_default=True,
+                help="FHIR: when a status changed: meta.lastUpdated or Task.lastModified.",
             ),
             click.option(
-                "--fhir-who", type=click.Choice(["none", "requester", "owner"]), default="none",
+                "--fhir-who",
+                type=click.Choice(["none", "requester", "owner"]),
+                default="none",
                 show_default=True,
                 help="FHIR: who made a change when no Provenance in the Bundle says: nobody, "
                 "Task.requester or Task.owner.",

@@ -81,11 +81,17 @@ def import_bpmn_command(file: str, output: str) -> None:
 @import_.command("fhir")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False),
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
     help="The event log to write: .csv (the columns lifecycle conformance reads) or .xes.",
 )
 @click.option(
-    "--on-bad-row", type=click.Choice(["skip", "fail"]), default="skip", show_default=True,
+    "--on-bad-row",
+    type=click.Choice(["skip", "fail"]),
+    default="skip",
+    show_default=True,
     help="Report invalid Tasks and Provenance and go on, or refuse the Bundle at the first one.",
 )
 @fhir_options

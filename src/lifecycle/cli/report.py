@@ -12,16 +12,26 @@ from lifecycle.cli.track_options import at_option, db_option, open_tracker, work
 @click.command()
 @click.argument("name")
 @click.option(
-    "--log", "log_path", type=click.Path(dir_okay=False), metavar="FILE",
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
     help="A log of real referrals to replay: .csv (optionally .gz or .bz2), .xes, or .json (a FHIR "
     "Bundle of Tasks, read as lifecycle conformance reads it).",
 )
 @click.option(
-    "--journey", "journey_id", default="member", show_default=True, metavar="ID",
+    "--journey",
+    "journey_id",
+    default="member",
+    show_default=True,
+    metavar="ID",
     help="The journey the log's cases should follow.",
 )
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False),
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
     help="Where to write the report: a .html or .pdf file.",
 )
 @at_option

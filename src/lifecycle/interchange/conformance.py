@@ -253,8 +253,14 @@ class Conformance:
         for kind, mask in kinds.items():
             hits = np.flatnonzero(mask)
             if len(hits):
-                self._record(kind, cases[hits], where[hits], activities[hits], origin[hits],
-                             resources[hits] if resources is not None else np.full(len(hits), -1))
+                self._record(
+                    kind,
+                    cases[hits],
+                    where[hits],
+                    activities[hits],
+                    origin[hits],
+                    resources[hits] if resources is not None else np.full(len(hits), -1),
+                )
 
         heads = cases[starts]
         state.events[heads] += sizes
@@ -344,8 +350,9 @@ class Conformance:
     def _slice(self) -> _Cases:
         n = self.cases
         s = self._cases
-        return _Cases(s.position[:n], s.events[:n], s.deviations[:n], s.first[:n], s.last[:n],
-                      s.stage_first[:n])
+        return _Cases(
+            s.position[:n], s.events[:n], s.deviations[:n], s.first[:n], s.last[:n], s.stage_first[:n]
+        )
 
     def _open(self) -> npt.NDArray[np.bool_]:
         """Which cases are not at an exit."""
@@ -397,8 +404,14 @@ class Conformance:
             median = float(np.median(days)) if len(days) else None
             p90 = float(np.percentile(days, 90)) if len(days) else None
             result.append(
-                StageStep(STAGES[k].value, STAGES[k + 1].value, int(reached[:, k].sum()), int(both.sum()),
-                          median, p90)
+                StageStep(
+                    STAGES[k].value,
+                    STAGES[k + 1].value,
+                    int(reached[:, k].sum()),
+                    int(both.sum()),
+                    median,
+                    p90,
+                )
             )
         return result
 
@@ -436,10 +449,16 @@ class Conformance:
                 kind = _KINDS[kinds[i]]
                 activity = int(activities[i])
                 name = self.moves.name(activity) if activity >= 0 else unknown[-1 - activity]
-                detail = self._detail(kind, activity, name, int(origins[i]),
-                                      people[resources[i]] if resources[i] >= 0 else "")
-                found.append((int(cases[i]), int(where[i]),
-                              Deviation(names[cases[i]], kind, f"{self.unit} {where[i]}", name, detail)))
+                detail = self._detail(
+                    kind, activity, name, int(origins[i]), people[resources[i]] if resources[i] >= 0 else ""
+                )
+                found.append(
+                    (
+                        int(cases[i]),
+                        int(where[i]),
+                        Deviation(names[cases[i]], kind, f"{self.unit} {where[i]}", name, detail),
+                    )
+                )
         state = self._slice()
         limit = _days(self.open_limit)
         for case in np.flatnonzero(self._too_long()):
@@ -479,23 +498,27 @@ class Conformance:
         rows = []
         for code, case in enumerate(self.case_ids):
             found = by_case.get(case, [])
-            rows.append({
-                "case": case,
-                "events": int(state.events[code]),
-                "status": "closed" if ends[state.position[code]] else "open",
-                "at": self.moves.name(int(state.position[code])),
-                "fit": not found,
-                "deviations": [
-                    {"kind": d.kind.value, "where": d.where, "activity": d.activity, "detail": d.detail}
-                    for d in found
-                ],
-            })
+            rows.append(
+                {
+                    "case": case,
+                    "events": int(state.events[code]),
+                    "status": "closed" if ends[state.position[code]] else "open",
+                    "at": self.moves.name(int(state.position[code])),
+                    "fit": not found,
+                    "deviations": [
+                        {"kind": d.kind.value, "where": d.where, "activity": d.activity, "detail": d.detail}
+                        for d in found
+                    ],
+                }
+            )
         return rows
 
     def summary(self) -> str:
         """One line: cases, events, fitness."""
-        return (f"{count(self.cases, 'case')}, {count(self.events, 'event')}: "
-                f"{self.fitting_cases} fit the journey (fitness {self.fitness:.3f})")
+        return (
+            f"{count(self.cases, 'case')}, {count(self.events, 'event')}: "
+            f"{self.fitting_cases} fit the journey (fitness {self.fitness:.3f})"
+        )
 
 
 _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|d|days?|w|weeks?)\s*$", re.IGNORECASE)

@@ -37,7 +37,9 @@ def as_dict(result: Conformance, bad_rows: Sequence[BadRow] = (), bad_row_count:
         "open_limit_days": result.open_limit.total_seconds() / 86400,
         "no_stage_figures": None if staged else NO_STAGES,
         "reached": result.reached() if staged else None,
-        "conversion": None if not staged else [
+        "conversion": None
+        if not staged
+        else [
             {
                 "from": step.source,
                 "to": step.target,
@@ -79,8 +81,13 @@ _NO_STAGES = f"no stage to stage figures: {NO_STAGES}"
 
 def _conversion_rows(steps: list[StageStep]) -> list[list[str]]:
     return [
-        [f"{s.source} -> {s.target}", f"{s.converted} / {s.reached}", _percent(s.rate),
-         _days(s.median_days), _days(s.p90_days)]
+        [
+            f"{s.source} -> {s.target}",
+            f"{s.converted} / {s.reached}",
+            _percent(s.rate),
+            _days(s.median_days),
+            _days(s.p90_days),
+        ]
         for s in steps
     ]
 
@@ -88,8 +95,12 @@ def _conversion_rows(steps: list[StageStep]) -> list[list[str]]:
 def as_text(result: Conformance, *, show: int = 20) -> str:
     """A terminal report: fitness, deviations by kind, conversion, stalls, and
     the deviations of the first ``show`` deviating cases."""
-    lines = [f"journey {result.moves.journey_id}: {result.summary()}",
-             f"event fitness {result.event_fitness:.3f}", "", "deviations by kind:"]
+    lines = [
+        f"journey {result.moves.journey_id}: {result.summary()}",
+        f"event fitness {result.event_fitness:.3f}",
+        "",
+        "deviations by kind:",
+    ]
     for kind, n in result.deviation_counts().items():
         lines.append(f"  {kind:<17} {n}")
     if result.moves.has_stages:
@@ -101,8 +112,10 @@ def as_text(result: Conformance, *, show: int = 20) -> str:
     stalls = result.stalls()
     lines += ["", "where open cases stand:" if stalls else "no open cases"]
     for stall in stalls:
-        lines.append(f"  {stall.activity:<24} {count(stall.cases, 'case'):>12}, "
-                     f"median {stall.median_idle_days:.1f} days since their last event")
+        lines.append(
+            f"  {stall.activity:<24} {count(stall.cases, 'case'):>12}, "
+            f"median {stall.median_idle_days:.1f} days since their last event"
+        )
     deviating = [row for row in result.case_table() if not row["fit"]]
     if deviating:
         lines += ["", f"{count(len(deviating), 'case')} with deviations:"]
@@ -162,14 +175,19 @@ def as_html(
         "<h2>Deviations by kind</h2>",
         _table(["kind", "deviations"], kinds),
         "<h2>Stage to stage</h2>",
-        _table(["stages", "converted / reached", "rate", "median", "90th percentile"],
-               _conversion_rows(result.conversion())) if result.moves.has_stages
+        _table(
+            ["stages", "converted / reached", "rate", "median", "90th percentile"],
+            _conversion_rows(result.conversion()),
+        )
+        if result.moves.has_stages
         else f"<p>{_NO_STAGES}.</p>",
         "<h2>Where open cases stand</h2>",
-        _table(["step", "open cases", "median days since last event"], stalls) if stalls
+        _table(["step", "open cases", "median days since last event"], stalls)
+        if stalls
         else "<p>No open cases.</p>",
         "<h2>Deviations by case</h2>",
-        _table(["case", "where", "kind", "activity", "detail"], cases, numeric_from=5) if cases
+        _table(["case", "where", "kind", "activity", "detail"], cases, numeric_from=5)
+        if cases
         else '<p class="fit">Every case fits the journey.</p>',
     ]
     if bad_row_count:

@@ -96,8 +96,15 @@ def volume_chart(referrals: Referrals) -> Figure:
     every = max(1, len(weeks) // 12)
     for k, (week, n) in enumerate(zip(weeks, counts, strict=True)):
         if k % every == 0 or k == len(weeks) - 1:
-            axes.annotate(f"{n:,}", (week, n), textcoords="offset points", xytext=(0, 6),
-                          ha="center", fontsize=7, bbox=_CLEAR)
+            axes.annotate(
+                f"{n:,}",
+                (week, n),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                fontsize=7,
+                bbox=_CLEAR,
+            )
     axes.set_ylim(0, (max(counts) if counts else 1) * 1.2 + 1)
     axes.set_ylabel("new referrals")
     axes.set_title("Referrals per week (by week of first event, weeks from Monday)", fontsize=10)

@@ -50,11 +50,18 @@ def sections(report: JocReport) -> list[Section]:
     status = report.status
     p = status.partnership
     result = [
-        Section("Partnership", [
-            f"phase: {status.phase_title} ({p.phase})",
-            f"contract: {p.contract_start} to {p.contract_end}",
-            *(["the workflow file changed since the partnership started"] if status.workflow_changed else []),
-        ]),
+        Section(
+            "Partnership",
+            [
+                f"phase: {status.phase_title} ({p.phase})",
+                f"contract: {p.contract_start} to {p.contract_end}",
+                *(
+                    ["the workflow file changed since the partnership started"]
+                    if status.workflow_changed
+                    else []
+                ),
+            ],
+        ),
     ]
     gates: list[str] = []
     for gate in status.gates:
@@ -178,8 +185,10 @@ _LINES_PER_PAGE = 58
 def as_pdf(report: JocReport) -> bytes:
     """The report as a PDF: readiness text pages, then the charts two to a page."""
     buffer = io.BytesIO()
-    lines: list[tuple[str, str]] = [("title", title(report)),
-                                    ("text", f"As of {report.as_of:%Y-%m-%d %H:%M} UTC.")]
+    lines: list[tuple[str, str]] = [
+        ("title", title(report)),
+        ("text", f"As of {report.as_of:%Y-%m-%d %H:%M} UTC."),
+    ]
     for section in sections(report):
         lines.append(("heading", section.heading))
         for line in section.lines:
@@ -188,10 +197,10 @@ def as_pdf(report: JocReport) -> bytes:
                 lines.append(("text", " " * (indent + (2 if k else 0)) + piece))
     with PdfPages(buffer, metadata={"Title": title(report), "Creator": "lifecycle report"}) as pdf:
         for start in range(0, len(lines), _LINES_PER_PAGE):
-            pdf.savefig(_text_page(lines[start:start + _LINES_PER_PAGE]))
+            pdf.savefig(_text_page(lines[start : start + _LINES_PER_PAGE]))
         charts = _charts(report)
         for start in range(0, len(charts), 2):
-            pdf.savefig(_chart_page(charts[start:start + 2]))
+            pdf.savefig(_chart_page(charts[start : start + 2]))
         info = pdf.infodict()
         info["CreationDate"] = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # same report, same bytes
     return buffer.getvalue()
@@ -215,8 +224,7 @@ def _text_page(lines: list[tuple[str, str]]) -> Figure:
         size, weight = {"title": (14, "bold"), "heading": (11, "bold"), "text": (8, "normal")}[kind]
         if kind == "heading":
             y -= 0.008
-        figure.text(0.06, y, text, fontsize=size, fontweight=weight, family="DejaVu Sans",
-                    va="top")
+        figure.text(0.06, y, text, fontsize=size, fontweight=weight, family="DejaVu Sans", va="top")
         y -= 0.0145 if kind == "text" else 0.022
     plt.close(figure)
     return figure

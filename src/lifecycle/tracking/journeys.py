@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["check_member_key", "move_journey", "referrals_closed", "start_journey"]
 
+
 def check_member_key(member_key: str) -> None:
     """Refuse a member key that is not opaque (see :mod:`lifecycle.privacy`): a
     name, an SSN, a phone number or a date never enters the audit log."""
