@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["GENESIS", "ChainReport", "Sealed", "entry_hash", "verify_entries"]
+__all__ = ["GENESIS", "ChainReport", "Sealed", "content_hash", "entry_hash", "verify_entries"]
 
 GENESIS = ""
 """The ``prev_hash`` of a partnership's first audit entry."""
@@ -57,6 +57,17 @@ def _instant(at: dt.datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
+def content_hash(content: list[Any]) -> str:
+    """The SHA-256 of ``content`` in its one canonical spelling (compact JSON, UTF-8),
+    so the same values always give the same hash.
+
+    >>> content_hash([1, "a"]) == content_hash([1, "a"]) != content_hash([1, "b"])
+    True
+    """
+    canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def entry_hash(entry: Sealed, prev_hash: str) -> str:
     """The hash that seals ``entry`` after an entry whose hash is ``prev_hash``."""
     content: list[Any] = [
@@ -72,8 +83,7 @@ def entry_hash(entry: Sealed, prev_hash: str) -> str:
         entry.detail,
         prev_hash,
     ]
-    canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return content_hash(content)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ no reference; they are verified by the chain alone, as before.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Protocol
@@ -23,6 +21,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lifecycle.store.audit_chain import content_hash
 from lifecycle.store.tables import EvidenceRecord, utcnow
 
 __all__ = [
@@ -48,8 +47,7 @@ class _Referring(Protocol):
 
 def evidence_digest(artifact: str, task: str | None, recorded_by: str, text: str) -> str:
     """The SHA-256 that an audit entry holds for an evidence row's content."""
-    canonical = json.dumps([1, artifact, task, recorded_by, text], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return content_hash([1, artifact, task, recorded_by, text])
 
 
 def add_evidence(
