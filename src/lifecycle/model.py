@@ -240,7 +240,7 @@ TextList = Annotated[list[Text], BeforeValidator(_as_list), _one_or_many({"type"
 class Item(BaseModel):
     """Base of every workflow item: unknown fields are errors, not surprises."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     source: Prose | None = None
     """Where this item comes from in the seed documents, e.g.
