@@ -25,12 +25,12 @@ import json
 import re
 import sqlite3
 import typing
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from lifecycle.diagnostics import LifecycleError
@@ -38,7 +38,7 @@ from lifecycle.store import HEAD_REVISION, DatabaseError
 from lifecycle.store.failures import explain, wait_seconds
 from lifecycle.store.sqlite_files import check_sqlite_file, connect_read_only
 
-__all__ = ["Database", "NotPlain", "Reading", "open_reading"]
+__all__ = ["Database", "NotPlain", "Reading", "columns", "open_reading"]
 
 R = TypeVar("R")
 
@@ -73,7 +73,7 @@ class Database:
     def records(self, record: type[R], sql: str, **params: Any) -> list[R]:
         """The rows of ``sql`` as ``record`` objects (a dataclass whose fields
         ``sql`` selects, in order: see :func:`columns`)."""
-        readers = [self._reader(kind) for kind in _kinds(record)]  # type: ignore[arg-type]
+        readers = [self._reader(kind) for kind in _kinds(cast(Hashable, record))]
         return [
             record(*(read(value) for read, value in zip(readers, row, strict=True)))
             for row in self.rows(sql, **params)
@@ -108,7 +108,7 @@ def _pyformat(sql: str) -> str:
 
 
 @cache
-def _kinds(record: type[Any]) -> list[str]:
+def _kinds(record: Any) -> list[str]:
     hints = typing.get_type_hints(record, {"dt": dt})
     return [_kind(hints[field.name]) for field in fields(record)]
 

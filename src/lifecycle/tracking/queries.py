@@ -135,18 +135,20 @@ def audit_trail(
     """The audit trail, oldest first, filtered by actor, action (a prefix such
     as ``task`` or ``task.done``), subject and time."""
     sql = f"SELECT {columns(AuditRecord)} FROM audit_log WHERE partnership_id = :pid"
+    params: dict[str, object] = {"pid": partnership.id}
     if actor:
         sql += " AND actor = :actor"
+        params["actor"] = actor
     if action:
         sql += " AND (action = :action OR action LIKE :family ESCAPE '/')"
+        params.update(action=action, family=_escaped(action) + ".%")
     if subject:
         sql += " AND subject = :subject"
+        params["subject"] = subject
     if since:
         sql += " AND at >= :since"
-    family = _escaped(action or "") + ".%"
-    params = {"actor": actor, "action": action, "family": family, "subject": subject, "since": since}
-    used = {key: value for key, value in params.items() if f":{key}" in sql}
-    return db.records(AuditRecord, f"{sql} ORDER BY id", pid=partnership.id, **used)
+        params["since"] = since
+    return db.records(AuditRecord, f"{sql} ORDER BY id", **params)
 
 
 def launch_date(db: Database, partnership: _Placed, launch_phases: Sequence[str]) -> dt.date | None:
