@@ -12,16 +12,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import postgres
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pg_logins import as_login, login
 from sqlalchemy.exc import IntegrityError as WrappedIntegrityError
 from sqlalchemy.exc import OperationalError as WrappedOperationalError
 from tracked import launched, world
 
 from lifecycle.machine import TransitionRefused
-from lifecycle.store import HEAD_REVISION, open_store
+from lifecycle.store import HEAD_REVISION, DatabaseError, open_store
 from lifecycle.store.failures import explain
+from lifecycle.store.identity import link
 from lifecycle.tracking import Tracker
 from lifecycle.tracking.integrity import verify_trail
 from lifecycle.tracking.reads import Reader, open_reader
@@ -251,3 +254,48 @@ def test_a_store_that_is_not_plain_still_reads(tmp_path: Path) -> None:
     finally:
         plain.close()
         full.close()
+
+
+def test_the_read_path_writes_nothing_even_when_asked(new_db: NewDb, tmp_path: Path) -> None:
+    url = new_db()
+    _busy(url, tmp_path).close()
+    reader = open_reader(url)
+    try:
+        assert isinstance(reader, Reader)
+        refused = pytest.raises(DatabaseError, match=r"is read-only: reads work, writes are refused")
+        with refused, reader.reading() as db:
+            db.rows("DELETE FROM evidence")
+        assert reader.evidence_texts("acme")
+    finally:
+        reader.close()
+
+
+def test_a_linked_login_reads_what_the_owner_reads(tmp_path: Path) -> None:
+    # Row security (migrations 0005, 0006) lets every login read every row, and
+    # holds writes only: the read path reads as the login, as the tracker did.
+    server = postgres.server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    url = postgres.database(server)
+    owner = _busy(url, tmp_path)
+    with login(url) as linked, login(url) as unlinked:
+        link(url, "intake", linked)
+        for name in (linked, unlinked):
+            reader = open_reader(as_login(url, name))
+            try:
+                assert isinstance(reader, Reader)
+                assert reader.audit("acme") == owner.audit("acme")
+                assert reader.escalations("acme") == owner.escalations("acme")
+                assert reader.progress("acme") == owner.progress("acme")
+            finally:
+                reader.close()
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE, "status", "acme", "--db", as_login(url, linked)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "current phase: implementation" in result.stdout
+        assert result.stderr.strip().splitlines()[-1] == "clean"
+    owner.close()
