@@ -63,12 +63,12 @@ def _lift_guards(tracker: Tracker) -> None:
 
 
 def test_an_untouched_trail_verifies_with_its_head(tracker):
-    report = verify_trail(tracker.store)
+    report = verify_trail(tracker)
     assert report.intact and report.missing_guards == set()
     assert report.chains["riverside"].entries >= 3 and len(report.chains["riverside"].head) == 64
     head = report.chains["riverside"].head
     tracker.change_tasks("riverside", ["initiate-security-conversation"], "block", actor=DSO)
-    later = verify_trail(tracker.store, "riverside", expected_head=head)
+    later = verify_trail(tracker, "riverside", expected_head=head)
     assert later.intact and later.chains["riverside"].head != head
 
 
@@ -104,7 +104,7 @@ def test_update_delete_replace_and_truncate_are_refused_by_the_database(tracker)
                     outcome="ok",
                 )
             )
-    assert verify_trail(tracker.store).intact
+    assert verify_trail(tracker).intact
 
 
 def test_a_rewritten_entry_is_found(tracker):
@@ -112,7 +112,7 @@ def test_a_rewritten_entry_is_found(tracker):
     second = _riverside_ids(tracker)[1]
     _sql(tracker, f"UPDATE audit_log SET detail = 'forged' WHERE id = {second}")
     _restore_guards(tracker)
-    report = verify_trail(tracker.store, "riverside")
+    report = verify_trail(tracker, "riverside")
     assert not report.intact
     assert report.chains["riverside"].problem == f"entry {second} was changed after it was written"
 
@@ -122,7 +122,7 @@ def test_a_deleted_entry_is_found(tracker):
     riverside = _riverside_ids(tracker)
     _sql(tracker, f"DELETE FROM audit_log WHERE id = {riverside[1]}")
     _restore_guards(tracker)
-    problem = verify_trail(tracker.store, "riverside").chains["riverside"].problem
+    problem = verify_trail(tracker, "riverside").chains["riverside"].problem
     assert problem == (
         f"entry {riverside[2]} does not follow the entry before it "
         "(an entry was deleted, or another slipped in)"
@@ -137,19 +137,19 @@ def test_a_forged_insert_is_found(tracker):
         f"SELECT partnership_id, at, 'mallory', 'advance', 'launch', 'ok', hash, '{'0' * 64}' "
         f"FROM audit_log WHERE id = {entries[-1]}",
     )
-    problem = verify_trail(tracker.store, "riverside").chains["riverside"].problem
+    problem = verify_trail(tracker, "riverside").chains["riverside"].problem
     assert problem is not None and "was changed after it was written" in problem
     with pytest.raises(BrokenChain, match="does not match its seal"):
         tracker.change_tasks("riverside", ["identify-partner"], "start", actor="rchen")
 
 
 def test_a_cut_off_tail_shows_against_the_recorded_head(tracker):
-    head = verify_trail(tracker.store, "riverside").chains["riverside"].head
+    head = verify_trail(tracker, "riverside").chains["riverside"].head
     _lift_guards(tracker)
     _sql(tracker, f"DELETE FROM audit_log WHERE id = {_riverside_ids(tracker)[-1]}")
     _restore_guards(tracker)
-    assert verify_trail(tracker.store, "riverside").intact  # consistent on its own ...
-    cut = verify_trail(tracker.store, "riverside", expected_head=head)
+    assert verify_trail(tracker, "riverside").intact  # consistent on its own ...
+    cut = verify_trail(tracker, "riverside", expected_head=head)
     assert cut.chains["riverside"].problem == (
         f"the trail no longer passes through head {head} (cut off or rewritten)"
     )
@@ -157,7 +157,7 @@ def test_a_cut_off_tail_shows_against_the_recorded_head(tracker):
 
 def test_missing_guards_are_reported_and_block_every_write(tracker):
     _lift_guards(tracker)
-    report = verify_trail(tracker.store)
+    report = verify_trail(tracker)
     assert not report.intact and report.missing_guards
     with pytest.raises(BrokenChain, match="guards are gone"):
         tracker.change_tasks("riverside", ["identify-partner"], "start", actor="rchen")
@@ -221,6 +221,6 @@ def test_a_database_from_before_the_chain_is_sealed_on_upgrade(url):
     engine.dispose()
     assert upgrade(url) == "0006"
     store = open_store(url)
-    report = verify_trail(store)
+    report = verify_trail(Tracker(store))
     assert report.intact and report.chains["old"].entries == 3
     store.close()

@@ -41,7 +41,7 @@ def test_the_audit_entry_holds_a_reference_not_a_copy(new_db, tmp_path):
     assert all(TEXT not in d and "IT plan v2" not in d for d in details)
     assert all(" sha256:" in d and "evidence #" in d for d in details)
     assert details[1].startswith("as hosp-it; evidence #")
-    assert verify_trail(tracker.store, "acme").intact
+    assert verify_trail(tracker, "acme").intact
     report = tracker.check_gate("acme", "pre-launch")
     assert f"it-plan: {TEXT}" in report.criteria[0].evidence
     tracker.close()
@@ -66,7 +66,7 @@ def test_a_changed_evidence_text_breaks_the_trail(new_db, tmp_path, forged):
     url, tracker = _recorded(new_db, tmp_path)
     with tracker.store.engine.begin() as connection:
         connection.execute(sa.text("UPDATE evidence SET evidence = :text WHERE id = 1"), {"text": forged})
-    problem = verify_trail(tracker.store, "acme").chains["acme"].problem
+    problem = verify_trail(tracker, "acme").chains["acme"].problem
     assert problem is not None and problem.startswith("evidence #1 of entry ")
     assert problem.endswith("was changed after it was recorded")
     verified = run_cli("audit", "verify", "acme", "--db", url)
@@ -81,7 +81,7 @@ def test_a_changed_evidence_text_breaks_the_trail(new_db, tmp_path, forged):
 def test_a_moved_or_deleted_evidence_row_breaks_the_trail(new_db, tmp_path, statement):
     _url, tracker = _recorded(new_db, tmp_path)
     _sql(tracker, statement)
-    problem = verify_trail(tracker.store, "acme").chains["acme"].problem
+    problem = verify_trail(tracker, "acme").chains["acme"].problem
     verb = "deleted" if statement.startswith("DELETE") else "changed after it was recorded"
     assert problem is not None and problem.startswith("evidence #2 of entry ") and problem.endswith(verb)
     tracker.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from lifecycle.cli.track_options import db_option, open_tracker, workflow_option
+from lifecycle.cli.track_options import db_option, open_reads, workflow_option
 
 
 @click.group()
@@ -33,7 +33,7 @@ def verify(name: str | None, expected_head: str | None, db: str | None, workflow
 
     if expected_head is not None and name is None:
         raise click.UsageError("--head checks one partnership's trail: name it")
-    report = verify_trail(open_tracker(db, workflow).store, name, expected_head=expected_head)
+    report = verify_trail(open_reads(db, workflow), name, expected_head=expected_head)
     if report.missing_guards:
         guards = ", ".join(sorted(report.missing_guards))
         click.echo(f"the database's append-only guards are missing or disabled: {guards}", err=True)
@@ -58,7 +58,7 @@ def head(name: str, db: str | None, workflow: str | None) -> None:
     """
     from lifecycle.tracking.integrity import verify_trail
 
-    chain = verify_trail(open_tracker(db, workflow).store, name).chains[name]
+    chain = verify_trail(open_reads(db, workflow), name).chains[name]
     if not chain.intact:
         click.echo(f"{name}: BROKEN: {chain.problem}", err=True)
         raise click.exceptions.Exit(1)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from lifecycle.cli.track_options import at_option, db_option, open_tracker, workflow_option
+from lifecycle.cli.track_options import at_option, db_option, open_reads, workflow_option
 
 
 @click.command()
@@ -60,7 +60,7 @@ def report(
     kind = output.lower().rsplit(".", 1)[-1]
     if kind not in ("html", "pdf"):
         raise LifecycleError(f"{output}: write the report to a .html or .pdf file")
-    found = joc_report(open_tracker(db, workflow), name, log=log_path, journey=journey_id, now=at)
+    found = joc_report(open_reads(db, workflow), name, log=log_path, journey=journey_id, now=at)
     from lifecycle.report.joc_document import as_html, as_pdf
 
     data = as_html(found).encode("utf-8") if kind == "html" else as_pdf(found)

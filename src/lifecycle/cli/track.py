@@ -11,6 +11,7 @@ from lifecycle.cli.db_links import db_link, db_links, db_unlink
 from lifecycle.cli.track_options import (
     actor_option,
     db_option,
+    open_reads,
     open_tracker,
     reason_option,
     warn_if_personal,
@@ -57,9 +58,9 @@ def partnership_start(
 @workflow_option
 def partnership_list(db: str | None, workflow: str | None) -> None:
     """List the tracked partnerships."""
-    tracker = open_tracker(db, workflow)
-    for row in tracker.partnerships():
-        changed = " (workflow changed: rebase)" if tracker.changed(row) else ""
+    reads = open_reads(db, workflow)
+    for row in reads.partnerships():
+        changed = " (workflow changed: rebase)" if reads.changed(row) else ""
         click.echo(
             f"{row.name}\t{row.workflow_id}\t{row.phase}\t{row.contract_start}..{row.contract_end}{changed}"
         )
@@ -167,7 +168,7 @@ def gate_check(name: str, gate_id: str | None, db: str | None, workflow: str | N
     """
     from lifecycle.cli.track_views import print_gate
 
-    report = open_tracker(db, workflow).check_gate(name, gate_id)
+    report = open_reads(db, workflow).check_gate(name, gate_id)
     print_gate(report)
     if not report.met:
         raise click.exceptions.Exit(1)

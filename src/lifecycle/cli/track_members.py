@@ -10,6 +10,7 @@ from lifecycle.cli.track_options import (
     actor_option,
     at_option,
     db_option,
+    open_reads,
     open_tracker,
     reason_option,
     warn_if_personal,
@@ -78,7 +79,7 @@ def journey_move(
 @workflow_option
 def journey_list(name: str, db: str | None, workflow: str | None) -> None:
     """List the member journeys of partnership NAME: journey, member, episode, step, last change."""
-    for row in open_tracker(db, workflow).journeys(name):
+    for row in open_reads(db, workflow).journeys(name):
         click.echo(
             f"{row.journey_id}\t{row.member_key}\t{row.episode}\t{row.step}\t{row.updated_at:%Y-%m-%d %H:%M}"
         )
@@ -138,4 +139,4 @@ def escalate_list(name: str, at: dt.datetime | None, db: str | None, workflow: s
     response is overdue, and who is next."""
     from lifecycle.cli.track_views import print_escalations
 
-    print_escalations(open_tracker(db, workflow).escalation_lines(name, at))
+    print_escalations(open_reads(db, workflow).escalation_lines(name, at))

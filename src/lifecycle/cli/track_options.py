@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from lifecycle.tracking import Tracker
+    from lifecycle.tracking.reads import Reads
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,3 +102,11 @@ def open_tracker(db: str | None, workflow: str | None = None, *, create: bool = 
     from lifecycle.tracking import Tracker
 
     return Tracker.open(db, workflow=workflow, create=create)
+
+
+def open_reads(db: str | None, workflow: str | None = None) -> Reads:
+    """Open the database the options name for reading only, without SQLAlchemy
+    where it can be (see :func:`lifecycle.tracking.reads.open_reader`)."""
+    from lifecycle.tracking.reads import open_reader
+
+    return open_reader(db, workflow=workflow)

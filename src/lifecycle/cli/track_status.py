@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 from lifecycle.cli.terminal import shown
-from lifecycle.cli.track_options import at_option, db_option, open_tracker, workflow_option
+from lifecycle.cli.track_options import at_option, db_option, open_reads, workflow_option
 
 if TYPE_CHECKING:
-    from lifecycle.store.tables import AuditEntry
+    from lifecycle.store.records import AuditRecord
 
 
 @click.command()
@@ -25,7 +25,7 @@ def status(name: str, at: dt.datetime | None, db: str | None, workflow: str | No
     from lifecycle.cli.track_views import print_status
     from lifecycle.tracking.status import partnership_status
 
-    print_status(partnership_status(open_tracker(db, workflow), name, at), at.date() if at else None)
+    print_status(partnership_status(open_reads(db, workflow), name, at), at.date() if at else None)
 
 
 @click.command()
@@ -63,12 +63,12 @@ def log(
     from lifecycle.tracking.audit import AUDIT_COLUMNS, audit_csv, audit_rows
 
     since_utc = since.replace(tzinfo=dt.UTC) if since else None
-    tracker = open_tracker(db, workflow)
-    entries = tracker.audit(name, actor=actor, action=action, subject=subject, since=since_utc)
+    reads = open_reads(db, workflow)
+    entries = reads.audit(name, actor=actor, action=action, subject=subject, since=since_utc)
     if fmt in ("events", "xes"):
         _event_log(name, entries, fmt)
         return
-    evidence = tracker.evidence_texts(name)
+    evidence = reads.evidence_texts(name)
     if fmt == "csv":
         click.echo(audit_csv(entries, evidence), nl=False)
         return
@@ -81,7 +81,7 @@ def log(
         click.echo(shown(f"{values['at']}  {values['actor']}  {what}"))
 
 
-def _event_log(name: str, entries: list[AuditEntry], fmt: str) -> None:
+def _event_log(name: str, entries: list[AuditRecord], fmt: str) -> None:
     import io
 
     from lifecycle.interchange.history import events_csv, history_events, write_xes

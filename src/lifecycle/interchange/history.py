@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
-from lifecycle.store.tables import AuditEntry
+from lifecycle.store.records import AuditRecord
 
 __all__ = ["EVENT_COLUMNS", "LogEvent", "events_csv", "history_events", "write_xes"]
 
@@ -46,7 +46,7 @@ class LogEvent:
     """An XES standard lifecycle transition: start, complete, suspend, manualskip."""
 
 
-def _event(partnership: str, entry: AuditEntry) -> LogEvent | None:
+def _event(partnership: str, entry: AuditRecord) -> LogEvent | None:
     family, _, verb = entry.action.partition(".")
     at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=dt.UTC)
     if family == "journey" and entry.to_state:
@@ -64,7 +64,7 @@ def _event(partnership: str, entry: AuditEntry) -> LogEvent | None:
     return None
 
 
-def history_events(partnership: str, entries: Iterable[AuditEntry]) -> list[LogEvent]:
+def history_events(partnership: str, entries: Iterable[AuditRecord]) -> list[LogEvent]:
     """The events of a partnership's audit trail (oldest first), as the module's table maps them.
 
     Parameters
@@ -77,11 +77,11 @@ def history_events(partnership: str, entries: Iterable[AuditEntry]) -> list[LogE
     Examples
     --------
     >>> import datetime as dt
-    >>> from lifecycle.store.tables import AuditEntry
-    >>> started = AuditEntry(
-    ...     partnership_id=1, at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), actor="kpark",
+    >>> from lifecycle.store.records import AuditRecord
+    >>> started = AuditRecord(
+    ...     id=1, partnership_id=1, at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), actor="kpark",
     ...     action="task.start", subject="credential-staff", from_state="todo",
-    ...     to_state="in-progress", outcome="ok")
+    ...     to_state="in-progress", outcome="ok", detail=None, prev_hash=None, hash=None)
     >>> (event,) = history_events("riverside", [started])
     >>> event.case, event.activity, event.resource, event.transition
     ('riverside', 'credential-staff', 'kpark', 'start')

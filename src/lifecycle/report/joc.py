@@ -19,7 +19,7 @@ from lifecycle.interchange.event_log import EventBatch
 from lifecycle.interchange.journey_moves import JourneyMoves
 from lifecycle.interchange.log_reader import open_log
 from lifecycle.resilience import Resilience, resilience_score
-from lifecycle.tracking.service import Tracker
+from lifecycle.tracking.reads import Reads
 from lifecycle.tracking.status import Status, partnership_status
 
 __all__ = ["JocReport", "Referrals", "joc_report"]
@@ -52,7 +52,7 @@ class JocReport:
 
 
 def joc_report(
-    tracker: Tracker,
+    reads: Reads,
     name: str,
     *,
     log: str | None = None,
@@ -63,8 +63,9 @@ def joc_report(
 
     Parameters
     ----------
-    tracker
-        The tracker holding the partnership.
+    reads
+        The database holding the partnership: a :class:`~lifecycle.tracking.Tracker`
+        or a read-only :func:`~lifecycle.tracking.reads.open_reader`.
     name
         The partnership.
     log
@@ -82,7 +83,7 @@ def joc_report(
         When there is no such partnership or journey, or the log cannot be read.
     """
     moment = now or dt.datetime.now(dt.UTC)
-    status = partnership_status(tracker, name, moment)
+    status = partnership_status(reads, name, moment)
     referrals = None
     if log is not None:
         JourneyMoves.of(status.workflow, journey)

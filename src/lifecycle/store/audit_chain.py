@@ -34,20 +34,33 @@ _FORMAT = 1
 
 
 class Sealed(Protocol):
-    """What the chain reads of an audit entry (an :class:`~lifecycle.store.tables.AuditEntry`)."""
+    """What the chain reads of an audit entry (an :class:`~lifecycle.store.tables.AuditEntry`
+    or an :class:`~lifecycle.store.records.AuditRecord`)."""
 
-    id: int
-    partnership_id: int
-    at: dt.datetime
-    actor: str
-    action: str
-    subject: str
-    from_state: str | None
-    to_state: str | None
-    outcome: str
-    detail: str | None
-    prev_hash: str | None
-    hash: str | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def partnership_id(self) -> int: ...
+    @property
+    def at(self) -> dt.datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def from_state(self) -> str | None: ...
+    @property
+    def to_state(self) -> str | None: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def detail(self) -> str | None: ...
+    @property
+    def prev_hash(self) -> str | None: ...
+    @property
+    def hash(self) -> str | None: ...
 
 
 def _instant(at: dt.datetime) -> str:

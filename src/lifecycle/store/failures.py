@@ -1,8 +1,11 @@
 """What a database failure after opening means to the person at the keyboard.
 
-:func:`explain` turns a SQLAlchemy or driver error into one
-:class:`~lifecycle.store.DatabaseError` line that names the database and says
-what to do. It never repeats SQL text or parameters: those belong to the
+:func:`explain` turns a driver's error (``sqlite3``, ``psycopg``), or a
+SQLAlchemy error wrapping one, into one :class:`~lifecycle.store.DatabaseError`
+line that names the database and says what to do: the one mapping for both
+ways into a database (:mod:`lifecycle.store.engine`,
+:mod:`lifecycle.store.reading`), which imports neither SQLAlchemy nor a
+driver. It never repeats SQL text or parameters: those belong to the
 program, and parameters may hold what a member must not see on a shared screen.
 """
 
@@ -11,11 +14,9 @@ from __future__ import annotations
 import math
 import os
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-
 from lifecycle.diagnostics import LifecycleError
 
-__all__ = ["DEFAULT_WAIT", "WAIT_VAR", "damaged", "explain", "read_only", "wait_seconds"]
+__all__ = ["DEFAULT_WAIT", "WAIT_VAR", "damaged", "explain", "first_line", "read_only", "wait_seconds"]
 
 WAIT_VAR = "LIFECYCLE_DB_WAIT"
 """The environment variable that sets how long to wait for a lock, in seconds."""
@@ -57,13 +58,13 @@ def read_only(url: str) -> str:
     return f"database {url} is read-only: reads work, writes are refused; check {check}"
 
 
-def explain(exc: SQLAlchemyError, url: str, *, wait: float) -> str:
+def explain(exc: BaseException, url: str, *, wait: float) -> str:
     """One line for ``exc`` on the database shown as ``url``: what happened, what to do.
 
     Parameters
     ----------
     exc
-        The error SQLAlchemy raised (its ``orig`` is the driver's).
+        The driver's error, or the error SQLAlchemy raised (its ``orig`` is the driver's).
     url
         The database as shown to users (no password).
     wait
@@ -85,17 +86,31 @@ def explain(exc: SQLAlchemyError, url: str, *, wait: float) -> str:
         return damaged(url, "it cannot be read")
     if code in _PG_TOO_LONG:
         return f"database {url} refused a value that is too long for it; nothing was written"
-    if isinstance(exc, IntegrityError):
+    if _is_integrity_error(original):
         return (
             f"database {url}: another process wrote the same record at the same moment, so it already "
             "exists; nothing was written: run the command again to see where things stand"
         )
-    lost = "server closed the connection" in text or "connection is closed" in text
+    lost = any(
+        words in text
+        for words in ("server closed the connection", "connection is closed", "connection is lost")
+    )
     if code.startswith(("08", "57P")) or lost:
         return f"lost the connection to database {url}: check that the server is running, then run it again"
+    return f"database {url} failed: {first_line(exc)}; nothing was written"
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of the driver's message for ``exc`` (or of ``exc``'s own)."""
+    original = getattr(exc, "orig", None) or exc
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
-    first = lines[0] if lines else type(original).__name__
-    return f"database {url} failed: {first}; nothing was written"
+    return lines[0] if lines else type(original).__name__
+
+
+def _is_integrity_error(error: BaseException) -> bool:
+    # PEP 249 names the class the same in every driver (sqlite3, psycopg), and
+    # SQLAlchemy wraps it; matching by name keeps the drivers unimported.
+    return any(cls.__name__ == "IntegrityError" for cls in type(error).__mro__)
 
 
 def damaged(url: str, why: str) -> str:

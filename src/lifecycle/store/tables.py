@@ -39,6 +39,9 @@ from sqlalchemy.orm import (
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.store.audit_chain import GENESIS, entry_hash
+from lifecycle.store.guards import missing_guards
+from lifecycle.store.reading import Database
+from lifecycle.store.records import utcnow
 
 __all__ = [
     "AuditEntry",
@@ -50,15 +53,9 @@ __all__ = [
     "Partnership",
     "Signoff",
     "TaskStatus",
-    "missing_guards",
     "seal_rows",
     "utcnow",
 ]
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC, timezone-aware."""
-    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -238,30 +235,8 @@ def seal_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
         row["hash"] = heads[pid] = entry_hash(SimpleNamespace(**row), prev)
 
 
-GUARDS = {
-    "sqlite": {"audit_log_no_update", "audit_log_no_delete", "audit_log_no_replace"},
-    "postgresql": {"audit_log_append_only", "audit_log_no_truncate"},
-}
-"""The triggers that keep the audit log append-only, by database."""
-
-
-def missing_guards(connection: Connection) -> set[str]:
-    """The audit log's triggers that are missing or disabled in this database."""
-    dialect = connection.dialect.name
-    if dialect == "sqlite":
-        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
-    else:
-        # tgenabled 'D' is a trigger its table's owner switched off.
-        query = (
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
-            "AND NOT tgisinternal AND tgenabled <> 'D'"
-        )
-    present = {str(name) for (name,) in connection.exec_driver_sql(query)}
-    return GUARDS.get(dialect, set()) - present
-
-
 def _check_guards(connection: Connection) -> None:
-    missing = missing_guards(connection)
+    missing = missing_guards(Database(connection.connection.dbapi_connection, connection.dialect.name))
     if missing:
         raise BrokenChain(
             f"the audit log's guards are gone ({', '.join(sorted(missing))}): nothing more is written "

@@ -12,12 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.machine import FINISHED_TASK_STATES
 from lifecycle.store import database_url, open_store
-from lifecycle.store.tables import Signoff
 from lifecycle.tracking import Tracker
 from lifecycle.tracking.gates import GateReport
 from lifecycle.tracking.status import Status, partnership_status
@@ -109,21 +106,11 @@ def gate_detail(tracker: Tracker, name: str, phase: str | None = None) -> dict[s
         When the partnership or the phase is unknown.
     """
     report = tracker.check_gate(name, phase)
-    partnership = tracker.partnership(name)
-    with tracker.store.transaction() as session:
-        signoffs = [
-            {
-                "role": row.role_id,
-                "person": row.person_id,
-                "evidence": row.evidence,
-                "when": row.signed_at.isoformat(timespec="minutes"),
-            }
-            for row in session.scalars(
-                select(Signoff)
-                .where(Signoff.partnership_id == partnership.id, Signoff.gate_id == report.phase)
-                .order_by(Signoff.id)
-            )
-        ]
+    _partnership, progress = tracker.progress(name)
+    signoffs = [
+        {"role": fact.role, "person": fact.person, "evidence": fact.evidence, "when": fact.when}
+        for fact in progress.signoffs.get(report.phase, [])
+    ]
     return {
         "partnership": name,
         "phase": report.phase,

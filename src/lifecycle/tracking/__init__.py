@@ -1,9 +1,34 @@
 """Tracked partnerships: phases, tasks, gates with sign-off, member journeys,
-escalations and the audit log, kept in a database (:mod:`lifecycle.store`)."""
+escalations and the audit log, kept in a database (:mod:`lifecycle.store`).
 
-from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
-from lifecycle.tracking.gates import CriterionResult, GateReport, Progress, evaluate_gate
-from lifecycle.tracking.service import TASK_ACTIONS, Change, Tracker
+The names below are loaded on first use, so that a command that only reads
+(:mod:`lifecycle.tracking.reads`) does not import the tracker's writes and
+SQLAlchemy with them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lifecycle.tracking.errors import SignoffRefused, TrackingError, UnknownName, WorkflowChanged
+    from lifecycle.tracking.gates import CriterionResult, GateReport, Progress, evaluate_gate
+    from lifecycle.tracking.service import TASK_ACTIONS, Change, Tracker
+
+_HOMES = {
+    "SignoffRefused": "lifecycle.tracking.errors",
+    "TrackingError": "lifecycle.tracking.errors",
+    "UnknownName": "lifecycle.tracking.errors",
+    "WorkflowChanged": "lifecycle.tracking.errors",
+    "CriterionResult": "lifecycle.tracking.gates",
+    "GateReport": "lifecycle.tracking.gates",
+    "Progress": "lifecycle.tracking.gates",
+    "evaluate_gate": "lifecycle.tracking.gates",
+    "TASK_ACTIONS": "lifecycle.tracking.service",
+    "Change": "lifecycle.tracking.service",
+    "Tracker": "lifecycle.tracking.service",
+}
 
 __all__ = [
     "TASK_ACTIONS",
@@ -18,3 +43,16 @@ __all__ = [
     "WorkflowChanged",
     "evaluate_gate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'lifecycle.tracking' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from lifecycle.safe_output import spreadsheet_csv
-from lifecycle.store.tables import AuditEntry
+from lifecycle.store.records import AuditRecord
 from lifecycle.tracking.evidence import shown_detail
 
 __all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_rows"]
@@ -15,7 +15,7 @@ AUDIT_COLUMNS = ("at", "actor", "action", "subject", "from", "to", "outcome", "d
 
 
 def audit_rows(
-    entries: Iterable[AuditEntry], evidence: Mapping[int, str] | None = None
+    entries: Iterable[AuditRecord], evidence: Mapping[int, str] | None = None
 ) -> list[tuple[str, ...]]:
     """Each entry as a row of text, in :data:`AUDIT_COLUMNS` order; with
     ``evidence`` (texts by row id), the evidence an entry refers to is shown
@@ -35,7 +35,7 @@ def audit_rows(
     ]
 
 
-def audit_csv(entries: Iterable[AuditEntry], evidence: Mapping[int, str] | None = None) -> str:
+def audit_csv(entries: Iterable[AuditRecord], evidence: Mapping[int, str] | None = None) -> str:
     """The audit trail as CSV text with a header row, safe to open in a
     spreadsheet (:func:`lifecycle.safe_output.spreadsheet_csv`)."""
     return spreadsheet_csv(AUDIT_COLUMNS, audit_rows(entries, evidence))

@@ -18,18 +18,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from lifecycle.store.audit_chain import content_hash
-from lifecycle.store.tables import EvidenceRecord, utcnow
+from lifecycle.store.reading import Database
 
 __all__ = [
     "EVIDENCE_ACTION",
-    "add_evidence",
     "evidence_digest",
     "evidence_problem",
-    "evidence_texts",
     "shown_detail",
 ]
 
@@ -40,33 +35,17 @@ _REFERENCE = re.compile(r"evidence #(\d+) sha256:([0-9a-f]{64})$")
 
 
 class _Referring(Protocol):
-    id: int
-    action: str
-    detail: str | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def detail(self) -> str | None: ...
 
 
 def evidence_digest(artifact: str, task: str | None, recorded_by: str, text: str) -> str:
     """The SHA-256 that an audit entry holds for an evidence row's content."""
     return content_hash([1, artifact, task, recorded_by, text])
-
-
-def add_evidence(
-    session: Session, partnership_id: int, artifact: str, text: str, actor: str, task: str | None
-) -> str:
-    """Record ``text`` as evidence for ``artifact`` and return the reference the
-    audit entry carries for it (``evidence #ID sha256:DIGEST``)."""
-    record = EvidenceRecord(
-        partnership_id=partnership_id,
-        artifact_id=artifact,
-        evidence=text,
-        task_id=task,
-        recorded_by=actor,
-        recorded_at=utcnow(),
-    )
-    session.add(record)
-    session.flush()  # the row's id, and the length checks every flush makes
-    row_id = record.id
-    return f"evidence #{row_id} sha256:{evidence_digest(artifact, task, actor, text)}"
 
 
 def _reference(entry: _Referring) -> tuple[int, str] | None:
@@ -76,19 +55,15 @@ def _reference(entry: _Referring) -> tuple[int, str] | None:
     return (int(found.group(1)), found.group(2)) if found else None
 
 
-def evidence_problem(session: Session, partnership_id: int, entries: Iterable[_Referring]) -> str | None:
+def evidence_problem(db: Database, partnership_id: int, entries: Iterable[_Referring]) -> str | None:
     """The first audit entry whose evidence row is gone or no longer matches
     its digest, in words; None when every referenced row is as recorded."""
     rows = {
-        row.id: row
-        for row in session.execute(
-            select(
-                EvidenceRecord.id,
-                EvidenceRecord.artifact_id,
-                EvidenceRecord.task_id,
-                EvidenceRecord.recorded_by,
-                EvidenceRecord.evidence,
-            ).where(EvidenceRecord.partnership_id == partnership_id)
+        int(row[0]): row[1:]
+        for row in db.rows(
+            "SELECT id, artifact_id, task_id, recorded_by, evidence FROM evidence "
+            "WHERE partnership_id = :pid",
+            pid=partnership_id,
         )
     }
     for entry in entries:
@@ -99,17 +74,9 @@ def evidence_problem(session: Session, partnership_id: int, entries: Iterable[_R
         row = rows.get(row_id)
         if row is None:
             return f"evidence #{row_id} of entry {entry.id} was deleted"
-        if evidence_digest(row.artifact_id, row.task_id, row.recorded_by, row.evidence) != digest:
+        if evidence_digest(*row) != digest:
             return f"evidence #{row_id} of entry {entry.id} was changed after it was recorded"
     return None
-
-
-def evidence_texts(session: Session, partnership_id: int) -> dict[int, str]:
-    """The partnership's evidence texts by row id, to show in its audit trail."""
-    query = select(EvidenceRecord.id, EvidenceRecord.evidence).where(
-        EvidenceRecord.partnership_id == partnership_id
-    )
-    return {row_id: text for row_id, text in session.execute(query)}
 
 
 def shown_detail(entry: _Referring, texts: Mapping[int, str]) -> str:

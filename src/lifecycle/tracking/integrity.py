@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from lifecycle.store import Store
 from lifecycle.store.audit_chain import ChainReport, verify_entries
-from lifecycle.store.tables import AuditEntry, Partnership, missing_guards
+from lifecycle.store.guards import missing_guards
+from lifecycle.tracking import queries
 from lifecycle.tracking.errors import UnknownName
 from lifecycle.tracking.evidence import evidence_problem
+from lifecycle.tracking.reads import Reads
 
 __all__ = ["TrailReport", "verify_trail"]
 
@@ -35,13 +34,14 @@ class TrailReport:
         return not self.missing_guards and all(chain.intact for chain in self.chains.values())
 
 
-def verify_trail(store: Store, name: str | None = None, *, expected_head: str | None = None) -> TrailReport:
+def verify_trail(reads: Reads, name: str | None = None, *, expected_head: str | None = None) -> TrailReport:
     """Verify the audit trail of partnership ``name``, or of every partnership.
 
     Parameters
     ----------
-    store
-        An open database.
+    reads
+        An open database: a :class:`~lifecycle.tracking.Tracker`, or a
+        read-only :func:`~lifecycle.tracking.reads.open_reader`.
     name
         One partnership; all of them when None.
     expected_head
@@ -52,23 +52,18 @@ def verify_trail(store: Store, name: str | None = None, *, expected_head: str | 
     UnknownName
         When ``name`` is not a tracked partnership.
     """
-    with store.transaction() as session:
-        guards = missing_guards(session.connection())
-        query = select(Partnership.id, Partnership.name).order_by(Partnership.name)
-        partnerships = list(session.execute(query))
+    with reads.reading() as db:
+        guards = missing_guards(db)
+        partnerships = queries.partnerships(db)
         if name is not None:
+            known = [p.name for p in partnerships]
             partnerships = [p for p in partnerships if p.name == name]
             if not partnerships:
-                known = [str(n) for (n,) in session.execute(select(Partnership.name))]
                 raise UnknownName("partnership", name, known)
         chains = {}
-        for pid, pname in partnerships:
-            entries = list(
-                session.scalars(
-                    select(AuditEntry).where(AuditEntry.partnership_id == pid).order_by(AuditEntry.id)
-                )
-            )
+        for partnership in partnerships:
+            entries = queries.audit_trail(db, partnership)
             chain = verify_entries(entries, expected_head if name is not None else None)
-            problem = chain.problem or evidence_problem(session, pid, entries)
-            chains[pname] = ChainReport(chain.entries, chain.head, problem)
+            problem = chain.problem or evidence_problem(db, partnership.id, entries)
+            chains[partnership.name] = ChainReport(chain.entries, chain.head, problem)
     return TrailReport(guards, chains)

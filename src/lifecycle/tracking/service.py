@@ -7,34 +7,32 @@ and evidence (:mod:`~lifecycle.tracking.tasks`), sign-offs and advancing
 (:mod:`~lifecycle.tracking.signoffs`), member journeys
 (:mod:`~lifecycle.tracking.journeys`), escalations
 (:mod:`~lifecycle.tracking.escalations`), starting and rebasing
-(:mod:`~lifecycle.tracking.partnerships`), and read-only questions
-(:mod:`~lifecycle.tracking.queries`).
+(:mod:`~lifecycle.tracking.partnerships`). Its read-only questions are those of
+:class:`~lifecycle.tracking.reads.Reads`, asked through its store's sessions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from lifecycle.store import Store, database_url, open_store
-from lifecycle.store.tables import AuditEntry, Escalation, JourneyInstance, Partnership, utcnow
-from lifecycle.tracking import escalations, journeys, partnerships, queries, signoffs, tasks
+from lifecycle.store import database_url
+from lifecycle.store.engine import Store, database_of, open_store
+from lifecycle.store.reading import Database
+from lifecycle.store.tables import Partnership
+from lifecycle.tracking import escalations, journeys, partnerships, signoffs, tasks
 from lifecycle.tracking.errors import TrackingError
-from lifecycle.tracking.escalations import EscalationLine, escalation_lines
-from lifecycle.tracking.evidence import evidence_texts
-from lifecycle.tracking.gates import GateReport, Progress, evaluate_gate
+from lifecycle.tracking.reads import Reads
 from lifecycle.tracking.signoffs import Signed
 from lifecycle.tracking.tasks import TASK_ACTIONS
 from lifecycle.tracking.unit import Change, UnitOfWork
-from lifecycle.tracking.workflows import LoadedWorkflow, file_hash, load_workflow
+from lifecycle.tracking.workflows import load_workflow
 
 __all__ = ["TASK_ACTIONS", "Change", "Signed", "Tracker"]
 
 
-class Tracker:
+class Tracker(Reads):
     """Track partnerships in one database (see :func:`lifecycle.store.open_store`)."""
 
     def __init__(self, store: Store) -> None:
@@ -50,6 +48,17 @@ class Tracker:
     def close(self) -> None:
         """Release the database connections."""
         self.store.close()
+
+    @property
+    def url(self) -> str:
+        """The database as shown to users (no password)."""
+        return self.store.url
+
+    @contextmanager
+    def reading(self) -> Iterator[Database]:
+        """One read transaction of a session of the store."""
+        with self.store.transaction() as session:
+            yield database_of(session)
 
     # -- partnerships -------------------------------------------------------------
 
@@ -73,29 +82,6 @@ class Tracker:
         loaded = load_workflow(workflow_path)
         with self.store.transaction(write=True) as session:
             return partnerships.start_partnership(session, loaded, name, start, end, actor=actor, phase=phase)
-
-    def partnerships(self) -> list[Partnership]:
-        """Every tracked partnership, by name."""
-        with self.store.transaction() as session:
-            return list(session.scalars(select(Partnership).order_by(Partnership.name)))
-
-    def partnership(self, name: str) -> Partnership:
-        """The partnership called ``name``."""
-        return self.unit.read(name, lambda session, partnership: partnership)
-
-    def workflow_of(self, partnership: Partnership) -> LoadedWorkflow:
-        """The partnership's workflow as its file reads now (see :meth:`changed`)."""
-        return load_workflow(partnership.workflow_path)
-
-    def changed(self, partnership: Partnership) -> bool:
-        """True when the workflow file changed since the partnership started."""
-        return file_hash(partnership.workflow_path) != partnership.workflow_hash
-
-    def progress(self, name: str) -> tuple[Partnership, Progress]:
-        """The partnership and its progress: task states, evidence, sign-offs."""
-        return self.unit.read(
-            name, lambda session, partnership: (partnership, queries.progress(session, partnership))
-        )
 
     def rebase(
         self, name: str, *, actor: str, force: bool = False, renames: Mapping[str, str] | None = None
@@ -166,16 +152,6 @@ class Tracker:
         self.unit.write(
             name, lambda work: tasks.record_evidence(work, artifact, evidence, actor=actor, reason=reason)
         )
-
-    def check_gate(self, name: str, phase: str | None = None) -> GateReport:
-        """The exit gate of ``phase`` (the current phase by default), criterion by criterion."""
-
-        def view(session: Session, partnership: Partnership) -> GateReport:
-            workflow = self.workflow_of(partnership).workflow
-            gate = queries.gate_phase(workflow, partnership, phase)
-            return evaluate_gate(workflow, gate, queries.progress(session, partnership))
-
-        return self.unit.read(name, view)
 
     def sign_off(
         self, name: str, phase: str, *, actor: str, evidence: str, role: str | None = None
@@ -256,47 +232,3 @@ class Tracker:
         return self.unit.write(
             name, lambda work: escalations.move_escalation(work, number, action, actor=actor, reason=reason)
         )
-
-    def escalations(self, name: str) -> list[Escalation]:
-        """The partnership's escalations, open and resolved."""
-        return self.unit.read(name, queries.escalations)
-
-    def escalation_lines(self, name: str, now: dt.datetime | None = None) -> list[EscalationLine]:
-        """The partnership's escalations with their level, who has them, when
-        the level must respond, whether it is overdue (as of ``now``, by default
-        the current time) and who is next."""
-
-        def view(session: Session, partnership: Partnership) -> list[EscalationLine]:
-            workflow = self.workflow_of(partnership).workflow
-            return escalation_lines(workflow, queries.escalations(session, partnership), now or utcnow())
-
-        return self.unit.read(name, view)
-
-    def journeys(self, name: str) -> list[JourneyInstance]:
-        """The partnership's member journeys, every episode."""
-        return self.unit.read(name, queries.journeys)
-
-    # -- audit ----------------------------------------------------------------------
-
-    def audit(
-        self,
-        name: str,
-        *,
-        actor: str | None = None,
-        action: str | None = None,
-        subject: str | None = None,
-        since: dt.datetime | None = None,
-    ) -> list[AuditEntry]:
-        """The partnership's audit trail, oldest first, filtered by actor, action
-        (a prefix such as ``task`` or ``task.done``), subject and time."""
-        return self.unit.read(
-            name,
-            lambda session, partnership: queries.audit_trail(
-                session, partnership, actor=actor, action=action, subject=subject, since=since
-            ),
-        )
-
-    def evidence_texts(self, name: str) -> dict[int, str]:
-        """The partnership's evidence texts by row id: what the audit trail's
-        evidence entries refer to (see :mod:`lifecycle.tracking.evidence`)."""
-        return self.unit.read(name, lambda session, partnership: evidence_texts(session, partnership.id))

@@ -32,7 +32,7 @@ def sign_off(work: Work, phase: str, *, actor: str, evidence: str, role: str | N
     workflow = work.workflow
     work.person(actor)
     phase_id = gate_phase(workflow, work.partnership, phase)
-    now = progress(work.session, work.partnership)
+    now = progress(work.db, work.partnership)
     gate = workflow.phases[phase_id].exit_gate
     signing = sorted({r for c in (gate.criteria.values() if gate else ()) for r in c.signoff})
     if role is not None and role not in workflow.roles:
@@ -80,7 +80,7 @@ def advance(work: Work, *, actor: str) -> Change:
     before = partnership.phase
 
     def gate_guard(trigger: str, dest: str) -> list[str]:
-        return evaluate_gate(work.workflow, before, progress(work.session, partnership)).reasons()
+        return evaluate_gate(work.workflow, before, progress(work.db, partnership)).reasons()
 
     label = f"partnership {partnership.name!r}"
     after = work.move(work.machines.lifecycle, label, before, "advance", gate_guard, actor, "advance", before)

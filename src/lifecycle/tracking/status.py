@@ -6,16 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from lifecycle.machine import BLOCKED, COMPLETED, FINISHED_TASK_STATES, TODO
 from lifecycle.model import Milestone
-from lifecycle.store.tables import AuditEntry, Partnership, utcnow
+from lifecycle.store.reading import Database
+from lifecycle.store.records import PartnershipRecord, utcnow
 from lifecycle.tracking import queries
-from lifecycle.tracking.escalations import EscalationLine, escalation_lines
+from lifecycle.tracking.escalation_lines import EscalationLine, escalation_lines
 from lifecycle.tracking.gates import GateReport, evaluate_gate
-from lifecycle.tracking.service import Tracker
+from lifecycle.tracking.reads import Reads
 
 if TYPE_CHECKING:
     from lifecycle.model import Workflow
@@ -60,7 +58,7 @@ class Deadline:
 class Status:
     """Everything ``lifecycle status`` shows."""
 
-    partnership: Partnership
+    partnership: PartnershipRecord
     workflow: Workflow
     workflow_changed: bool
     phase_title: str
@@ -72,21 +70,23 @@ class Status:
     """The open escalations, overdue ones first."""
 
 
-def partnership_status(tracker: Tracker, name: str, now: dt.datetime | None = None) -> Status:
+def partnership_status(reads: Reads, name: str, now: dt.datetime | None = None) -> Status:
     """Build the status of partnership ``name`` as of ``now`` (by default the
-    current time), read in one transaction of the tracker's unit of work."""
+    current time), read in one transaction (``reads``: a
+    :class:`~lifecycle.tracking.Tracker` or a read-only
+    :func:`~lifecycle.tracking.reads.open_reader`)."""
 
-    def view(session: Session, partnership: Partnership) -> Status:
-        loaded = tracker.workflow_of(partnership)
-        return _status(session, partnership, loaded.workflow, loaded.hash, now or utcnow())
+    def view(db: Database, partnership: PartnershipRecord) -> Status:
+        loaded = reads.workflow_of(partnership)
+        return _status(db, partnership, loaded.workflow, loaded.hash, now or utcnow())
 
-    return tracker.unit.read(name, view)
+    return reads.read(name, view)
 
 
 def _status(
-    session: Session, partnership: Partnership, workflow: Workflow, file_hash: str, now: dt.datetime
+    db: Database, partnership: PartnershipRecord, workflow: Workflow, file_hash: str, now: dt.datetime
 ) -> Status:
-    progress = queries.progress(session, partnership)
+    progress = queries.progress(db, partnership)
     states = progress.tasks
     tasks = []
     for pid, phase in workflow.phases.items():
@@ -99,10 +99,11 @@ def _status(
     blockers += [
         f"gate {g.phase}: {reason}" for g in gates if g.phase == partnership.phase for reason in g.reasons()
     ]
-    launched = _launch_date(session, partnership, workflow)
+    launch_phases = [pid for pid, p in workflow.phases.items() if p.exit_gate and p.exit_gate.launch]
+    launched = queries.launch_date(db, partnership, launch_phases)
     escalations = [
         e
-        for e in escalation_lines(workflow, queries.escalations(session, partnership), now)
+        for e in escalation_lines(workflow, queries.escalations(db, partnership), now)
         if e.level is not None
     ]
     escalations.sort(key=lambda e: (e.overdue is None, e.due or dt.datetime.max.replace(tzinfo=dt.UTC)))
@@ -136,19 +137,3 @@ def _status(
         deadlines,
         escalations,
     )
-
-
-def _launch_date(session: Session, partnership: Partnership, workflow: Workflow) -> dt.date | None:
-    """The day the partnership passed its launch gate, from the audit log."""
-    launch_phases = [pid for pid, p in workflow.phases.items() if p.exit_gate and p.exit_gate.launch]
-    if not launch_phases:
-        return None
-    at = session.scalar(
-        select(AuditEntry.at).where(
-            AuditEntry.partnership_id == partnership.id,
-            AuditEntry.action == "advance",
-            AuditEntry.outcome == "ok",
-            AuditEntry.from_state.in_(launch_phases),
-        )
-    )
-    return at.date() if at else None

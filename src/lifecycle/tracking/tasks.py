@@ -6,15 +6,16 @@ from collections.abc import Iterable, Sequence
 from typing import cast
 
 from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
 
 from lifecycle.machine import FINISHED_TASK_STATES, TODO, Guard
-from lifecycle.store.tables import TaskStatus, utcnow
+from lifecycle.store.tables import EvidenceRecord, TaskStatus, utcnow
 from lifecycle.tracking.authorize import Permission
 from lifecycle.tracking.errors import TrackingError, UnknownName
-from lifecycle.tracking.evidence import EVIDENCE_ACTION, add_evidence
+from lifecycle.tracking.evidence import EVIDENCE_ACTION, evidence_digest
 from lifecycle.tracking.unit import Change, Work
 
-__all__ = ["TASK_ACTIONS", "change_tasks", "check_task_request", "detail", "record_evidence"]
+__all__ = ["TASK_ACTIONS", "add_evidence", "change_tasks", "check_task_request", "detail", "record_evidence"]
 
 TASK_ACTIONS = ("start", "done", "block", "waive")
 """The task actions, each a trigger of the task machine."""
@@ -165,3 +166,22 @@ def _predecessors_guard(after: Iterable[str], states: dict[str, str]) -> Guard:
         ]
 
     return guard
+
+
+def add_evidence(
+    session: Session, partnership_id: int, artifact: str, text: str, actor: str, task: str | None
+) -> str:
+    """Record ``text`` as evidence for ``artifact`` and return the reference the
+    audit entry carries for it (``evidence #ID sha256:DIGEST``)."""
+    record = EvidenceRecord(
+        partnership_id=partnership_id,
+        artifact_id=artifact,
+        evidence=text,
+        task_id=task,
+        recorded_by=actor,
+        recorded_at=utcnow(),
+    )
+    session.add(record)
+    session.flush()  # the row's id, and the length checks every flush makes
+    row_id = record.id
+    return f"evidence #{row_id} sha256:{evidence_digest(artifact, task, actor, text)}"

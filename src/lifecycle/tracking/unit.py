@@ -6,8 +6,8 @@ the partnership's version; when another process committed first, the change is
 re-read and re-applied (optimistic locking), so no write is lost: retried with
 a jittered, growing pause until ``$LIFECYCLE_DB_WAIT`` seconds have passed. A refusal (a
 transition that is not allowed, a person without the power) changes nothing
-but is itself logged, in a transaction of its own. A read runs in one
-transaction too, so a view (the status) sees one consistent state.
+but is itself logged, in a transaction of its own. Reads are
+:mod:`lifecycle.tracking.reads`.
 """
 
 from __future__ import annotations
@@ -18,14 +18,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from lifecycle.machine import Guard, LifecycleMachines, SharedMachine, TransitionRefused, machines_for
 from lifecycle.store import Store
+from lifecycle.store.engine import database_of
+from lifecycle.store.reading import Database
 from lifecycle.store.tables import AuditEntry, Partnership, seal_rows, utcnow
+from lifecycle.tracking import queries
 from lifecycle.tracking.authorize import ActionRefused, Permission, permit
 from lifecycle.tracking.errors import TrackingError, UnknownName, WorkflowChanged
 from lifecycle.tracking.workflows import LoadedWorkflow, load_workflow
@@ -147,6 +150,12 @@ class Work:
         """The partnership's workflow."""
         return self.loaded.workflow
 
+    @property
+    def db(self) -> Database:
+        """This write's transaction for the read queries
+        (:mod:`lifecycle.tracking.queries`), with its changes so far flushed."""
+        return database_of(self.session)
+
     def log(
         self,
         actor: str,
@@ -198,17 +207,12 @@ class UnitOfWork:
         self.store = store
 
     def find(self, session: Session, name: str) -> Partnership:
-        """The partnership called ``name``, or an error that lists the known ones."""
-        partnership = session.scalar(select(Partnership).where(Partnership.name == name))
-        if partnership is None:
-            names = session.scalars(select(Partnership.name)).all()
-            raise UnknownName("partnership", name, names, f" in {self.store.url}")
+        """The partnership called ``name``, to change in ``session``, or an
+        error that lists the known ones."""
+        found = queries.find_partnership(database_of(session), name, f" in {self.store.url}")
+        partnership = session.get(Partnership, found.id)
+        assert partnership is not None, "read in this transaction"
         return partnership
-
-    def read(self, name: str, view: Callable[[Session, Partnership], T]) -> T:
-        """Run ``view`` on partnership ``name`` in one read transaction."""
-        with self.store.transaction() as session:
-            return view(session, self.find(session, name))
 
     def write(self, name: str, apply: Callable[[Work], T], *, rebasing: bool = False) -> T:
         """Run ``apply`` in a transaction that bumps the partnership's version,

@@ -1,0 +1,301 @@
+"""The commands that only read go through the database driver alone: they never
+import SQLAlchemy, they answer exactly what the tracker's own (SQLAlchemy)
+path answers, on SQLite and on PostgreSQL, they change nothing, and a database
+they cannot read plainly gets the same one-line reasons as before."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import postgres
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pg_logins import as_login, login
+from sqlalchemy.exc import IntegrityError as WrappedIntegrityError
+from sqlalchemy.exc import OperationalError as WrappedOperationalError
+from tracked import launched, world
+
+from lifecycle.machine import TransitionRefused
+from lifecycle.store import HEAD_REVISION, DatabaseError, open_store
+from lifecycle.store.failures import explain
+from lifecycle.store.identity import link
+from lifecycle.tracking import Tracker
+from lifecycle.tracking.integrity import verify_trail
+from lifecycle.tracking.reads import Reader, open_reader
+
+NewDb = Callable[[], str]
+
+READ_COMMANDS = [
+    ["status", "acme"],
+    ["status", "acme", "--at", "2026-06-01"],
+    ["gate", "check", "acme", "scoping"],
+    ["log", "acme"],
+    ["log", "acme", "--action", "task", "--format", "csv"],
+    ["log", "acme", "--format", "events"],
+    ["partnership", "list"],
+    ["escalate", "list", "acme"],
+    ["journey", "list", "acme"],
+    ["audit", "verify"],
+    ["audit", "head", "acme"],
+]
+
+# Runs the console entry point in a fresh interpreter and reports, at exit,
+# whether SQLAlchemy was ever imported.
+_PROBE = """
+import atexit, sys
+verdict = lambda: "sqlalchemy imported" if "sqlalchemy" in sys.modules else "clean"
+atexit.register(lambda: print(verdict(), file=sys.stderr))
+sys.argv = ["lifecycle", *sys.argv[1:]]
+from lifecycle.cli import main
+main()
+"""
+
+
+def _busy(url: str, folder: Path) -> Tracker:
+    """A partnership past launch, with a member moved, an escalation up a level
+    and one resolved, and a refused change in its audit trail."""
+    tracker = launched(url, world(folder))
+    tracker.start_journey("acme", "member", "M-1", actor="jlee")
+    tracker.move_journey("acme", "member", "M-1", "intake", actor="jlee")
+    number, _ = tracker.open_escalation("acme", "barrier", "ticket 1", actor="intake")
+    tracker.move_escalation("acme", number, "escalate", actor="intake")
+    second, _ = tracker.open_escalation("acme", "barrier", "ticket 2", actor="intake")
+    tracker.move_escalation("acme", second, "resolve", actor="intake")
+    with pytest.raises(TransitionRefused):
+        tracker.change_tasks("acme", ["review-quarter"], "start", actor="intake")
+    return tracker
+
+
+def test_read_commands_never_import_sqlalchemy(new_db: NewDb, tmp_path: Path) -> None:
+    url = new_db()
+    _busy(url, tmp_path).close()
+    for args in READ_COMMANDS:
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE, *args, "--db", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode in (0, 1), (args, result.stderr)
+        assert result.stdout.strip(), args
+        assert result.stderr.strip().splitlines()[-1] == "clean", (args, result.stderr)
+
+
+def test_the_reader_answers_what_the_tracker_answers(new_db: NewDb, tmp_path: Path) -> None:
+    url = new_db()
+    tracker = _busy(url, tmp_path)
+    reader = open_reader(url)
+    try:
+        assert isinstance(reader, Reader)
+        assert reader.partnerships() == tracker.partnerships()
+        assert reader.progress("acme") == tracker.progress("acme")
+        assert reader.check_gate("acme", "pre-launch") == tracker.check_gate("acme", "pre-launch")
+        assert reader.escalations("acme") == tracker.escalations("acme")
+        assert len(reader.escalations("acme")) == 2
+        assert reader.journeys("acme") == tracker.journeys("acme")
+        trail = reader.audit("acme")
+        assert trail == tracker.audit("acme")
+        assert {"ok", "refused"} <= {entry.outcome for entry in trail}
+        assert reader.evidence_texts("acme") == tracker.evidence_texts("acme")
+        verified = verify_trail(reader, "acme")
+        assert verified.intact and verified == verify_trail(tracker, "acme")
+        since = trail[len(trail) // 2].at
+        assert reader.audit("acme", since=since) == tracker.audit("acme", since=since)
+        assert reader.audit("acme", since=since) == [entry for entry in trail if entry.at >= since]
+    finally:
+        reader.close()
+        tracker.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    action=st.one_of(
+        st.sampled_from(["task", "task.", "task.done", "tas", "gate", "escalation", "journey.move"]),
+        st.text(alphabet="task._%/\\", min_size=1, max_size=8),
+    )
+)
+def test_an_action_filter_is_an_action_or_its_family_taken_literally(
+    new_db: NewDb,
+    tmp_path: Path,
+    action: str,
+) -> None:
+    url = _shared(new_db, tmp_path)
+    reader = open_reader(url)
+    try:
+        everything = reader.audit("acme")
+        wanted = [e for e in everything if e.action == action or e.action.startswith(action + ".")]
+        assert reader.audit("acme", action=action) == wanted
+    finally:
+        reader.close()
+
+
+_SHARED: dict[str, str] = {}
+
+
+def _shared(new_db: NewDb, folder: Path) -> str:
+    # One busy database per backend for every example: the examples only read.
+    key = str(folder)
+    if key not in _SHARED:
+        url = new_db()
+        _busy(url, folder).close()
+        _SHARED[key] = url
+    return _SHARED[key]
+
+
+def test_reading_leaves_the_sqlite_file_byte_identical(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    url = f"sqlite:///{path}"
+    _busy(url, tmp_path).close()
+    before = path.read_bytes()
+    for args in READ_COMMANDS:
+        subprocess.run(
+            [sys.executable, "-m", "lifecycle", *args, "--db", url], capture_output=True, timeout=120
+        )
+    assert path.read_bytes() == before
+
+
+def _one_line_error(url: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "lifecycle", "status", "acme", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_a_database_that_is_not_plain_gets_the_full_checks_reasons(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    assert f"no lifecycle database at {missing}" in _one_line_error(f"sqlite:///{missing}")
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database at all" * 100)
+    assert "file is not a database" in _one_line_error(f"sqlite:///{garbage}")
+    assert garbage.read_bytes() == b"this is not a database at all" * 100
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert "is empty: it holds no tracked partnership yet" in _one_line_error(f"sqlite:///{empty}")
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE members (name TEXT)")
+    assert "is not a lifecycle database (it holds other tables: members)" in _one_line_error(
+        f"sqlite:///{other}"
+    )
+    assert "is a folder" in _one_line_error(f"sqlite:///{tmp_path}")
+    assert "in-memory database" in _one_line_error("sqlite://")
+    assert "unsupported database" in _one_line_error("mysql://someone@localhost/db")
+
+
+def test_an_older_schema_is_sent_to_db_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    url = f"sqlite:///{path}"
+    _busy(url, tmp_path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0005'")
+    assert _one_line_error(url).endswith("has schema revision 0005: run `lifecycle db upgrade` first")
+    assert HEAD_REVISION != "0005"
+
+
+def test_a_driver_error_reads_the_same_wrapped_or_not(tmp_path: Path) -> None:
+    shown = "sqlite:////x.db"
+    for error, wrapped in (
+        (sqlite3.OperationalError("database is locked"), WrappedOperationalError),
+        (sqlite3.IntegrityError("UNIQUE constraint failed: t.x"), WrappedIntegrityError),
+        (sqlite3.DatabaseError("database disk image is malformed"), WrappedOperationalError),
+    ):
+        plain = explain(error, shown, wait=3)
+        assert plain == explain(wrapped("SELECT 1", {}, error), shown, wait=3)
+        assert shown in plain and "SELECT" not in plain
+    assert "locked by another process: gave up after waiting 3 s" in explain(
+        sqlite3.OperationalError("database is locked"), shown, wait=3
+    )
+    assert "already exists" in explain(sqlite3.IntegrityError("UNIQUE constraint failed"), shown, wait=3)
+
+
+def test_a_locked_database_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    url = f"sqlite:///{path}"
+    _busy(url, tmp_path).close()
+    with sqlite3.connect(path, isolation_level=None) as holder:
+        # Out of write-ahead mode, a writer's exclusive lock keeps readers out.
+        holder.execute("PRAGMA journal_mode = DELETE")
+        holder.execute("BEGIN EXCLUSIVE")
+        result = subprocess.run(
+            [sys.executable, "-m", "lifecycle", "log", "acme", "--db", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "LIFECYCLE_DB_WAIT": "0.2"},
+        )
+        holder.execute("ROLLBACK")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "is locked" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_store_that_is_not_plain_still_reads(tmp_path: Path) -> None:
+    # A reader over the SQLAlchemy store (the fallback) answers like the plain one.
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    _busy(url, tmp_path).close()
+    plain = open_reader(url)
+    full = Tracker(open_store(url, readonly=True))
+    try:
+        assert plain.audit("acme") == full.audit("acme")
+        assert plain.partnership("acme") == full.partnership("acme")
+    finally:
+        plain.close()
+        full.close()
+
+
+def test_the_read_path_writes_nothing_even_when_asked(new_db: NewDb, tmp_path: Path) -> None:
+    url = new_db()
+    _busy(url, tmp_path).close()
+    reader = open_reader(url)
+    try:
+        assert isinstance(reader, Reader)
+        refused = pytest.raises(DatabaseError, match=r"is read-only: reads work, writes are refused")
+        with refused, reader.reading() as db:
+            db.rows("DELETE FROM evidence")
+        assert reader.evidence_texts("acme")
+    finally:
+        reader.close()
+
+
+def test_a_linked_login_reads_what_the_owner_reads(tmp_path: Path) -> None:
+    # Row security (migrations 0005, 0006) lets every login read every row, and
+    # holds writes only: the read path reads as the login, as the tracker did.
+    server = postgres.server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    url = postgres.database(server)
+    owner = _busy(url, tmp_path)
+    with login(url) as linked, login(url) as unlinked:
+        link(url, "intake", linked)
+        for name in (linked, unlinked):
+            reader = open_reader(as_login(url, name))
+            try:
+                assert isinstance(reader, Reader)
+                assert reader.audit("acme") == owner.audit("acme")
+                assert reader.escalations("acme") == owner.escalations("acme")
+                assert reader.progress("acme") == owner.progress("acme")
+            finally:
+                reader.close()
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE, "status", "acme", "--db", as_login(url, linked)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "current phase: implementation" in result.stdout
+        assert result.stderr.strip().splitlines()[-1] == "clean"
+    owner.close()
