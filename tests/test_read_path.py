@@ -5,10 +5,13 @@ they cannot read plainly gets the same one-line reasons as before."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -193,6 +196,27 @@ def test_a_database_that_is_not_plain_gets_the_full_checks_reasons(tmp_path: Pat
     assert "is a folder" in _one_line_error(f"sqlite:///{tmp_path}")
     assert "in-memory database" in _one_line_error("sqlite://")
     assert "unsupported database" in _one_line_error("mysql://someone@localhost/db")
+
+
+def test_an_unreachable_server_is_tried_once_and_named_in_one_line() -> None:
+    # A server that hangs up on every connection, counting them.
+    attempts = []
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+
+        def hang_up() -> None:
+            with contextlib.suppress(OSError):
+                while True:
+                    connection, _ = server.accept()
+                    attempts.append(1)
+                    connection.close()
+
+        threading.Thread(target=hang_up, daemon=True).start()
+        url = f"postgresql://someone:secret@127.0.0.1:{port}/tracking?sslmode=disable"
+        line = _one_line_error(url)
+    assert line.startswith(f"cannot use database postgresql+psycopg://someone:***@127.0.0.1:{port}/tracking")
+    assert "secret" not in line
+    assert len(attempts) == 1
 
 
 def test_an_older_schema_is_sent_to_db_upgrade(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.store import HEAD_REVISION, DatabaseError
-from lifecycle.store.failures import explain, wait_seconds
+from lifecycle.store.failures import explain, first_line, wait_seconds
 from lifecycle.store.sqlite_files import check_sqlite_file, connect_read_only
 
 __all__ = ["Database", "NotPlain", "Reading", "columns", "open_reading"]
@@ -209,6 +209,10 @@ def open_reading(url: str) -> Reading:
             connection = psycopg.connect(
                 target, connect_timeout=10, options=f"-c lock_timeout={round(wait * 1000)}"
             )
+        except psycopg.OperationalError as exc:
+            # Unreachable, or the login refused: the full opening would try
+            # again and fail the same way, so say it now, as it would.
+            raise DatabaseError(f"cannot use database {_shown_postgres(parts)}: {first_line(exc)}") from None
         except psycopg.Error:
             raise NotPlain(url) from None
         # One snapshot for every statement of a read, and nothing written.
