@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tracked import lifecycle, started, world
 
-from lifecycle.tracking.escalations import due_at
+from lifecycle.tracking.escalation_lines import due_at
 
 NewDb = Callable[[], str]
 

@@ -15,7 +15,7 @@ from lifecycle.cli.terminal import literal
 
 if TYPE_CHECKING:
     from lifecycle.tracking import GateReport
-    from lifecycle.tracking.escalations import EscalationLine
+    from lifecycle.tracking.escalation_lines import EscalationLine
     from lifecycle.tracking.status import Status
 
 _STATE_STYLES = {

@@ -8,21 +8,14 @@ from typing import TYPE_CHECKING
 from lifecycle.machine import RESOLVED, escalation_state
 from lifecycle.store.tables import Escalation, utcnow
 from lifecycle.tracking.errors import TrackingError, UnknownName
-from lifecycle.tracking.escalation_lines import EscalationLine, due_at, escalation_lines, level_of
+from lifecycle.tracking.escalation_lines import level_of
 from lifecycle.tracking.tasks import detail
 from lifecycle.tracking.unit import Change, Work
 
 if TYPE_CHECKING:
     from lifecycle.model import EscalationPath, Workflow
 
-__all__ = [
-    "EscalationLine",
-    "due_at",
-    "escalation_lines",
-    "level_of",
-    "move_escalation",
-    "open_escalation",
-]
+__all__ = ["move_escalation", "open_escalation"]
 
 
 def open_escalation(
