@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     AfterValidator,
@@ -463,18 +463,22 @@ DUE_FORMS = (
 """The forms a ``due:`` may take, in words, for error messages and docs."""
 
 _PER_UNIT = {"day": 1, "week": 7, "month": 30}
+DueUnit = Literal["day", "week", "month"]
+DueRelation = Literal["before", "after"]
 
 
-class Due(BaseModel):
+@dataclass(frozen=True)
+class Due:
     """A deadline: an offset from a milestone of the contract (``"120 days
     before contract end"``, ``"30 days after partner identified"``, ``"at end of
-    year 1"``) or an absolute date (``2026-09-01``)."""
+    year 1"``) or an absolute date (``2026-09-01``).
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    A plain value, not a model: it is only ever built by :func:`parse_due` from
+    text already matched, so there is nothing left to validate."""
 
     amount: int = 0
-    unit: Literal["day", "week", "month"] = "day"
-    relation: Literal["before", "after"] = "after"
+    unit: DueUnit = "day"
+    relation: DueRelation = "after"
     anchor: Milestone | None = None
     """The milestone, or None for an absolute date."""
     year: int | None = None
@@ -543,8 +547,8 @@ def parse_due(text: str) -> Due:
         return Due(anchor=anchor, year=year)
     return Due(
         amount=int(match["n"]),
-        unit=match["unit"].rstrip("s"),
-        relation=match["rel"],
+        unit=cast(DueUnit, match["unit"].rstrip("s")),
+        relation=cast(DueRelation, match["rel"]),
         anchor=anchor,
         year=year,
     )
