@@ -28,7 +28,7 @@ from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.labels import dot_label, html_text, wrap
 from lifecycle.drawing.lane_model import LaneMap
 from lifecycle.drawing.lanes import Lane
-from lifecycle.drawing.layout import LANE_W, ORG_W, ORG_WRAP, Box, card_width, place
+from lifecycle.drawing.layout import PRINT, Box, place
 from lifecycle.drawing.maps import build_map
 from lifecycle.drawing.output import graph_bytes
 from lifecycle.drawing.overview import PER_ROW, overview_graph
@@ -145,7 +145,7 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
     if not lane_map.lanes:
         return _plain(heading, data)
     laid = json.loads(graph_bytes(graph, "json", heading))
-    geo = place(lane_map, footer_lines(lane_map))
+    geo = place(lane_map, footer_lines(lane_map), PRINT)
     left, bottom, right, top = _bounds(data)
     bb = [float(v) for v in laid["bb"].split(",")]
     # Graphviz moves the drawing so its contents start at the origin and centres it
@@ -172,7 +172,7 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
     widest: dict[float, float] = {}
     for placed in geo.cards.values():
         x = round(placed.box.x, 1)
-        widest[x] = max(widest.get(x, 0.0), card_width(placed.card))
+        widest[x] = max(widest.get(x, 0.0), placed.box.w)
     xs = [x + w / 2 + 6 + dx for x, w in widest.items()]
     block_ends = [gate.bb[2] + 4 + dx for gate in geo.gates.values()]
     block_ends += [x + dx for x, gated in geo.boundaries if not gated]
@@ -184,7 +184,7 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
         footer = (f[0] + dx, f[1] + dy - 4, min(f[2], f[0] + text_w) + dx, f[3] + dy + 4)
     cuts = Cuts(
         (left, max(bottom, (footer[1] if footer else body_bottom) - 4), right, top),
-        body_left=ORG_W + LANE_W + dx,
+        body_left=PRINT.org_w + PRINT.lane_w + dx,
         body_top=body_top,
         body_bottom=body_bottom,
         xs=tuple(sorted({*xs, *block_ends})),
@@ -234,7 +234,7 @@ def _labels(
             cut = (y0, y1) != (label.box[1], label.box[3])
         if not cut or x1 - x0 < 24 or y1 - y0 < 20:
             continue
-        width = max(8, int((x1 - x0) / 7)) if label.on_top else ORG_WRAP
+        width = max(8, int((x1 - x0) / 7)) if label.on_top else PRINT.org_wrap
         g = graphviz.Digraph("label")
         g.attr("graph", pad="0", margin="0")
         g.node(
@@ -494,13 +494,13 @@ def book_pdf(document: Document, paper: str = "letter", progress: Progress | Non
     for n, (pid, phase) in enumerate(workflow.phases.items(), start=1):
         heading = f"Phase {n} of {len(workflow.phases)}: {phase.title}"
         say(heading)
-        figure = build_map(document, phases=[pid])
+        figure = build_map(document, phases=[pid], spacing=PRINT)
         assert figure.lane_map is not None
         pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
     for jid, journey in workflow.journeys.items():
         heading = f"Journey: {journey.title}"
         say(heading)
-        figure = build_map(document, journey=jid)
+        figure = build_map(document, journey=jid, spacing=PRINT)
         assert figure.lane_map is not None
         pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
     say("the RACI matrix")
