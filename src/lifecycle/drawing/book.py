@@ -28,7 +28,7 @@ from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.labels import dot_label, html_text, wrap
 from lifecycle.drawing.lane_model import LaneMap
 from lifecycle.drawing.lanes import Lane
-from lifecycle.drawing.layout import PRINT, Box, place
+from lifecycle.drawing.layout import PRINT, Box, label_lines, place
 from lifecycle.drawing.maps import build_map
 from lifecycle.drawing.output import graph_bytes
 from lifecycle.drawing.overview import PER_ROW, overview_graph
@@ -56,8 +56,10 @@ MARGIN = 20.0
 HEADER_H = 24.0
 TABLE_SCALE = 0.85
 """The RACI tables are cut so their 10-point text prints at 8.5 points or more."""
-RACI_TASK_WRAP = 52
-RACI_ROLE_WRAP = 14
+RACI_TASK_WRAP = 40
+"""Characters per line of a RACI row's task title and id."""
+RACI_ROLE_WRAP = 10
+"""Characters per line of a RACI column's role title (a longer word keeps its line)."""
 FINDING_LINES = 34
 
 Progress = Callable[[str], None]
@@ -235,11 +237,15 @@ def _labels(
         if not cut or x1 - x0 < 24 or y1 - y0 < 20:
             continue
         width = max(8, int((x1 - x0) / 7)) if label.on_top else PRINT.org_wrap
+        lines = label_lines(label.text, width)
+        most = max(1, int((y1 - y0 - 8) // 15))
+        if len(lines) > most:
+            lines = [*lines[: most - 1], lines[most - 1] + "…"]
         g = graphviz.Digraph("label")
         g.attr("graph", pad="0", margin="0")
         g.node(
             "o",
-            dot_label(wrap(label.text, width, max_lines=max(1, int((y1 - y0 - 8) // 15)))),
+            dot_label(lines),
             shape="box",
             style="filled,rounded" if label.on_top else "filled",
             fillcolor=label.fill,
@@ -339,6 +345,16 @@ def _lines(text: str, width: int, most: int = 3) -> str:
     return "<br/>".join(html_text(t) for t in wrap(text, width, max_lines=most)) if text else " "
 
 
+def _task_cell(title: str, task: str) -> str:
+    """A RACI row's task: its title wrapped, then its id in grey, on the title's last
+    line where it fits there, else on a line of its own."""
+    lines = wrap(title, RACI_TASK_WRAP, max_lines=3)
+    tag = f"({task})"
+    text = "<br/>".join(html_text(line) for line in lines)
+    gap = " " if len(lines[-1]) + 1 + len(tag) <= RACI_TASK_WRAP else "<br/>"
+    return f'{text}{gap}<font color="#555555">{html_text(tag)}</font>'
+
+
 def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) -> graphviz.Digraph:
     """One RACI table of ``rows``: the task column (title and id), then ``roles``
     under their organizations; each phase opens with a row of its own."""
@@ -357,7 +373,7 @@ def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) 
     ]
     out.append("</tr><tr>")
     out += [
-        f"<td {grey}><b>{_lines(text, RACI_ROLE_WRAP, 4)}</b></td>"
+        f"<td {grey}><b>{_lines(text, max(RACI_ROLE_WRAP, *map(len, text.split())), 4)}</b></td>"
         for text in ["Task (id)", *(role.title for role in roles)]
     ]
     out.append("</tr>")
@@ -370,13 +386,13 @@ def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) 
                 f'<tr><td colspan="{1 + len(roles)}" align="left" balign="left" bgcolor="#f4f4f4">'
                 f"<b>{_lines(phase, 120, 1)}</b></td></tr>"
             )
-        task = f'{_lines(row.title, RACI_TASK_WRAP)} <font color="#555555">({html_text(row.task)})</font>'
+        task = _task_cell(row.title, row.task)
         cells = [
             f'<td align="left" balign="left">{task}</td>',
             *(f"<td><b>{html_text(row.cells[i]) or ' '}</b></td>" for i in index),
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
-    table = '<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">' + "".join(out) + "</table>>"
+    table = '<<table border="0" cellborder="1" cellspacing="0" cellpadding="2">' + "".join(out) + "</table>>"
     g = graphviz.Digraph("raci")
     g.attr("graph", pad="0.1", margin="0")
     g.node("t", table, shape="plaintext", fontname=style.FONT, fontsize="10")

@@ -19,7 +19,7 @@ from lifecycle.drawing.dot_text import DotGraph, Html
 from lifecycle.drawing.label_place import place_labels
 from lifecycle.drawing.labels import dot_label, html_text, wrap
 from lifecycle.drawing.lane_model import LaneMap, Mark, MarkKind
-from lifecycle.drawing.layout import SCREEN, Box, Geometry, Spacing, place
+from lifecycle.drawing.layout import SCREEN, Box, Geometry, Spacing, label_lines, place
 from lifecycle.drawing.overlay import gate_key
 from lifecycle.drawing.route import route_links
 
@@ -190,7 +190,7 @@ def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, 
                 **{"class": f"lane org-{lane.org or 'none'}"},
             )
             mark = marks.get(lane.key)
-            title = wrap(lane.title, geo.spacing.lane_wrap)
+            title = label_lines(lane.title, geo.spacing.lane_wrap)
             if lane.unofficial:
                 title.append("(not in any role)")
             if mark is not None:
@@ -231,7 +231,7 @@ def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, 
         head = style.org_tints(next(la.org_kind for la in lane_map.lanes if (la.org or "") == oid))[0]
         g.node(
             node_name("org", oid or "none"),
-            dot_label(wrap(text, geo.spacing.org_wrap)),
+            dot_label(label_lines(text, geo.spacing.org_wrap)),
             shape="box",
             style="filled",
             fillcolor=head,

@@ -14,6 +14,7 @@ Coordinates are Graphviz points (1/72 inch) with y growing upwards.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,9 +24,19 @@ import networkx as nx
 from lifecycle.drawing.labels import wrap
 from lifecycle.drawing.lane_model import Card, LaneMap
 
-__all__ = ["PRINT", "SCREEN", "Box", "Geometry", "Placed", "Spacing", "card_lines", "card_width", "place"]
+__all__ = [
+    "PRINT",
+    "SCREEN",
+    "Box",
+    "Geometry",
+    "Placed",
+    "Spacing",
+    "card_lines",
+    "card_width",
+    "label_lines",
+    "place",
+]
 
-CARD_MAX_LINES = 6
 CHIP_W = 76.0
 CHIP_WRAP = 14
 CHIP_MAX_LINES = 3
@@ -36,6 +47,12 @@ LINE_H = 12.5
 RIGHT_MARGIN = 24.0
 FOOTER_LINE_H = 13.0
 ORG_LINE_H = 15.0
+CHIP_SPACE = 6.0
+"""Room between two chips side by side."""
+CHIPS_A_ROW = 3
+"""The most chips side by side, so the ties reaching over a row stay apart."""
+TIE_ROW = 3.0
+"""Distance between the ties that reach over a row of chips to its later chips."""
 CHAR_W = 6.0
 """The most a character of a card's 10-point text takes (Helvetica's widest lower
 case is 5.6 points), to size a card to its text without clipping it."""
@@ -67,6 +84,9 @@ class Spacing:
 
     card_wrap: int = 24
     """Characters per line of a card's label."""
+
+    card_max_lines: int = 6
+    """The most lines of a card's label; a longer one ends in an ellipsis."""
 
     fit_cards: bool = False
     """Size each card to its text and each column to its widest card."""
@@ -114,32 +134,37 @@ class Spacing:
     label_wrap: int = 16
     """Characters per line of an arrow's label (three lines at most)."""
 
+    chip_rows: bool = False
+    """Put the chips of a cell side by side where they fit, not one under another."""
+
 
 SCREEN = Spacing()
 """The screen maps' spacing."""
 
 PRINT = Spacing(
-    org_w=76.0,
+    org_w=72.0,
     org_wrap=9,
-    lane_w=96.0,
-    lane_wrap=14,
-    card_w=120.0,
-    card_wrap=19,
+    lane_w=90.0,
+    lane_wrap=13,
+    card_w=108.0,
+    card_wrap=17,
+    card_max_lines=9,
     fit_cards=True,
-    col_gap=56.0,
+    col_gap=44.0,
     gate_gap=96.0,
     gate_wrap=14,
     block_gap=40.0,
     header_h=64.0,
     title_wrap=22,
-    lane_pad=11.0,
+    lane_pad=7.0,
     row_gap=8.0,
     chip_gap=5.0,
     text_pad=6.0,
     track=4.0,
-    street_inset=4.0,
-    street_track=3.0,
+    street_inset=3.0,
+    street_track=2.5,
     label_wrap=12,
+    chip_rows=True,
 )
 """The map book's spacing: narrower columns and gaps, a narrower label strip whose
 titles wrap at word boundaries, less padding, and cards no wider than their text."""
@@ -207,11 +232,18 @@ class Geometry:
     """The width of each column's cards, by the x of its middle (rounded to 0.1)."""
 
 
+def label_lines(text: str, width: int) -> list[str]:
+    """``text`` wrapped at ``width`` characters, but only between words (or after a
+    hyphen): a longer word widens every line rather than being cut."""
+    longest = max((len(chunk) for chunk in re.findall(r"[^\s-]+-?", text)), default=0)
+    return wrap(text, max(width, longest))
+
+
 def card_lines(card: Card, spacing: Spacing = SCREEN) -> list[str]:
     """The wrapped lines of a card's label."""
     if card.kind == "chip":
         return wrap(card.label, CHIP_WRAP, max_lines=CHIP_MAX_LINES)
-    return wrap(card.label, spacing.card_wrap, max_lines=CARD_MAX_LINES)
+    return wrap(card.label, spacing.card_wrap, max_lines=spacing.card_max_lines)
 
 
 def card_width(card: Card, spacing: Spacing = SCREEN, lines: Sequence[str] = ()) -> float:
@@ -314,6 +346,32 @@ def _org_runs(lane_map: LaneMap) -> list[tuple[list[str], str]]:
     return runs
 
 
+def _packable(lane_map: LaneMap) -> set[str]:
+    """The chips that may share a row: tied to a task and meeting no arrow, which
+    would run through its neighbours to reach it."""
+    arrow_ends = {end for link in lane_map.links if link.kind != "tie" for end in (link.tail, link.head)}
+    return {c.key for c in lane_map.cards if c.kind == "chip" and c.attached_to and c.key not in arrow_ends}
+
+
+def _rows(keys: Sequence[str], width: dict[str, float], room: float, packable: set[str]) -> list[list[str]]:
+    """The rows of a cell's cards, top to bottom: each card alone, but packable chips
+    side by side as long as they fit the column's width (:data:`CHIPS_A_ROW` at most)."""
+    found: list[list[str]] = []
+    for key in keys:
+        last = found[-1] if found else []
+        if (
+            key in packable
+            and last
+            and last[0] in packable
+            and len(last) < CHIPS_A_ROW
+            and sum(width[k] + CHIP_SPACE for k in last) + width[key] <= room
+        ):
+            last.append(key)
+        else:
+            found.append([key])
+    return found
+
+
 def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCREEN) -> Geometry:
     """Compute the geometry of ``lane_map``.
 
@@ -358,18 +416,23 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
         cells[(c.lane, c.block, column[c.key])].append(c.key)
     kind_of = {c.key: c.kind for c in lane_map.cards}
 
-    def slot(key: str) -> float:
-        return card_h[key] + (sp.chip_gap if kind_of[key] == "chip" else sp.row_gap)
-
-    inner = {lane.key: 2 * sp.text_pad + LINE_H + sp.row_gap for lane in lane_map.lanes}
-    for (lane_key, _, _), keys in cells.items():
-        inner[lane_key] = max(inner[lane_key], sum(slot(k) for k in keys))
-
     # Each column is as wide as its widest card (every card's width on screen).
     width_of: dict[tuple[str, int], float] = {}
     for c in lane_map.cards:
         cell = (c.block, column[c.key])
         width_of[cell] = max(width_of.get(cell, 0.0), card_w[c.key] if sp.fit_cards else sp.card_w)
+    packable = _packable(lane_map) if sp.chip_rows else set()
+    rows = {cell: _rows(keys, card_w, width_of[cell[1:]], packable) for cell, keys in cells.items()}
+
+    def slot(row: list[str]) -> float:
+        """A row's height with the room under it; a row of several chips keeps room
+        above and below for the ties that reach over it to its later chips."""
+        gap = sp.chip_gap + 2 * TIE_ROW * (len(row) - 1) if kind_of[row[0]] == "chip" else sp.row_gap
+        return max(card_h[k] for k in row) + gap
+
+    inner = {lane.key: 2 * sp.text_pad + LINE_H + sp.row_gap for lane in lane_map.lanes}
+    for (lane_key, _, _), cell_rows in rows.items():
+        inner[lane_key] = max(inner[lane_key], sum(slot(r) for r in cell_rows))
 
     # x: org column, lane header column, then the blocks with a gap for each gate;
     # each column is its cards with half a gap on either side.
@@ -403,12 +466,12 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
     lane_h = {lane.key: inner[lane.key] + 2 * sp.lane_pad for lane in lane_map.lanes}
     for lane in lane_map.lanes:
         # Room for the lane's own title in the label column.
-        lines_of_title = len(wrap(lane.title, sp.lane_wrap)) + (1 if lane.unofficial else 0)
+        lines_of_title = len(label_lines(lane.title, sp.lane_wrap)) + (1 if lane.unofficial else 0)
         need = lines_of_title * LINE_H + 2 * sp.text_pad + 8
         lane_h[lane.key] = max(lane_h[lane.key], need)
     # An organization with few lanes still needs room for its name in the left column.
     for members, text in _org_runs(lane_map):
-        need = len(wrap(text, sp.org_wrap)) * ORG_LINE_H + 24
+        need = len(label_lines(text, sp.org_wrap)) * ORG_LINE_H + 24
         have = sum(lane_h[key] for key in members)
         for key in members:
             lane_h[key] += max(0.0, need - have) / len(members)
@@ -424,16 +487,19 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
 
     by_key = {c.key: c for c in lane_map.cards}
     placed: dict[str, Placed] = {}
-    for (lane_key, block_key, col), keys in cells.items():
+    for (lane_key, block_key, col), cell_rows in rows.items():
         band = lane_box[lane_key]
         # Centre a short stack in a tall lane so arrows stay level where they can.
-        top = band.y + sum(slot(k) for k in keys) / 2
+        top = band.y + sum(slot(r) for r in cell_rows) / 2
         cx = centre[(block_key, col)]
-        for key in keys:
-            card = by_key[key]
-            box = Box(cx, top - slot(key) / 2, card_w[key], card_h[key])
-            placed[key] = Placed(card, lines[key], box)
-            top -= slot(key)
+        for row in cell_rows:
+            y = top - slot(row) / 2
+            x = cx - (sum(card_w[k] for k in row) + CHIP_SPACE * (len(row) - 1)) / 2
+            for key in row:
+                box = Box(cx if len(row) == 1 else x + card_w[key] / 2, y, card_w[key], card_h[key])
+                placed[key] = Placed(by_key[key], lines[key], box)
+                x += card_w[key] + CHIP_SPACE
+            top -= slot(row)
 
     orgs: list[tuple[str, str, Box]] = []
     lane_by_key = {la.key: la for la in lane_map.lanes}

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lifecycle.drawing.lane_model import Link
-from lifecycle.drawing.layout import ARROW_SLOT, Box, Geometry
+from lifecycle.drawing.layout import ARROW_SLOT, TIE_ROW, Box, Geometry
 
 __all__ = ["Route", "route_links"]
 
@@ -90,13 +90,19 @@ def _path(points: Sequence[tuple[float, float]]) -> str:
     return _spline(points, points[-1]).split(" ", 1)[1]
 
 
-def _tie(card: Box, chip: Box, track: int, spacing: float) -> Route:
+def _tie(card: Box, chip: Box, track: int, spacing: float, beside: int = 0) -> Route:
     """A card's dotted tie to one of its chips: out of the card's left side near the
     chip's edge, down or up just left of the column (each card of a column on its
-    own ``track``), into the chip's left side."""
+    own ``track``), into the chip's left side. A chip with ``beside`` chips left of
+    it in its row is reached over them instead, into its top or bottom."""
     below = chip.y < card.y
     y0 = card.bb[1] + 5 if below else card.bb[3] - 5
     x = card.bb[0] - TIE_INSET - spacing * (track % 5)
+    if beside:
+        edge = chip.bb[3] if below else chip.bb[1]
+        over = edge + (1 if below else -1) * TIE_ROW * beside
+        points = [(card.bb[0], y0), (x, y0), (x, over), (chip.x, over), (chip.x, edge)]
+        return Route(_path(points), (x, (y0 + over) / 2))
     points = [(card.bb[0], y0), (x, y0), (x, chip.y), (chip.bb[0], chip.y)]
     return Route(_path(points), (x, (y0 + chip.y) / 2))
 
@@ -148,8 +154,23 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
     ):
         column[round(geo.cards[tail].box.x)].append(tail)
     track = {tail: i for tails in column.values() for i, tail in enumerate(tails)}
+    # Chips side by side in a row: how many stand left of each.
+    row_of: dict[tuple[str, float, float], list[str]] = defaultdict(list)
+    for link in placed:
+        if link.kind == "tie":
+            chip = geo.cards[link.head].box
+            row_of[lane_of[link.head], round(chip.y, 1), round(geo.cards[link.tail].box.x, 1)].append(
+                link.head
+            )
+    beside = {
+        key: i
+        for keys in row_of.values()
+        for i, key in enumerate(sorted(keys, key=lambda k: geo.cards[k].box.x))
+    }
     routes: dict[str, Route] = {
-        link.key: _tie(geo.cards[link.tail].box, geo.cards[link.head].box, track[link.tail], sp.track)
+        link.key: _tie(
+            geo.cards[link.tail].box, geo.cards[link.head].box, track[link.tail], sp.track, beside[link.head]
+        )
         for link in placed
         if link.kind == "tie"
     }
