@@ -36,6 +36,7 @@ from lifecycle.drawing.page_fit import (
     FLOOR_PT,
     Canvas,
     Cuts,
+    Sheet,
     Tile,
     add_form,
     place_tile,
@@ -56,10 +57,12 @@ MARGIN = 20.0
 HEADER_H = 24.0
 TABLE_SCALE = 0.85
 """The RACI tables are cut so their 10-point text prints at 8.5 points or more."""
-RACI_TASK_WRAP = 40
+RACI_TASK_WRAP = 36
 """Characters per line of a RACI row's task title and id."""
 RACI_ROLE_WRAP = 10
 """Characters per line of a RACI column's role title (a longer word keeps its line)."""
+RACI_NUMBER_WRAP = 3
+"""Characters per line an organization's name has over each numbered role column."""
 FINDING_LINES = 34
 
 Progress = Callable[[str], None]
@@ -260,17 +263,18 @@ def _labels(
         canvas.draw(form, form.bounds, at, scale)
 
 
-def _part(piece: _Piece, tile: Tile, n: int, count: int, page: int) -> str:
-    """What a tile of a piece shows: which part, which lanes and columns, where it goes on."""
+def _part(piece: _Piece, sheet: Sheet, n: int, count: int, page: int) -> str:
+    """What a page of a piece shows: which part, which lanes and columns, where it goes on."""
     if count == 1:
         return ""
-    if tile.y[1] <= piece.cuts.body_bottom:
+    body = [tile for tile, _ in sheet.tiles if tile.y[1] > piece.cuts.body_bottom]
+    if not body:
         return f": part {n} of {count} (legend)"
     where = []
-    cols = [i for i, x in enumerate(piece.columns, 1) if tile.x[0] <= x <= tile.x[1]]
+    cols = [i for i, x in enumerate(piece.columns, 1) if any(t.x[0] <= x <= t.x[1] for t in body)]
     if cols and len(cols) < len(piece.columns):
         where.append(f"columns {cols[0]}-{cols[-1]}" if len(cols) > 1 else f"column {cols[0]}")
-    rows = [i for i, (_, y) in enumerate(piece.lanes, 1) if tile.y[0] <= y <= tile.y[1]]
+    rows = [i for i, (_, y) in enumerate(piece.lanes, 1) if any(t.y[0] <= y <= t.y[1] for t in body)]
     if rows and len(rows) < len(piece.lanes):
         where.append(f"lanes {rows[0]}-{rows[-1]}" if len(rows) > 1 else f"lane {rows[0]}")
     onward = f", continues on p. {page + 1}" if n < count else ""
@@ -280,26 +284,30 @@ def _part(piece: _Piece, tile: Tile, n: int, count: int, page: int) -> str:
 def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None:
     page_w, page_h = paper
     room = _room(paper)
-    scale, tiles = plan_tiles(piece.cuts, room, 0.0 if piece.one_page else _floor(piece.pdf))
-    # A part of lanes and columns with no card on it (a journey's empty corner) is
-    # only lane colour and passing arrows: it is left out.
-    tiles = [
-        t
-        for t in tiles
-        if t.footer
-        or not piece.cards
-        or any(t.x[0] <= x <= t.x[1] and t.y[0] <= y <= t.y[1] for x, y in piece.cards)
-    ]
+
+    def worth(tile: Tile) -> bool:
+        # A part of lanes and columns with no card on it (a journey's empty corner) is
+        # only lane colour and passing arrows: it is left out.
+        return (
+            tile.footer
+            or not piece.cards
+            or any(tile.x[0] <= x <= tile.x[1] and tile.y[0] <= y <= tile.y[1] for x, y in piece.cards)
+        )
+
+    floor = 0.0 if piece.one_page else _floor(piece.pdf)
+    scale, sheets = plan_tiles(piece.cuts, room, floor, worth)
     form = add_form(writer, piece.pdf)
-    for n, tile in enumerate(tiles, start=1):
+    for n, sheet in enumerate(sheets, start=1):
         canvas = Canvas(writer, paper)
-        width, _ = tile_size(piece.cuts, tile)
-        # One page: centred; a part of several: flush left, so lanes line up page to page.
-        x = MARGIN + (max(0.0, room[0] - width * scale) / 2 if len(tiles) == 1 else 0.0)
-        corner = (x, page_h - MARGIN - HEADER_H)
-        place_tile(canvas, form, piece.cuts, tile, scale, corner)
-        _labels(canvas, writer, piece, tile, scale, corner)
-        part = _part(piece, tile, n, len(tiles), len(writer.pages))
+        for tile, (ox, oy) in sheet.tiles:
+            width, _ = tile_size(piece.cuts, tile)
+            # A page of one part: centred; of several: flush left, so lanes line up page to page.
+            alone = len(sheets) == 1 and len(sheet.tiles) == 1
+            x = MARGIN + ox + (max(0.0, room[0] - width * scale) / 2 if alone else 0.0)
+            corner = (x, page_h - MARGIN - HEADER_H - oy)
+            place_tile(canvas, form, piece.cuts, tile, scale, corner)
+            _labels(canvas, writer, piece, tile, scale, corner)
+        part = _part(piece, sheet, n, len(sheets), len(writer.pages))
         head = add_form(writer, _heading(piece.heading + part))
         left, bottom, right, top = head.bounds
         at = ((page_w - (right - left)) / 2, page_h - MARGIN - (HEADER_H + top - bottom) / 2)
@@ -342,7 +350,11 @@ def _groups(roles: Sequence[Lane], most: int) -> list[list[Lane]]:
 
 
 def _lines(text: str, width: int, most: int = 3) -> str:
-    return "<br/>".join(html_text(t) for t in wrap(text, width, max_lines=most)) if text else " "
+    """``text`` as HTML lines of about ``width`` characters, broken only between words."""
+    lines = label_lines(text, width)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1] + "…"]
+    return "<br/>".join(html_text(t) for t in lines) if text else " "
 
 
 def _task_cell(title: str, task: str) -> str:
@@ -355,27 +367,39 @@ def _task_cell(title: str, task: str) -> str:
     return f'{text}{gap}<font color="#555555">{html_text(tag)}</font>'
 
 
-def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) -> graphviz.Digraph:
+def _org_head(name: str, room: int) -> str:
+    """An organization's name over its columns, or its initials where a word of it
+    is longer than ``room`` characters (the key under the table spells it out)."""
+    if room >= 8 or max(map(len, name.split()), default=0) <= room:
+        return name
+    return "".join(word[0] for word in name.split() if word[:1].isalnum()).upper()
+
+
+def _raci_table(
+    matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int], numbered: bool = False
+) -> graphviz.Digraph:
     """One RACI table of ``rows``: the task column (title and id), then ``roles``
-    under their organizations; each phase opens with a row of its own."""
+    under their organizations; each phase opens with a row of its own. A
+    ``numbered`` table heads each role's column with its number and names the
+    numbers in a key under the table, so many roles share a page."""
     index = [matrix.roles.index(role) for role in roles]
     grey = 'bgcolor="#e0e0e0"'
-    orgs: list[tuple[str, int]] = []
-    for role in roles:
+    orgs: list[tuple[str, list[int]]] = []
+    for i, role in zip(index, roles, strict=True):
         if orgs and orgs[-1][0] == role.org_title:
-            orgs[-1] = (role.org_title, orgs[-1][1] + 1)
+            orgs[-1][1].append(i)
         else:
-            orgs.append((role.org_title, 1))
+            orgs.append((role.org_title, [i]))
+    wrap_org = RACI_NUMBER_WRAP if numbered else RACI_ROLE_WRAP
     out = [f"<tr><td {grey}> </td>"]
-    out += [
-        f'<td colspan="{span}" {grey}><b>{_lines(org, RACI_ROLE_WRAP * span, 2)}</b></td>'
-        for org, span in orgs
-    ]
+    for org, keys in orgs:
+        room = wrap_org * len(keys)
+        out.append(
+            f'<td colspan="{len(keys)}" {grey}><b>{_lines(_org_head(org, room), max(room, 8), 4)}</b></td>'
+        )
     out.append("</tr><tr>")
-    out += [
-        f"<td {grey}><b>{_lines(text, max(RACI_ROLE_WRAP, *map(len, text.split())), 4)}</b></td>"
-        for text in ["Task (id)", *(role.title for role in roles)]
-    ]
+    heads = [str(i + 1) for i in index] if numbered else [role.title for role in roles]
+    out += [f"<td {grey}><b>{_lines(text, RACI_ROLE_WRAP, 4)}</b></td>" for text in ["Task (id)", *heads]]
     out.append("</tr>")
     phase = None
     for r in rows:
@@ -392,6 +416,15 @@ def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) 
             *(f"<td><b>{html_text(row.cells[i]) or ' '}</b></td>" for i in index),
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
+    if numbered:
+        # The key, no wider than the columns over it: a task column of about 5.5
+        # points a character and number columns of about 20, at some 5.8 points a
+        # character of the key.
+        width = max(60, int((RACI_TASK_WRAP * 5.5 + len(roles) * 20) / 5.8))
+        key = [f"{org}: " + "; ".join(f"{i + 1} {matrix.roles[i].title}" for i in keys) for org, keys in orgs]
+        lines = [line for entry in key for line in wrap(entry, width)]
+        text = "<br/>".join(html_text(line) for line in lines)
+        out.append(f'<tr><td colspan="{1 + len(roles)}" align="left" balign="left">{text}</td></tr>')
     table = '<<table border="0" cellborder="1" cellspacing="0" cellpadding="2">' + "".join(out) + "</table>>"
     g = graphviz.Digraph("raci")
     g.attr("graph", pad="0.1", margin="0")
@@ -402,26 +435,36 @@ def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) 
 def _raci_pieces(document: Document, paper: tuple[float, float]) -> list[_Piece]:
     """The RACI in tables that each fit a page: role columns in groups (the task
     columns repeated on each), rows split where a group's tasks run long. A group
-    lists only the tasks its roles have a part in."""
+    lists only the tasks its roles have a part in. Where the roles' titles over
+    their columns would need more than one group, the columns are numbered and a
+    key under each table names them: one table then holds every role or most."""
     matrix = raci_matrix(document.workflow)
     room_w, room_h = _room(paper)
+    everything = list(range(len(matrix.rows)))
 
-    def drawn(roles: Sequence[Lane], rows: Sequence[int]) -> bytes:
-        return graph_bytes(_raci_table(matrix, roles, rows), "pdf", "the RACI matrix")
+    def drawn(roles: Sequence[Lane], rows: Sequence[int], numbered: bool) -> bytes:
+        return graph_bytes(_raci_table(matrix, roles, rows, numbered), "pdf", "the RACI matrix")
 
     def size(data: bytes) -> tuple[float, float]:
         left, bottom, right, top = _bounds(data)
         return right - left, top - bottom
 
-    # As many role columns a table as fit the page's width, measured on drawn tables.
-    everything = list(range(len(matrix.rows)))
-    one = size(drawn(matrix.roles[:1], everything))[0]
-    per_role = max(40.0, size(drawn(matrix.roles[:2], everything))[0] - one)
-    most = max(1, int((room_w / TABLE_SCALE - one) // per_role) + 1)
-    while most > 1 and not all(
-        size(drawn(group, everything))[0] * TABLE_SCALE <= room_w for group in _groups(matrix.roles, most)
-    ):
-        most -= 1
+    def most_a_table(numbered: bool) -> int:
+        """As many role columns a table as fit the page's width, measured on drawn tables."""
+        one = size(drawn(matrix.roles[:1], everything, numbered))[0]
+        per_role = max(16.0, size(drawn(matrix.roles[:2], everything, numbered))[0] - one)
+        most = max(1, int((room_w / TABLE_SCALE - one) // per_role) + 1)
+        while most > 1 and not all(
+            size(drawn(group, everything, numbered))[0] * TABLE_SCALE <= room_w
+            for group in _groups(matrix.roles, most)
+        ):
+            most -= 1
+        return most
+
+    most = most_a_table(False)
+    numbered = len(_groups(matrix.roles, most)) > 1
+    if numbered:
+        most = most_a_table(True)
     tables: list[tuple[str, bytes]] = []
     for group in _groups(matrix.roles, most) or [[]]:
         index = [matrix.roles.index(role) for role in group]
@@ -429,15 +472,15 @@ def _raci_pieces(document: Document, paper: tuple[float, float]) -> list[_Piece]
         orgs = ", ".join(dict.fromkeys(role.org_title for role in group))
         # Rows a page from the average row of the whole group's table; a chunk that
         # still runs long keeps the share of its rows that fits.
-        high = size(drawn(group, rows))[1]
+        high = size(drawn(group, rows, numbered))[1]
         per_page = max(1, int(len(rows) * (room_h / TABLE_SCALE - 60) / high))
         at = 0
         while at < len(rows):
             take = min(per_page, len(rows) - at)
-            data = drawn(group, rows[at : at + take])
+            data = drawn(group, rows[at : at + take], numbered)
             while take > 1 and size(data)[1] * TABLE_SCALE > room_h:
                 take = max(1, min(take - 1, int(take * room_h / (size(data)[1] * TABLE_SCALE))))
-                data = drawn(group, rows[at : at + take])
+                data = drawn(group, rows[at : at + take], numbered)
             tables.append((orgs, data))
             at += take
     pieces = []

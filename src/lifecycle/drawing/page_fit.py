@@ -7,15 +7,17 @@ kind of label counts). When the whole drawing cannot be that large, it is cut
 into tiles: between lanes (at an organization's boundary where that wastes
 little of the page) and between task columns, never through a card. Every tile
 repeats the lane labels on its left and the phase headers on its top, so each
-page reads on its own; the legend under the map goes on the first page with room
-for it, or on a page of its own.
+part reads on its own. Parts smaller than a page share one (the narrow last
+columns of several bands of lanes side by side, the short last bands one under
+another), and the legend goes under or beside a part on the first page with room
+for it.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -35,8 +37,10 @@ __all__ = [
     "Cuts",
     "Form",
     "Rect",
+    "Sheet",
     "Tile",
     "add_form",
+    "pack",
     "place_tile",
     "plan_tiles",
     "smallest_text",
@@ -50,6 +54,9 @@ FLOOR_PT = 8.0
 
 MAX_SCALE = 1.5
 """Small drawings grow to fill the page, up to this factor."""
+
+SHEET_GAP = 14.0
+"""Room between two tiles that share a page (points)."""
 
 PREFERRED_SHARE = 0.6
 """A preferred cut (an organization's boundary) is taken when its span uses at least
@@ -146,6 +153,8 @@ def spans(
 
 
 def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
+    """The body cut into tiles of at most a page's room at ``scale``, lanes top down
+    and columns left to right, then the legend as a tile of its own."""
     left, _, right, top = cuts.bounds
     strip_w = cuts.body_left - left
     header_h = top - cuts.body_top
@@ -166,18 +175,64 @@ def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
     tiles = [Tile(x, y) for y in ys for x in xs]
     if cuts.footer is not None and tiles:
         f_left, f_bottom, f_right, f_top = cuts.footer
-        for i, tile in enumerate(tiles):
-            used = header_h + tile.y[1] - tile.y[0]
-            if (f_top - f_bottom) <= room[1] / scale - used and f_right - f_left <= room[0] / scale:
-                tiles[i] = Tile(tile.x, tile.y, footer=True)
-                break
-        else:
-            tiles.append(Tile((f_left, f_right), (f_bottom, f_top), footer=True))
+        tiles.append(Tile((f_left, f_right), (f_bottom, f_top), footer=True))
     return tiles
 
 
-def plan_tiles(cuts: Cuts, room: tuple[float, float], floor: float) -> tuple[float, list[Tile]]:
-    """The scale and tiles that show a drawing on the fewest pages, as large as
+@dataclass(frozen=True)
+class Sheet:
+    """One page of a drawing: its tiles, each with where its top-left corner goes,
+    measured from the top-left corner of the page's room (points, y downwards)."""
+
+    tiles: tuple[tuple[Tile, tuple[float, float]], ...]
+
+
+def pack(
+    sizes: Sequence[tuple[float, float]], room: tuple[float, float], gap: float
+) -> list[list[tuple[int, tuple[float, float]]]]:
+    """Put boxes of ``sizes`` on as few pages of ``room`` as shelf packing finds,
+    keeping their order where it can: each box goes on the first page with room
+    for it, beside the boxes of that page's last shelf or on a new shelf under them.
+
+    Returns
+    -------
+    list
+        Per page, each of its boxes' index and where its top-left corner goes,
+        from the room's top-left corner (y downwards).
+
+    >>> pack([(500, 300), (200, 300), (300, 200), (500, 200)], (740, 540), 10)
+    [[(0, (0.0, 0.0)), (1, (510.0, 0.0)), (2, (0.0, 310.0))], [(3, (0.0, 0.0))]]
+    """
+    pages: list[list[tuple[int, tuple[float, float]]]] = []
+    shelves: list[list[list[float]]] = []
+    """Per page, each shelf's top, width used and height."""
+    for index, (w, h) in enumerate(sizes):
+        for page, page_shelves in zip(pages, shelves, strict=True):
+            y, used, high = page_shelves[-1]
+            if used + gap + w <= room[0] + 1e-6 and y + max(high, h) <= room[1] + 1e-6:
+                page.append((index, (float(used + gap), y)))
+                page_shelves[-1] = [y, used + gap + w, max(high, h)]
+                break
+            if y + high + gap + h <= room[1] + 1e-6 and w <= room[0] + 1e-6:
+                page.append((index, (0.0, y + high + gap)))
+                page_shelves.append([y + high + gap, w, h])
+                break
+        else:
+            pages.append([(index, (0.0, 0.0))])
+            shelves.append([[0.0, w, h]])
+    return pages
+
+
+def _sheets(cuts: Cuts, scale: float, room: tuple[float, float], keep: Callable[[Tile], bool]) -> list[Sheet]:
+    tiles = [t for t in _tiles(cuts, scale, room) if keep(t)]
+    sizes = [(w * scale, h * scale) for w, h in (tile_size(cuts, t) for t in tiles)]
+    return [Sheet(tuple((tiles[i], at) for i, at in page)) for page in pack(sizes, room, SHEET_GAP)]
+
+
+def plan_tiles(
+    cuts: Cuts, room: tuple[float, float], floor: float, keep: Callable[[Tile], bool] = lambda _: True
+) -> tuple[float, list[Sheet]]:
+    """The scale and pages that show a drawing on the fewest pages, as large as
     that number of pages allows, never below ``floor``.
 
     Parameters
@@ -188,30 +243,37 @@ def plan_tiles(cuts: Cuts, room: tuple[float, float], floor: float) -> tuple[flo
         Width and height a page leaves for the drawing, in points.
     floor
         The smallest scale the drawing may be shown at.
+    keep
+        Which tiles are worth a place (a part with nothing on it is not).
 
     Returns
     -------
     tuple
-        The scale and the tiles, one page each; a single tile with the whole
-        body (and the legend) when the drawing fits one page.
+        The scale and the pages, each with its tiles: a single tile with the
+        whole body and the legend when the drawing fits one page; else the
+        tiles of the body packed onto pages, several a page where they fit,
+        and the legend under or beside one of them where it fits.
     """
     left, bottom, right, top = cuts.bounds
     whole = min(room[0] / (right - left), room[1] / (top - bottom), MAX_SCALE)
+    one = [
+        Sheet(((Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True), (0.0, 0.0)),))
+    ]
     if whole >= floor:
-        return whole, [Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True)]
-    best = _tiles(cuts, floor, room)
+        return whole, one
+    best = _sheets(cuts, floor, room, keep)
     if not best:
         # The labels alone are wider than the page: show it whole, as large as it fits.
-        return whole, [Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True)]
+        return whole, one
     # Grow while the page count holds: the same pages, larger text.
     low, high = floor, max(floor, MAX_SCALE)
     for _ in range(20):
         mid = (low + high) / 2
-        if 0 < len(_tiles(cuts, mid, room)) <= len(best):
+        if 0 < len(_sheets(cuts, mid, room, keep)) <= len(best):
             low = mid
         else:
             high = mid
-    return low, _tiles(cuts, low, room)
+    return low, _sheets(cuts, low, room, keep)
 
 
 @dataclass(frozen=True)
