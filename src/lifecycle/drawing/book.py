@@ -315,6 +315,46 @@ def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None
         canvas.close()
 
 
+def _table_scale(piece: _Piece, paper: tuple[float, float]) -> float:
+    """The scale of a table sharing a page: as printed alone, at most its own size."""
+    left, _, right, _ = piece.cuts.bounds
+    return min(1.0, _room(paper)[0] / (right - left))
+
+
+def _share(pieces: Sequence[_Piece], paper: tuple[float, float]) -> bool:
+    """Whether tables and text (the last RACI table, the findings) fit one page, one
+    under the other, each under its heading and no smaller than a table alone."""
+    if any(p.lanes or p.one_page or p.cuts.xs for p in pieces):
+        return False
+    scales = [_table_scale(p, paper) for p in pieces]
+    if min(scales) < TABLE_SCALE:
+        return False
+    high = sum((p.cuts.bounds[3] - p.cuts.bounds[1]) * k for p, k in zip(pieces, scales, strict=True))
+    return high + HEADER_H * (len(pieces) - 1) <= _room(paper)[1]
+
+
+def _place_together(writer: PdfWriter, pieces: Sequence[_Piece], paper: tuple[float, float]) -> None:
+    """Pieces that :func:`_share` a page, one under another, each under its heading."""
+    page_w, page_h = paper
+    canvas = Canvas(writer, paper)
+    top = page_h - MARGIN
+    for piece in pieces:
+        head = add_form(writer, _heading(piece.heading))
+        left, bottom, right, high = head.bounds
+        canvas.draw(
+            head, head.bounds, ((page_w - (right - left)) / 2, top - (HEADER_H + high - bottom) / 2), 1.0
+        )
+        top -= HEADER_H
+        scale = _table_scale(piece, paper)
+        form = add_form(writer, piece.pdf)
+        left, bottom, right, high = form.bounds
+        canvas.draw(
+            form, form.bounds, ((page_w - (right - left) * scale) / 2, top - (high - bottom) * scale), scale
+        )
+        top -= (high - bottom) * scale
+    canvas.close()
+
+
 def _cover(document: Document, paper: tuple[float, float], heading: str) -> _Piece:
     """The overview with as many phases a row as let it fill the page largest,
     its smallest text readable where any choice allows."""
@@ -567,8 +607,14 @@ def book_pdf(document: Document, paper: str = "letter", progress: Progress | Non
     say("the findings")
     pieces += _findings_pieces(document)
     writer = PdfWriter()
-    for piece in pieces:
-        _place(writer, piece, size)
+    at = 0
+    while at < len(pieces):
+        if at + 1 < len(pieces) and _share(pieces[at : at + 2], size):
+            _place_together(writer, pieces[at : at + 2], size)
+            at += 2
+        else:
+            _place(writer, pieces[at], size)
+            at += 1
     writer.add_metadata({"/Title": f"{title}: map book", "/Creator": "lifecycle"})
     out = io.BytesIO()
     writer.write(out)

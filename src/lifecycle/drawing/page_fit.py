@@ -58,7 +58,7 @@ MAX_SCALE = 1.5
 SHEET_GAP = 14.0
 """Room between two tiles that share a page (points)."""
 
-PREFERRED_SHARE = 0.6
+PREFERRED_SHARE = 0.9
 """A preferred cut (an organization's boundary) is taken when its span uses at least
 this share of the room a page has; otherwise the farthest cut that fits is taken."""
 
@@ -224,9 +224,21 @@ def pack(
 
 
 def _sheets(cuts: Cuts, scale: float, room: tuple[float, float], keep: Callable[[Tile], bool]) -> list[Sheet]:
-    tiles = [t for t in _tiles(cuts, scale, room) if keep(t)]
-    sizes = [(w * scale, h * scale) for w, h in (tile_size(cuts, t) for t in tiles)]
-    return [Sheet(tuple((tiles[i], at) for i, at in page)) for page in pack(sizes, room, SHEET_GAP)]
+    """The tiles at ``scale`` packed onto pages. Where that leaves the legend on a
+    page of its own, the lanes are cut into shorter bands that leave room for it
+    under one of them."""
+
+    def packed(body_room: tuple[float, float]) -> list[Sheet]:
+        tiles = [t for t in _tiles(cuts, scale, body_room) if keep(t)]
+        sizes = [(w * scale, h * scale) for w, h in (tile_size(cuts, t) for t in tiles)]
+        return [Sheet(tuple((tiles[i], at) for i, at in page)) for page in pack(sizes, room, SHEET_GAP)]
+
+    sheets = packed(room)
+    if cuts.footer is None or not any(len(s.tiles) == 1 and s.tiles[0][0].footer for s in sheets):
+        return sheets
+    legend = (cuts.footer[3] - cuts.footer[1]) * scale + SHEET_GAP
+    shorter = packed((room[0], room[1] - legend))
+    return shorter if shorter and room[1] - legend > 0 else sheets
 
 
 def plan_tiles(

@@ -90,14 +90,15 @@ def _path(points: Sequence[tuple[float, float]]) -> str:
     return _spline(points, points[-1]).split(" ", 1)[1]
 
 
-def _tie(card: Box, chip: Box, track: int, spacing: float, beside: int = 0) -> Route:
+def _tie(card: Box, chip: Box, track: int, spacing: float, column_w: float, beside: int = 0) -> Route:
     """A card's dotted tie to one of its chips: out of the card's left side near the
     chip's edge, down or up just left of the column (each card of a column on its
-    own ``track``), into the chip's left side. A chip with ``beside`` chips left of
-    it in its row is reached over them instead, into its top or bottom."""
+    own ``track``; clear of the column's widest card), into the chip's left side. A
+    chip with ``beside`` chips left of it in its row is reached over them instead,
+    into its top or bottom."""
     below = chip.y < card.y
     y0 = card.bb[1] + 5 if below else card.bb[3] - 5
-    x = card.bb[0] - TIE_INSET - spacing * (track % 5)
+    x = min(card.bb[0], card.x - column_w / 2) - TIE_INSET - spacing * (track % 5)
     if beside:
         edge = chip.bb[3] if below else chip.bb[1]
         over = edge + (1 if below else -1) * TIE_ROW * beside
@@ -169,7 +170,12 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
     }
     routes: dict[str, Route] = {
         link.key: _tie(
-            geo.cards[link.tail].box, geo.cards[link.head].box, track[link.tail], sp.track, beside[link.head]
+            geo.cards[link.tail].box,
+            geo.cards[link.head].box,
+            track[link.tail],
+            sp.track,
+            geo.column_w.get(round(geo.cards[link.tail].box.x, 1), sp.card_w),
+            beside[link.head],
         )
         for link in placed
         if link.kind == "tie"
