@@ -22,6 +22,8 @@ from test_render_book import WORKFLOWS, _texts, _words
 from lifecycle.drawing.book import book_pdf
 from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.journey import journey_map
+from lifecycle.drawing.label_place import label_box, place_labels
+from lifecycle.drawing.labels import wrap
 from lifecycle.drawing.layout import PRINT, SCREEN, Box, place
 from lifecycle.drawing.page_fit import FLOOR_PT, pack
 from lifecycle.drawing.route import route_links
@@ -167,3 +169,19 @@ def test_packed_parts_stay_on_their_page_apart_and_each_once(
             assert a[2] <= b[0] + 1e-6 or b[2] <= a[0] + 1e-6 or a[3] <= b[1] + 1e-6 or b[3] <= a[1] + 1e-6
     # The first box always opens the first page at its corner.
     assert pages[0][0] == (0, (0.0, 0.0))
+
+
+@pytest.mark.parametrize("name, lane_map", PRINT_MAPS, ids=[n for n, _ in PRINT_MAPS])
+def test_no_arrow_label_of_a_print_map_covers_a_card_or_another_label(name: str, lane_map) -> None:
+    geo = place(lane_map, footer_lines(lane_map), PRINT)
+    routes = route_links(geo, lane_map.links, {c.key: c.lane for c in lane_map.cards})
+    texts = {
+        link.key: wrap(link.label, PRINT.label_wrap, max_lines=3) for link in lane_map.links if link.label
+    }
+    spots = place_labels(geo, routes, texts)
+    boxes = {key: label_box(texts[key], *spot) for key, spot in spots.items()}
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        assert not _overlap(box_a, box_b), f"the labels of {a} and {b} overlap"
+    for key, box in boxes.items():
+        for placed in geo.cards.values():
+            assert not _overlap(box, placed.box), f"the label of {key} covers {placed.card.key}"

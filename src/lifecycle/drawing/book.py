@@ -115,10 +115,15 @@ def _bounds(data: bytes) -> tuple[float, float, float, float]:
 
 
 def _heading(text: str) -> bytes:
+    """A page's heading: one line of 12 points, or two of 10 where a long title and
+    a part's place ("part 2 of 6 (columns 4-7, lanes 1-5), continues on p. 9") need them."""
     g = graphviz.Digraph("heading")
     g.attr("graph", pad="0", margin="0")
-    lines = dot_label(wrap(text, 120, max_lines=1))
-    g.node("h", lines, shape="plaintext", fontname=style.FONT, fontsize="12")
+    lines = wrap(text, 120)
+    size = "12" if len(lines) == 1 else "10"
+    if len(lines) > 1:
+        lines = wrap(text, 135, max_lines=2)
+    g.node("h", dot_label(lines), shape="plaintext", fontname=style.FONT, fontsize=size)
     return graph_bytes(g, "pdf", text)
 
 
