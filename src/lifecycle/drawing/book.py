@@ -3,13 +3,15 @@
 Pages, in order: a cover with the lifecycle overview, wrapped into as many rows
 as the page needs; one page per phase (its swimlane map); one per journey; the
 RACI matrix; the check findings. Each page is landscape Letter or A4 and headed.
-A map is drawn as large as the page allows while its smallest text stays at
+Maps are drawn with the denser print layout (:data:`~lifecycle.drawing.layout.PRINT`)
+as large as the page allows while their smallest text stays at
 :data:`~lifecycle.drawing.page_fit.FLOOR_PT` points or more; a map too big for
 that continues on the next pages, cut between lanes and between task columns
-with its lane labels and headers repeated (:mod:`lifecycle.drawing.page_fit`).
-The RACI is split into groups of role columns, by organization where they fit,
-each repeating the task columns. Graphviz draws every piece as PDF; :mod:`pypdf`
-crops and places them.
+with its lane labels and headers repeated, parts smaller than a page sharing one
+(:mod:`lifecycle.drawing.page_fit`). The RACI numbers its role columns, with a
+key, where their titles would not let every role share a table; the last RACI
+table and the findings share a page where they fit. Graphviz draws every piece
+as PDF; :mod:`pypdf` crops and places them.
 """
 
 from __future__ import annotations
