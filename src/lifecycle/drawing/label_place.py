@@ -113,16 +113,27 @@ def place_labels(
         obstacles.add(box)
     for x, _ in geo.boundaries:
         obstacles.add(Box(x, (top + bottom) / 2, 1.0, top - bottom))
+    seams = _Obstacles()
+    if geo.spacing.labels_in_lanes:
+        # A page may be cut between any two lanes: a label there would be cut in two,
+        # so it keeps off those lines where it has anywhere else to go.
+        for band in geo.lanes.values():
+            seams.add(Box(band.x, band.bb[1], band.w, 1.0))
     placed: dict[str, tuple[float, float]] = {}
     for key, lines in labels.items():
         route = routes.get(key)
         if route is None:
             continue
         size = label_box(lines, 0.0, 0.0)
-        spot = next(
-            (c for c in _candidates(route, (size.w, size.h)) if not obstacles.hit(label_box(lines, *c))),
-            route.label_at,
-        )
+        spot: tuple[float, float] | None = None
+        for c in _candidates(route, (size.w, size.h)):
+            box = label_box(lines, *c)
+            if not obstacles.hit(box):
+                if not seams.hit(box):
+                    spot = c
+                    break
+                spot = spot or c
+        spot = spot or route.label_at
         placed[key] = spot
         obstacles.add(label_box(lines, *spot))
     return placed

@@ -137,6 +137,9 @@ class Spacing:
     chip_rows: bool = False
     """Put the chips of a cell side by side where they fit, not one under another."""
 
+    labels_in_lanes: bool = False
+    """Keep each arrow label inside one lane, as a page cut between lanes would cut it."""
+
 
 SCREEN = Spacing()
 """The screen maps' spacing."""
@@ -165,6 +168,7 @@ PRINT = Spacing(
     street_track=2.5,
     label_wrap=12,
     chip_rows=True,
+    labels_in_lanes=True,
 )
 """The map book's spacing: narrower columns and gaps, a narrower label strip whose
 titles wrap at word boundaries, less padding, and cards no wider than their text."""
