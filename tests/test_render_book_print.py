@@ -185,3 +185,14 @@ def test_no_arrow_label_of_a_print_map_covers_a_card_or_another_label(name: str,
     for key, box in boxes.items():
         for placed in geo.cards.values():
             assert not _overlap(box, placed.box), f"the label of {key} covers {placed.card.key}"
+
+
+@pytest.mark.parametrize("name, lane_map", PRINT_MAPS, ids=[n for n, _ in PRINT_MAPS])
+def test_stacked_chips_follow_their_cards_so_their_ties_never_cross(name: str, lane_map) -> None:
+    geo = place(lane_map, footer_lines(lane_map), PRINT)
+    chips = [p for p in geo.cards.values() if p.card.kind == "chip" and p.card.attached_to]
+    for a, b in itertools.permutations(chips, 2):
+        same_cell = a.card.lane == b.card.lane and abs(a.box.x - b.box.x) < 1
+        if same_cell and a.box.y > b.box.y + 1:
+            above, below = geo.cards[a.card.attached_to].box, geo.cards[b.card.attached_to].box
+            assert above.y >= below.y - 1, f"{a.card.key} stands over {b.card.key}, but its card below"

@@ -137,6 +137,9 @@ class Spacing:
     chip_rows: bool = False
     """Put the chips of a cell side by side where they fit, not one under another."""
 
+    chips_by_card: bool = False
+    """Stack a cell's chips in the order of their cards' lanes, so their ties never cross."""
+
     labels_in_lanes: bool = False
     """Keep each arrow label inside one lane, as a page cut between lanes would cut it."""
 
@@ -168,6 +171,7 @@ PRINT = Spacing(
     street_track=2.5,
     label_wrap=12,
     chip_rows=True,
+    chips_by_card=True,
     labels_in_lanes=True,
 )
 """The map book's spacing: narrower columns and gaps, a narrower label strip whose
@@ -419,6 +423,19 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
     for c in lane_map.cards:
         cells[(c.lane, c.block, column[c.key])].append(c.key)
     kind_of = {c.key: c.kind for c in lane_map.cards}
+    by_key = {c.key: c for c in lane_map.cards}
+    if sp.chips_by_card:
+        # Chips in the order of their cards' lanes, top down: the ties from a card
+        # above reach the upper chips and those from below the lower, never crossing.
+        lane_at = {lane.key: i for i, lane in enumerate(lane_map.lanes)}
+
+        def lane_of_card(key: str) -> int:
+            card = by_key[key]
+            return lane_at[by_key[card.attached_to].lane if card.attached_to else card.lane]
+
+        for where, keys in cells.items():
+            chips = sorted((k for k in keys if kind_of[k] == "chip"), key=lane_of_card)
+            cells[where] = [k for k in keys if kind_of[k] != "chip"] + chips
 
     # Each column is as wide as its widest card (every card's width on screen).
     width_of: dict[tuple[str, int], float] = {}
@@ -489,7 +506,6 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
         lane_box[lane.key] = Box(width / 2, top - h / 2, width, h)
         top -= h
 
-    by_key = {c.key: c for c in lane_map.cards}
     placed: dict[str, Placed] = {}
     for (lane_key, block_key, col), cell_rows in rows.items():
         band = lane_box[lane_key]
