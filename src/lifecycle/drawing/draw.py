@@ -270,7 +270,7 @@ def _draw_headers(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str
         )
         if block.gate is not None:
             gate = geo.gates[block.key]
-            lines = wrap(block.gate.title, sp.gate_wrap, max_lines=2)
+            lines = wrap(block.gate.title, sp.gate_wrap, max_lines=sp.gate_lines)
             lines += wrap(block.gate.detail, sp.gate_wrap, max_lines=1)
             mark = marks.get(gate_key(block.key))
             attrs = dict(style.GATE_NODE)

@@ -100,6 +100,9 @@ class Spacing:
     gate_wrap: int = 20
     """Characters per line of a gate's title."""
 
+    gate_lines: int = 2
+    """The most lines of a gate's title (its number of criteria takes one more)."""
+
     block_gap: float = 104.0
     """Room between two blocks with no gate: the line between them stands in its
     middle, clear of the arrow labels that sit on the corridor beside the last column."""
@@ -159,6 +162,7 @@ PRINT = Spacing(
     col_gap=44.0,
     gate_gap=96.0,
     gate_wrap=14,
+    gate_lines=3,
     block_gap=40.0,
     header_h=64.0,
     title_wrap=22,
