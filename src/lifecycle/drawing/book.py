@@ -270,22 +270,29 @@ def _labels(
         canvas.draw(form, form.bounds, at, scale)
 
 
+def _extent(piece: _Piece, tile: Tile) -> str:
+    """Which columns and lanes of ``piece`` a tile shows ("" for all of them)."""
+    where = []
+    cols = [i for i, x in enumerate(piece.columns, 1) if tile.x[0] <= x <= tile.x[1]]
+    if cols and len(cols) < len(piece.columns):
+        where.append(f"columns {cols[0]}-{cols[-1]}" if len(cols) > 1 else f"column {cols[0]}")
+    rows = [i for i, (_, y) in enumerate(piece.lanes, 1) if tile.y[0] <= y <= tile.y[1]]
+    if rows and len(rows) < len(piece.lanes):
+        where.append(f"lanes {rows[0]}-{rows[-1]}" if len(rows) > 1 else f"lane {rows[0]}")
+    return ", ".join(where)
+
+
 def _part(piece: _Piece, sheet: Sheet, n: int, count: int, page: int) -> str:
-    """What a page of a piece shows: which part, which lanes and columns, where it goes on."""
+    """What a page of a piece shows: which part, which columns and lanes (each of
+    its parts', where it holds several), where it goes on."""
     if count == 1:
         return ""
     body = [tile for tile, _ in sheet.tiles if tile.y[1] > piece.cuts.body_bottom]
     if not body:
         return f": part {n} of {count} (legend)"
-    where = []
-    cols = [i for i, x in enumerate(piece.columns, 1) if any(t.x[0] <= x <= t.x[1] for t in body)]
-    if cols and len(cols) < len(piece.columns):
-        where.append(f"columns {cols[0]}-{cols[-1]}" if len(cols) > 1 else f"column {cols[0]}")
-    rows = [i for i, (_, y) in enumerate(piece.lanes, 1) if any(t.y[0] <= y <= t.y[1] for t in body)]
-    if rows and len(rows) < len(piece.lanes):
-        where.append(f"lanes {rows[0]}-{rows[-1]}" if len(rows) > 1 else f"lane {rows[0]}")
+    where = "; ".join(w for w in dict.fromkeys(_extent(piece, t) for t in body) if w)
     onward = f", continues on p. {page + 1}" if n < count else ""
-    return f": part {n} of {count}{' (' + ', '.join(where) + ')' if where else ''}{onward}"
+    return f": part {n} of {count}{' (' + where + ')' if where else ''}{onward}"
 
 
 def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None:
@@ -468,8 +475,12 @@ def _raci_table(
         # points a character and number columns of about 20, at some 5.8 points a
         # character of the key.
         width = max(60, int((RACI_TASK_WRAP * 5.5 + len(roles) * 20) / 5.8))
-        key = [f"{org}: " + "; ".join(f"{i + 1} {matrix.roles[i].title}" for i in keys) for org, keys in orgs]
-        lines = [line for entry in key for line in wrap(entry, width)]
+        # One paragraph, organizations one after another: a line each would leave
+        # a short line per organization of one or two roles.
+        key = " · ".join(
+            f"{org}: " + "; ".join(f"{i + 1} {matrix.roles[i].title}" for i in keys) for org, keys in orgs
+        )
+        lines = wrap(key, width)
         text = "<br/>".join(html_text(line) for line in lines)
         out.append(f'<tr><td colspan="{1 + len(roles)}" align="left" balign="left">{text}</td></tr>')
     table = '<<table border="0" cellborder="1" cellspacing="0" cellpadding="2">' + "".join(out) + "</table>>"

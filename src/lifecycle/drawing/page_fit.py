@@ -7,10 +7,9 @@ kind of label counts). When the whole drawing cannot be that large, it is cut
 into tiles: between lanes (at an organization's boundary where that wastes
 little of the page) and between task columns, never through a card. Every tile
 repeats the lane labels on its left and the phase headers on its top, so each
-part reads on its own. Parts smaller than a page share one (the narrow last
-columns of several bands of lanes side by side, the short last bands one under
-another), and the legend goes under or beside a part on the first page with room
-for it.
+part reads on its own. Consecutive parts smaller than a page share one (a band's
+narrow last columns beside the next band's, short bands one under another), and
+the legend goes under or beside a part on the first page with room for it.
 """
 
 from __future__ import annotations
@@ -188,11 +187,15 @@ class Sheet:
 
 
 def pack(
-    sizes: Sequence[tuple[float, float]], room: tuple[float, float], gap: float
+    sizes: Sequence[tuple[float, float]],
+    room: tuple[float, float],
+    gap: float,
+    anywhere: Collection[int] = (),
 ) -> list[list[tuple[int, tuple[float, float]]]]:
-    """Put boxes of ``sizes`` on as few pages of ``room`` as shelf packing finds,
-    keeping their order where it can: each box goes on the first page with room
-    for it, beside the boxes of that page's last shelf or on a new shelf under them.
+    """Put boxes of ``sizes`` on pages of ``room`` in their order (shelf packing):
+    each box goes beside the boxes of the last page's last shelf, or on a new shelf
+    under them, or on a new page. A box of ``anywhere`` (a legend) goes on the
+    first page with room for it instead, so the parts keep their reading order.
 
     Returns
     -------
@@ -207,7 +210,9 @@ def pack(
     shelves: list[list[list[float]]] = []
     """Per page, each shelf's top, width used and height."""
     for index, (w, h) in enumerate(sizes):
-        for page, page_shelves in zip(pages, shelves, strict=True):
+        tried = range(len(pages)) if index in anywhere else range(max(0, len(pages) - 1), len(pages))
+        for at in tried:
+            page, page_shelves = pages[at], shelves[at]
             y, used, high = page_shelves[-1]
             if used + gap + w <= room[0] + 1e-6 and y + max(high, h) <= room[1] + 1e-6:
                 page.append((index, (float(used + gap), y)))
@@ -231,7 +236,10 @@ def _sheets(cuts: Cuts, scale: float, room: tuple[float, float], keep: Callable[
     def packed(body_room: tuple[float, float]) -> list[Sheet]:
         tiles = [t for t in _tiles(cuts, scale, body_room) if keep(t)]
         sizes = [(w * scale, h * scale) for w, h in (tile_size(cuts, t) for t in tiles)]
-        return [Sheet(tuple((tiles[i], at) for i, at in page)) for page in pack(sizes, room, SHEET_GAP)]
+        legends = [i for i, t in enumerate(tiles) if t.footer]
+        return [
+            Sheet(tuple((tiles[i], at) for i, at in page)) for page in pack(sizes, room, SHEET_GAP, legends)
+        ]
 
     sheets = packed(room)
     if cuts.footer is None or not any(len(s.tiles) == 1 and s.tiles[0][0].footer for s in sheets):
