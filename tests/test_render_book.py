@@ -34,13 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))
 SMALL = ROOT / "workflows" / "examples" / "go-to-escalation.yaml"
 MOST_PAGES = {
-    "cbo-network-formation": 48,
-    "fhir-referral-task": 10,
-    "payer-cbo-partnership": 72,
-    "payer-cch-network": 102,
+    "cbo-network-formation": 25,
+    "fhir-referral-task": 5,
+    "payer-cbo-partnership": 30,
+    "payer-cch-network": 39,
 }
-"""Upper bounds a little above today's counts (45, 9, 68, 97 on Letter): a book that
-grows past them tiles worse than it did."""
+"""The page counts the print layout reaches on Letter (45, 9, 68 and 97 with the
+screen layout's spacing): a book that grows past them tiles worse than it did."""
+
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
 
@@ -105,6 +106,7 @@ def test_every_part_is_in_the_book_in_order(books: dict[str, Path], stem: str) -
         firsts.append(pages[0])
     assert firsts == sorted(firsts)
     assert len(texts) <= MOST_PAGES[stem]
+    assert not [n for n, text in enumerate(texts, 1) if "(legend)" in text], "a page holds only a legend"
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in WORKFLOWS])
@@ -197,7 +199,8 @@ def test_the_book_command_writes_a_pdf_and_refuses_another_format(tmp_path: Path
     with pytest.raises(SystemExit) as done:
         main(["render", str(SMALL), "--book", "--paper", "letter", "-o", str(out)])
     assert done.value.code == 0
-    assert out.read_bytes().startswith(b"%PDF") and len(PdfReader(out).pages) >= 4
+    # Cover, phase, then the RACI and the findings, which share a page when they fit.
+    assert out.read_bytes().startswith(b"%PDF") and len(PdfReader(out).pages) >= 3
     with pytest.raises(SystemExit) as refused:
         main(["render", str(SMALL), "--book", "-o", str(tmp_path / "book.png")])
     assert refused.value.code == 2 and "--book writes a PDF" in capsys.readouterr().err

@@ -137,7 +137,7 @@ def test_exports_are_files_of_the_format_they_name(
         from pypdf import PdfReader
 
         pages = PdfReader(io.BytesIO(response.content)).pages
-        assert len(pages) >= 4  # the overview, the phase, the RACI and the findings at least
+        assert len(pages) >= 3  # the overview, the phase, the RACI and the findings (one page when both fit)
         assert "SPF002" in "".join(page.extract_text() for page in pages)  # the findings page
     if what == "findings.json":
         assert {f["code"] for f in json.loads(response.content)["findings"]} >= {"SPF001", "SPF002"}

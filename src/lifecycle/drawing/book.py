@@ -3,13 +3,15 @@
 Pages, in order: a cover with the lifecycle overview, wrapped into as many rows
 as the page needs; one page per phase (its swimlane map); one per journey; the
 RACI matrix; the check findings. Each page is landscape Letter or A4 and headed.
-A map is drawn as large as the page allows while its smallest text stays at
+Maps are drawn with the denser print layout (:data:`~lifecycle.drawing.layout.PRINT`)
+as large as the page allows while their smallest text stays at
 :data:`~lifecycle.drawing.page_fit.FLOOR_PT` points or more; a map too big for
 that continues on the next pages, cut between lanes and between task columns
-with its lane labels and headers repeated (:mod:`lifecycle.drawing.page_fit`).
-The RACI is split into groups of role columns, by organization where they fit,
-each repeating the task columns. Graphviz draws every piece as PDF; :mod:`pypdf`
-crops and places them.
+with its lane labels and headers repeated, parts smaller than a page sharing one
+(:mod:`lifecycle.drawing.page_fit`). The RACI numbers its role columns, with a
+key, where their titles would not let every role share a table; the last RACI
+table and the findings share a page where they fit. Graphviz draws every piece
+as PDF; :mod:`pypdf` crops and places them.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.labels import dot_label, html_text, wrap
 from lifecycle.drawing.lane_model import LaneMap
 from lifecycle.drawing.lanes import Lane
-from lifecycle.drawing.layout import LANE_W, ORG_W, ORG_WRAP, Box, card_width, place
+from lifecycle.drawing.layout import PRINT, Box, label_lines, place
 from lifecycle.drawing.maps import build_map
 from lifecycle.drawing.output import graph_bytes
 from lifecycle.drawing.overview import PER_ROW, overview_graph
@@ -36,6 +38,7 @@ from lifecycle.drawing.page_fit import (
     FLOOR_PT,
     Canvas,
     Cuts,
+    Sheet,
     Tile,
     add_form,
     place_tile,
@@ -56,8 +59,12 @@ MARGIN = 20.0
 HEADER_H = 24.0
 TABLE_SCALE = 0.85
 """The RACI tables are cut so their 10-point text prints at 8.5 points or more."""
-RACI_TASK_WRAP = 52
-RACI_ROLE_WRAP = 14
+RACI_TASK_WRAP = 36
+"""Characters per line of a RACI row's task title and id."""
+RACI_ROLE_WRAP = 10
+"""Characters per line of a RACI column's role title (a longer word keeps its line)."""
+RACI_NUMBER_WRAP = 3
+"""Characters per line an organization's name has over each numbered role column."""
 FINDING_LINES = 34
 
 Progress = Callable[[str], None]
@@ -110,10 +117,15 @@ def _bounds(data: bytes) -> tuple[float, float, float, float]:
 
 
 def _heading(text: str) -> bytes:
+    """A page's heading: one line of 12 points, or two of 10 where a long title and
+    a part's place ("part 2 of 6 (columns 4-7, lanes 1-5), continues on p. 9") need them."""
     g = graphviz.Digraph("heading")
     g.attr("graph", pad="0", margin="0")
-    lines = dot_label(wrap(text, 120, max_lines=1))
-    g.node("h", lines, shape="plaintext", fontname=style.FONT, fontsize="12")
+    lines = wrap(text, 120)
+    size = "12" if len(lines) == 1 else "10"
+    if len(lines) > 1:
+        lines = wrap(text, 135, max_lines=2)
+    g.node("h", dot_label(lines), shape="plaintext", fontname=style.FONT, fontsize=size)
     return graph_bytes(g, "pdf", text)
 
 
@@ -145,7 +157,7 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
     if not lane_map.lanes:
         return _plain(heading, data)
     laid = json.loads(graph_bytes(graph, "json", heading))
-    geo = place(lane_map, footer_lines(lane_map))
+    geo = place(lane_map, footer_lines(lane_map), PRINT)
     left, bottom, right, top = _bounds(data)
     bb = [float(v) for v in laid["bb"].split(",")]
     # Graphviz moves the drawing so its contents start at the origin and centres it
@@ -172,7 +184,7 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
     widest: dict[float, float] = {}
     for placed in geo.cards.values():
         x = round(placed.box.x, 1)
-        widest[x] = max(widest.get(x, 0.0), card_width(placed.card))
+        widest[x] = max(widest.get(x, 0.0), placed.box.w)
     xs = [x + w / 2 + 6 + dx for x, w in widest.items()]
     block_ends = [gate.bb[2] + 4 + dx for gate in geo.gates.values()]
     block_ends += [x + dx for x, gated in geo.boundaries if not gated]
@@ -184,7 +196,7 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
         footer = (f[0] + dx, f[1] + dy - 4, min(f[2], f[0] + text_w) + dx, f[3] + dy + 4)
     cuts = Cuts(
         (left, max(bottom, (footer[1] if footer else body_bottom) - 4), right, top),
-        body_left=ORG_W + LANE_W + dx,
+        body_left=PRINT.org_w + PRINT.lane_w + dx,
         body_top=body_top,
         body_bottom=body_bottom,
         xs=tuple(sorted({*xs, *block_ends})),
@@ -234,12 +246,16 @@ def _labels(
             cut = (y0, y1) != (label.box[1], label.box[3])
         if not cut or x1 - x0 < 24 or y1 - y0 < 20:
             continue
-        width = max(8, int((x1 - x0) / 7)) if label.on_top else ORG_WRAP
+        width = max(8, int((x1 - x0) / 7)) if label.on_top else PRINT.org_wrap
+        lines = label_lines(label.text, width)
+        most = max(1, int((y1 - y0 - 8) // 15))
+        if len(lines) > most:
+            lines = [*lines[: most - 1], lines[most - 1] + "…"]
         g = graphviz.Digraph("label")
         g.attr("graph", pad="0", margin="0")
         g.node(
             "o",
-            dot_label(wrap(label.text, width, max_lines=max(1, int((y1 - y0 - 8) // 15)))),
+            dot_label(lines),
             shape="box",
             style="filled,rounded" if label.on_top else "filled",
             fillcolor=label.fill,
@@ -254,12 +270,8 @@ def _labels(
         canvas.draw(form, form.bounds, at, scale)
 
 
-def _part(piece: _Piece, tile: Tile, n: int, count: int, page: int) -> str:
-    """What a tile of a piece shows: which part, which lanes and columns, where it goes on."""
-    if count == 1:
-        return ""
-    if tile.y[1] <= piece.cuts.body_bottom:
-        return f": part {n} of {count} (legend)"
+def _extent(piece: _Piece, tile: Tile) -> str:
+    """Which columns and lanes of ``piece`` a tile shows ("" for all of them)."""
     where = []
     cols = [i for i, x in enumerate(piece.columns, 1) if tile.x[0] <= x <= tile.x[1]]
     if cols and len(cols) < len(piece.columns):
@@ -267,38 +279,94 @@ def _part(piece: _Piece, tile: Tile, n: int, count: int, page: int) -> str:
     rows = [i for i, (_, y) in enumerate(piece.lanes, 1) if tile.y[0] <= y <= tile.y[1]]
     if rows and len(rows) < len(piece.lanes):
         where.append(f"lanes {rows[0]}-{rows[-1]}" if len(rows) > 1 else f"lane {rows[0]}")
+    return ", ".join(where)
+
+
+def _part(piece: _Piece, sheet: Sheet, n: int, count: int, page: int) -> str:
+    """What a page of a piece shows: which part, which columns and lanes (each of
+    its parts', where it holds several), where it goes on."""
+    if count == 1:
+        return ""
+    body = [tile for tile, _ in sheet.tiles if tile.y[1] > piece.cuts.body_bottom]
+    if not body:
+        return f": part {n} of {count} (legend)"
+    where = "; ".join(w for w in dict.fromkeys(_extent(piece, t) for t in body) if w)
     onward = f", continues on p. {page + 1}" if n < count else ""
-    return f": part {n} of {count}{' (' + ', '.join(where) + ')' if where else ''}{onward}"
+    return f": part {n} of {count}{' (' + where + ')' if where else ''}{onward}"
 
 
 def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None:
     page_w, page_h = paper
     room = _room(paper)
-    scale, tiles = plan_tiles(piece.cuts, room, 0.0 if piece.one_page else _floor(piece.pdf))
-    # A part of lanes and columns with no card on it (a journey's empty corner) is
-    # only lane colour and passing arrows: it is left out.
-    tiles = [
-        t
-        for t in tiles
-        if t.footer
-        or not piece.cards
-        or any(t.x[0] <= x <= t.x[1] and t.y[0] <= y <= t.y[1] for x, y in piece.cards)
-    ]
+
+    def worth(tile: Tile) -> bool:
+        # A part of lanes and columns with no card on it (a journey's empty corner) is
+        # only lane colour and passing arrows: it is left out.
+        return (
+            tile.footer
+            or not piece.cards
+            or any(tile.x[0] <= x <= tile.x[1] and tile.y[0] <= y <= tile.y[1] for x, y in piece.cards)
+        )
+
+    floor = 0.0 if piece.one_page else _floor(piece.pdf)
+    scale, sheets = plan_tiles(piece.cuts, room, floor, worth)
     form = add_form(writer, piece.pdf)
-    for n, tile in enumerate(tiles, start=1):
+    for n, sheet in enumerate(sheets, start=1):
         canvas = Canvas(writer, paper)
-        width, _ = tile_size(piece.cuts, tile)
-        # One page: centred; a part of several: flush left, so lanes line up page to page.
-        x = MARGIN + (max(0.0, room[0] - width * scale) / 2 if len(tiles) == 1 else 0.0)
-        corner = (x, page_h - MARGIN - HEADER_H)
-        place_tile(canvas, form, piece.cuts, tile, scale, corner)
-        _labels(canvas, writer, piece, tile, scale, corner)
-        part = _part(piece, tile, n, len(tiles), len(writer.pages))
+        for tile, (ox, oy) in sheet.tiles:
+            width, _ = tile_size(piece.cuts, tile)
+            # A page of one part: centred; of several: flush left, so lanes line up page to page.
+            alone = len(sheets) == 1 and len(sheet.tiles) == 1
+            x = MARGIN + ox + (max(0.0, room[0] - width * scale) / 2 if alone else 0.0)
+            corner = (x, page_h - MARGIN - HEADER_H - oy)
+            place_tile(canvas, form, piece.cuts, tile, scale, corner)
+            _labels(canvas, writer, piece, tile, scale, corner)
+        part = _part(piece, sheet, n, len(sheets), len(writer.pages))
         head = add_form(writer, _heading(piece.heading + part))
         left, bottom, right, top = head.bounds
         at = ((page_w - (right - left)) / 2, page_h - MARGIN - (HEADER_H + top - bottom) / 2)
         canvas.draw(head, head.bounds, at, 1.0)
         canvas.close()
+
+
+def _table_scale(piece: _Piece, paper: tuple[float, float]) -> float:
+    """The scale of a table sharing a page: as printed alone, at most its own size."""
+    left, _, right, _ = piece.cuts.bounds
+    return min(1.0, _room(paper)[0] / (right - left))
+
+
+def _share(pieces: Sequence[_Piece], paper: tuple[float, float]) -> bool:
+    """Whether tables and text (the last RACI table, the findings) fit one page, one
+    under the other, each under its heading and no smaller than a table alone."""
+    if any(p.lanes or p.one_page or p.cuts.xs for p in pieces):
+        return False
+    scales = [_table_scale(p, paper) for p in pieces]
+    if min(scales) < TABLE_SCALE:
+        return False
+    high = sum((p.cuts.bounds[3] - p.cuts.bounds[1]) * k for p, k in zip(pieces, scales, strict=True))
+    return high + HEADER_H * (len(pieces) - 1) <= _room(paper)[1]
+
+
+def _place_together(writer: PdfWriter, pieces: Sequence[_Piece], paper: tuple[float, float]) -> None:
+    """Pieces that :func:`_share` a page, one under another, each under its heading."""
+    page_w, page_h = paper
+    canvas = Canvas(writer, paper)
+    top = page_h - MARGIN
+    for piece in pieces:
+        head = add_form(writer, _heading(piece.heading))
+        left, bottom, right, high = head.bounds
+        canvas.draw(
+            head, head.bounds, ((page_w - (right - left)) / 2, top - (HEADER_H + high - bottom) / 2), 1.0
+        )
+        top -= HEADER_H
+        scale = _table_scale(piece, paper)
+        form = add_form(writer, piece.pdf)
+        left, bottom, right, high = form.bounds
+        canvas.draw(
+            form, form.bounds, ((page_w - (right - left) * scale) / 2, top - (high - bottom) * scale), scale
+        )
+        top -= (high - bottom) * scale
+    canvas.close()
 
 
 def _cover(document: Document, paper: tuple[float, float], heading: str) -> _Piece:
@@ -336,30 +404,56 @@ def _groups(roles: Sequence[Lane], most: int) -> list[list[Lane]]:
 
 
 def _lines(text: str, width: int, most: int = 3) -> str:
-    return "<br/>".join(html_text(t) for t in wrap(text, width, max_lines=most)) if text else " "
+    """``text`` as HTML lines of about ``width`` characters, broken only between words."""
+    lines = label_lines(text, width)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1] + "…"]
+    return "<br/>".join(html_text(t) for t in lines) if text else " "
 
 
-def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) -> graphviz.Digraph:
+def _task_cell(title: str, task: str) -> str:
+    """A RACI row's task: its title wrapped, then its id in grey, on the title's last
+    line where it fits there, else on a line of its own."""
+    lines = wrap(title, RACI_TASK_WRAP, max_lines=3)
+    tag = f"({task})"
+    text = "<br/>".join(html_text(line) for line in lines)
+    gap = " " if len(lines[-1]) + 1 + len(tag) <= RACI_TASK_WRAP else "<br/>"
+    return f'{text}{gap}<font color="#555555">{html_text(tag)}</font>'
+
+
+def _org_head(name: str, room: int) -> str:
+    """An organization's name over its columns, or its initials where a word of it
+    is longer than ``room`` characters (the key under the table spells it out)."""
+    if room >= 8 or max(map(len, name.split()), default=0) <= room:
+        return name
+    return "".join(word[0] for word in name.split() if word[:1].isalnum()).upper()
+
+
+def _raci_table(
+    matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int], numbered: bool = False
+) -> graphviz.Digraph:
     """One RACI table of ``rows``: the task column (title and id), then ``roles``
-    under their organizations; each phase opens with a row of its own."""
+    under their organizations; each phase opens with a row of its own. A
+    ``numbered`` table heads each role's column with its number and names the
+    numbers in a key under the table, so many roles share a page."""
     index = [matrix.roles.index(role) for role in roles]
     grey = 'bgcolor="#e0e0e0"'
-    orgs: list[tuple[str, int]] = []
-    for role in roles:
+    orgs: list[tuple[str, list[int]]] = []
+    for i, role in zip(index, roles, strict=True):
         if orgs and orgs[-1][0] == role.org_title:
-            orgs[-1] = (role.org_title, orgs[-1][1] + 1)
+            orgs[-1][1].append(i)
         else:
-            orgs.append((role.org_title, 1))
+            orgs.append((role.org_title, [i]))
+    wrap_org = RACI_NUMBER_WRAP if numbered else RACI_ROLE_WRAP
     out = [f"<tr><td {grey}> </td>"]
-    out += [
-        f'<td colspan="{span}" {grey}><b>{_lines(org, RACI_ROLE_WRAP * span, 2)}</b></td>'
-        for org, span in orgs
-    ]
+    for org, keys in orgs:
+        room = wrap_org * len(keys)
+        out.append(
+            f'<td colspan="{len(keys)}" {grey}><b>{_lines(_org_head(org, room), max(room, 8), 4)}</b></td>'
+        )
     out.append("</tr><tr>")
-    out += [
-        f"<td {grey}><b>{_lines(text, RACI_ROLE_WRAP, 4)}</b></td>"
-        for text in ["Task (id)", *(role.title for role in roles)]
-    ]
+    heads = [str(i + 1) for i in index] if numbered else [role.title for role in roles]
+    out += [f"<td {grey}><b>{_lines(text, RACI_ROLE_WRAP, 4)}</b></td>" for text in ["Task (id)", *heads]]
     out.append("</tr>")
     phase = None
     for r in rows:
@@ -370,13 +464,26 @@ def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) 
                 f'<tr><td colspan="{1 + len(roles)}" align="left" balign="left" bgcolor="#f4f4f4">'
                 f"<b>{_lines(phase, 120, 1)}</b></td></tr>"
             )
-        task = f'{_lines(row.title, RACI_TASK_WRAP)} <font color="#555555">({html_text(row.task)})</font>'
+        task = _task_cell(row.title, row.task)
         cells = [
             f'<td align="left" balign="left">{task}</td>',
             *(f"<td><b>{html_text(row.cells[i]) or ' '}</b></td>" for i in index),
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
-    table = '<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">' + "".join(out) + "</table>>"
+    if numbered:
+        # The key, no wider than the columns over it: a task column of about 5.5
+        # points a character and number columns of about 20, at some 5.8 points a
+        # character of the key.
+        width = max(60, int((RACI_TASK_WRAP * 5.5 + len(roles) * 20) / 5.8))
+        # One paragraph, organizations one after another: a line each would leave
+        # a short line per organization of one or two roles.
+        key = " · ".join(
+            f"{org}: " + "; ".join(f"{i + 1} {matrix.roles[i].title}" for i in keys) for org, keys in orgs
+        )
+        lines = wrap(key, width)
+        text = "<br/>".join(html_text(line) for line in lines)
+        out.append(f'<tr><td colspan="{1 + len(roles)}" align="left" balign="left">{text}</td></tr>')
+    table = '<<table border="0" cellborder="1" cellspacing="0" cellpadding="2">' + "".join(out) + "</table>>"
     g = graphviz.Digraph("raci")
     g.attr("graph", pad="0.1", margin="0")
     g.node("t", table, shape="plaintext", fontname=style.FONT, fontsize="10")
@@ -386,26 +493,36 @@ def _raci_table(matrix: RaciMatrix, roles: Sequence[Lane], rows: Sequence[int]) 
 def _raci_pieces(document: Document, paper: tuple[float, float]) -> list[_Piece]:
     """The RACI in tables that each fit a page: role columns in groups (the task
     columns repeated on each), rows split where a group's tasks run long. A group
-    lists only the tasks its roles have a part in."""
+    lists only the tasks its roles have a part in. Where the roles' titles over
+    their columns would need more than one group, the columns are numbered and a
+    key under each table names them: one table then holds every role or most."""
     matrix = raci_matrix(document.workflow)
     room_w, room_h = _room(paper)
+    everything = list(range(len(matrix.rows)))
 
-    def drawn(roles: Sequence[Lane], rows: Sequence[int]) -> bytes:
-        return graph_bytes(_raci_table(matrix, roles, rows), "pdf", "the RACI matrix")
+    def drawn(roles: Sequence[Lane], rows: Sequence[int], numbered: bool) -> bytes:
+        return graph_bytes(_raci_table(matrix, roles, rows, numbered), "pdf", "the RACI matrix")
 
     def size(data: bytes) -> tuple[float, float]:
         left, bottom, right, top = _bounds(data)
         return right - left, top - bottom
 
-    # As many role columns a table as fit the page's width, measured on drawn tables.
-    everything = list(range(len(matrix.rows)))
-    one = size(drawn(matrix.roles[:1], everything))[0]
-    per_role = max(40.0, size(drawn(matrix.roles[:2], everything))[0] - one)
-    most = max(1, int((room_w / TABLE_SCALE - one) // per_role) + 1)
-    while most > 1 and not all(
-        size(drawn(group, everything))[0] * TABLE_SCALE <= room_w for group in _groups(matrix.roles, most)
-    ):
-        most -= 1
+    def most_a_table(numbered: bool) -> int:
+        """As many role columns a table as fit the page's width, measured on drawn tables."""
+        one = size(drawn(matrix.roles[:1], everything, numbered))[0]
+        per_role = max(16.0, size(drawn(matrix.roles[:2], everything, numbered))[0] - one)
+        most = max(1, int((room_w / TABLE_SCALE - one) // per_role) + 1)
+        while most > 1 and not all(
+            size(drawn(group, everything, numbered))[0] * TABLE_SCALE <= room_w
+            for group in _groups(matrix.roles, most)
+        ):
+            most -= 1
+        return most
+
+    most = most_a_table(False)
+    numbered = len(_groups(matrix.roles, most)) > 1
+    if numbered:
+        most = most_a_table(True)
     tables: list[tuple[str, bytes]] = []
     for group in _groups(matrix.roles, most) or [[]]:
         index = [matrix.roles.index(role) for role in group]
@@ -413,15 +530,15 @@ def _raci_pieces(document: Document, paper: tuple[float, float]) -> list[_Piece]
         orgs = ", ".join(dict.fromkeys(role.org_title for role in group))
         # Rows a page from the average row of the whole group's table; a chunk that
         # still runs long keeps the share of its rows that fits.
-        high = size(drawn(group, rows))[1]
+        high = size(drawn(group, rows, numbered))[1]
         per_page = max(1, int(len(rows) * (room_h / TABLE_SCALE - 60) / high))
         at = 0
         while at < len(rows):
             take = min(per_page, len(rows) - at)
-            data = drawn(group, rows[at : at + take])
+            data = drawn(group, rows[at : at + take], numbered)
             while take > 1 and size(data)[1] * TABLE_SCALE > room_h:
                 take = max(1, min(take - 1, int(take * room_h / (size(data)[1] * TABLE_SCALE))))
-                data = drawn(group, rows[at : at + take])
+                data = drawn(group, rows[at : at + take], numbered)
             tables.append((orgs, data))
             at += take
     pieces = []
@@ -494,13 +611,13 @@ def book_pdf(document: Document, paper: str = "letter", progress: Progress | Non
     for n, (pid, phase) in enumerate(workflow.phases.items(), start=1):
         heading = f"Phase {n} of {len(workflow.phases)}: {phase.title}"
         say(heading)
-        figure = build_map(document, phases=[pid])
+        figure = build_map(document, phases=[pid], spacing=PRINT)
         assert figure.lane_map is not None
         pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
     for jid, journey in workflow.journeys.items():
         heading = f"Journey: {journey.title}"
         say(heading)
-        figure = build_map(document, journey=jid)
+        figure = build_map(document, journey=jid, spacing=PRINT)
         assert figure.lane_map is not None
         pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
     say("the RACI matrix")
@@ -508,8 +625,14 @@ def book_pdf(document: Document, paper: str = "letter", progress: Progress | Non
     say("the findings")
     pieces += _findings_pieces(document)
     writer = PdfWriter()
-    for piece in pieces:
-        _place(writer, piece, size)
+    at = 0
+    while at < len(pieces):
+        if at + 1 < len(pieces) and _share(pieces[at : at + 2], size):
+            _place_together(writer, pieces[at : at + 2], size)
+            at += 2
+        else:
+            _place(writer, pieces[at], size)
+            at += 1
     writer.add_metadata({"/Title": f"{title}: map book", "/Creator": "lifecycle"})
     out = io.BytesIO()
     writer.write(out)

@@ -19,7 +19,7 @@ from lifecycle.drawing.dot_text import DotGraph, Html
 from lifecycle.drawing.label_place import place_labels
 from lifecycle.drawing.labels import dot_label, html_text, wrap
 from lifecycle.drawing.lane_model import LaneMap, Mark, MarkKind
-from lifecycle.drawing.layout import HEADER_H, LANE_W, ORG_W, ORG_WRAP, Box, Geometry, place
+from lifecycle.drawing.layout import SCREEN, Box, Geometry, Spacing, label_lines, place
 from lifecycle.drawing.overlay import gate_key
 from lifecycle.drawing.route import route_links
 
@@ -53,8 +53,6 @@ _BORDERS: dict[str, dict[str, str]] = {
     "dotted": {"style": ",dotted", "penwidth": "1.8"},
 }
 """Card borders (see ``Card.border``): Graphviz style, peripheries and pen width."""
-LABEL_WRAP = 16
-"""Characters per line of an arrow label (three lines at most)."""
 _PLATE = '<table border="0" cellborder="0" cellpadding="1" bgcolor="white"><tr><td>{}</td></tr></table>'
 _FAMILY_WORDS = {"spof": "single point of failure", "gap": "gap", "other": "finding"}
 
@@ -125,13 +123,15 @@ def _marks(findings: list[Mark]) -> dict[str, _Marked]:
     }
 
 
-def draw_lane_map(lane_map: LaneMap) -> graphviz.Source:
+def draw_lane_map(lane_map: LaneMap, spacing: Spacing = SCREEN) -> graphviz.Source:
     """The DOT graph of ``lane_map`` with every position fixed.
 
     Parameters
     ----------
     lane_map
         What to draw.
+    spacing
+        The room between its parts (the screen's unless a page asks for less).
 
     Returns
     -------
@@ -139,7 +139,7 @@ def draw_lane_map(lane_map: LaneMap) -> graphviz.Source:
         A graph with ``layout=nop2``: render it with ``dot`` or ``neato -n2``.
     """
     footer = footer_lines(lane_map)
-    geo = place(lane_map, footer)
+    geo = place(lane_map, footer, spacing)
     marks = _marks(lane_map.findings)
     g = DotGraph("lanemap")
     g.attr(
@@ -190,7 +190,9 @@ def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, 
                 **{"class": f"lane org-{lane.org or 'none'}"},
             )
             mark = marks.get(lane.key)
-            title = wrap(lane.title, 20) + (["(not in any role)"] if lane.unofficial else [])
+            title = label_lines(lane.title, geo.spacing.lane_wrap)
+            if lane.unofficial:
+                title.append("(not in any role)")
             if mark is not None:
                 title.append(f"⚠ {mark.code}")
             band.node(
@@ -229,7 +231,7 @@ def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, 
         head = style.org_tints(next(la.org_kind for la in lane_map.lanes if (la.org or "") == oid))[0]
         g.node(
             node_name("org", oid or "none"),
-            dot_label(wrap(text, ORG_WRAP)),
+            dot_label(label_lines(text, geo.spacing.org_wrap)),
             shape="box",
             style="filled",
             fillcolor=head,
@@ -241,10 +243,13 @@ def _draw_lanes(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, 
 
 
 def _draw_headers(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, _Marked]) -> None:
-    title = Box((ORG_W + LANE_W) / 2, geo.height - HEADER_H / 2, ORG_W + LANE_W - 8, HEADER_H - 8)
+    sp = geo.spacing
+    title = Box(
+        (sp.org_w + sp.lane_w) / 2, geo.height - sp.header_h / 2, sp.org_w + sp.lane_w - 8, sp.header_h - 8
+    )
     g.node(
         "title",
-        dot_label(wrap(lane_map.title, 30, max_lines=4)),
+        dot_label(wrap(lane_map.title, sp.title_wrap, max_lines=4)),
         shape="plaintext",
         fontsize="12",
         id="title",
@@ -265,7 +270,8 @@ def _draw_headers(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str
         )
         if block.gate is not None:
             gate = geo.gates[block.key]
-            lines = wrap(block.gate.title, 20, max_lines=2) + wrap(block.gate.detail, 20, max_lines=1)
+            lines = wrap(block.gate.title, sp.gate_wrap, max_lines=sp.gate_lines)
+            lines += wrap(block.gate.detail, sp.gate_wrap, max_lines=1)
             mark = marks.get(gate_key(block.key))
             attrs = dict(style.GATE_NODE)
             if mark is not None:
@@ -308,7 +314,7 @@ def _draw_links(g: DotGraph, lane_map: LaneMap, geo: Geometry, marks: dict[str, 
         mark = marks.get(link.element or link.key)
         label = f"⚠ {mark.code} {link.label or ''}".strip() if mark else link.label
         if label:
-            texts[link.key] = wrap(label, LABEL_WRAP, max_lines=3)
+            texts[link.key] = wrap(label, geo.spacing.label_wrap, max_lines=3)
     spots = place_labels(geo, routes, texts)
     for link in lane_map.links:
         if link.key not in routes:

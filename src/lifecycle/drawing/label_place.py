@@ -66,15 +66,24 @@ class _Obstacles:
         return False
 
 
-def _candidates(route: Route) -> list[tuple[float, float]]:
+def _candidates(route: Route, size: tuple[float, float]) -> list[tuple[float, float]]:
+    """Where a label of ``size`` may go: on its arrow's segments, then beside them
+    (where a tight map leaves no free point on the arrow itself)."""
     found = [route.label_at]
     segments = [
         (p, q) for p, q in itertools.pairwise(route.points) if abs(p[0] - q[0]) + abs(p[1] - q[1]) > 1
     ]
     # Longest segments first: they have the most room.
     segments.sort(key=lambda pq: -(abs(pq[0][0] - pq[1][0]) + abs(pq[0][1] - pq[1][1])))
-    for t in _FRACTIONS:
-        found += [(p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])) for p, q in segments]
+    on = [(p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]), p, q) for t in _FRACTIONS for p, q in segments]
+    found += [(x, y) for x, y, _, _ in on]
+    for side in (1, -1):
+        for x, y, p, q in on:
+            upright = abs(p[0] - q[0]) < abs(p[1] - q[1])
+            if upright:
+                found.append((x + side * (size[0] / 2 + 2), y))
+            else:
+                found.append((x, y + side * (size[1] / 2 + 2)))
     return found
 
 
@@ -104,15 +113,27 @@ def place_labels(
         obstacles.add(box)
     for x, _ in geo.boundaries:
         obstacles.add(Box(x, (top + bottom) / 2, 1.0, top - bottom))
+    seams = _Obstacles()
+    if geo.spacing.labels_in_lanes:
+        # A page may be cut between any two lanes: a label there would be cut in two,
+        # so it keeps off those lines where it has anywhere else to go.
+        for band in geo.lanes.values():
+            seams.add(Box(band.x, band.bb[1], band.w, 1.0))
     placed: dict[str, tuple[float, float]] = {}
     for key, lines in labels.items():
         route = routes.get(key)
         if route is None:
             continue
-        spot = next(
-            (c for c in _candidates(route) if not obstacles.hit(label_box(lines, *c))),
-            route.label_at,
-        )
+        size = label_box(lines, 0.0, 0.0)
+        spot: tuple[float, float] | None = None
+        for c in _candidates(route, (size.w, size.h)):
+            box = label_box(lines, *c)
+            if not obstacles.hit(box):
+                if not seams.hit(box):
+                    spot = c
+                    break
+                spot = spot or c
+        spot = spot or route.label_at
         placed[key] = spot
         obstacles.add(label_box(lines, *spot))
     return placed

@@ -14,43 +14,179 @@ Coordinates are Graphviz points (1/72 inch) with y growing upwards.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from lifecycle.drawing.labels import wrap
 from lifecycle.drawing.lane_model import Card, LaneMap
 
-__all__ = ["Box", "Geometry", "Placed", "card_lines", "card_width", "place"]
+__all__ = [
+    "PRINT",
+    "SCREEN",
+    "Box",
+    "Geometry",
+    "Placed",
+    "Spacing",
+    "card_lines",
+    "card_width",
+    "label_lines",
+    "place",
+]
 
-ORG_W = 100.0
-LANE_W = 136.0
-CARD_W = 144.0
-CARD_WRAP = 24
-CARD_MAX_LINES = 6
 CHIP_W = 76.0
 CHIP_WRAP = 14
 CHIP_MAX_LINES = 3
 CHIP_PAD = 5.0
-CHIP_GAP = 10.0
-COL_GAP = 96.0
-GATE_GAP = 132.0
-BLOCK_GAP = 104.0
-"""Room between two blocks with no gate: the line between them stands in its middle,
-clear of the arrow labels that sit on the corridor beside the last column."""
 ARROW_SLOT = 11.0
 """Room along a card's side for each arrow that meets it, so arrowheads never pile up."""
-HEADER_H = 84.0
-LANE_PAD = 16.0
-ROW_GAP = 18.0
 LINE_H = 12.5
-TEXT_PAD = 10.0
 RIGHT_MARGIN = 24.0
 FOOTER_LINE_H = 13.0
-ORG_WRAP = 12
 ORG_LINE_H = 15.0
+CHIP_SPACE = 6.0
+"""Room between two chips side by side."""
+CHIPS_A_ROW = 3
+"""The most chips side by side, so the ties reaching over a row stay apart."""
+TIE_ROW = 3.0
+"""Distance between the ties that reach over a row of chips to its later chips."""
+CHAR_W = 6.0
+"""The most a character of a card's 10-point text takes (Helvetica's widest lower
+case is 5.6 points), to size a card to its text without clipping it."""
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """The room a lane map leaves around and between its parts, in points.
+
+    The defaults are the screen maps' (SVG, PNG, DOT); :data:`PRINT` is the
+    denser layout of the map book, where a page holds only what fits at a
+    readable size: the same text sizes in less white space.
+    """
+
+    org_w: float = 100.0
+    """Width of the organization column at the left."""
+
+    org_wrap: int = 12
+    """Characters per line of an organization's label."""
+
+    lane_w: float = 136.0
+    """Width of the lane title column."""
+
+    lane_wrap: int = 20
+    """Characters per line of a lane's title."""
+
+    card_w: float = 144.0
+    """Width of a task or step card (the widest one, where cards fit their text)."""
+
+    card_wrap: int = 24
+    """Characters per line of a card's label."""
+
+    card_max_lines: int = 6
+    """The most lines of a card's label; a longer one ends in an ellipsis."""
+
+    fit_cards: bool = False
+    """Size each card to its text and each column to its widest card."""
+
+    col_gap: float = 96.0
+    """Room between two columns of cards, where the arrows run."""
+
+    gate_gap: float = 132.0
+    """Room for an exit gate between two blocks."""
+
+    gate_wrap: int = 20
+    """Characters per line of a gate's title."""
+
+    gate_lines: int = 2
+    """The most lines of a gate's title (its number of criteria takes one more)."""
+
+    block_gap: float = 104.0
+    """Room between two blocks with no gate: the line between them stands in its
+    middle, clear of the arrow labels that sit on the corridor beside the last column."""
+
+    header_h: float = 84.0
+    """Height of the block headers above the lanes."""
+
+    title_wrap: int = 30
+    """Characters per line of the map's title, above the label strip."""
+
+    lane_pad: float = 16.0
+    """Room above and below the cards of a lane, where its streets run."""
+
+    row_gap: float = 18.0
+    """Room under each card of a cell."""
+
+    chip_gap: float = 10.0
+    """Room under each chip of a cell."""
+
+    text_pad: float = 10.0
+    """Room above and below a card's text."""
+
+    track: float = 6.0
+    """Distance between parallel arrows in one gap between columns."""
+
+    street_inset: float = 8.0
+    """How far inside its lane's edge a street runs."""
+
+    street_track: float = 4.5
+    """Distance between parallel arrows along one street."""
+
+    label_wrap: int = 16
+    """Characters per line of an arrow's label (three lines at most)."""
+
+    chip_rows: bool = False
+    """Put the chips of a cell side by side where they fit, not one under another."""
+
+    chips_by_card: bool = False
+    """Stack a cell's chips in the order of their cards' lanes, so their ties never cross."""
+
+    labels_in_lanes: bool = False
+    """Keep each arrow label inside one lane, as a page cut between lanes would cut it."""
+
+
+SCREEN = Spacing()
+"""The screen maps' spacing."""
+
+PRINT = Spacing(
+    org_w=72.0,
+    org_wrap=9,
+    lane_w=90.0,
+    lane_wrap=13,
+    card_w=100.0,
+    card_wrap=16,
+    card_max_lines=9,
+    fit_cards=True,
+    col_gap=44.0,
+    gate_gap=96.0,
+    gate_wrap=14,
+    gate_lines=3,
+    block_gap=40.0,
+    header_h=64.0,
+    title_wrap=22,
+    lane_pad=7.0,
+    row_gap=8.0,
+    chip_gap=5.0,
+    text_pad=6.0,
+    track=4.0,
+    street_inset=3.0,
+    street_track=2.5,
+    label_wrap=12,
+    chip_rows=True,
+    chips_by_card=True,
+    labels_in_lanes=True,
+)
+"""The map book's spacing: narrower columns and gaps, a narrower label strip whose
+titles wrap at word boundaries, less padding, and cards no wider than their text."""
+
+# The screen values by their old names, for the BPMN export's diagram.
+ORG_W = SCREEN.org_w
+LANE_W = SCREEN.lane_w
+CARD_W = SCREEN.card_w
+COL_GAP = SCREEN.col_gap
+LANE_PAD = SCREEN.lane_pad
 
 
 @dataclass(frozen=True)
@@ -101,18 +237,36 @@ class Geometry:
     """x of every vertical line between blocks, and whether a gate stands on it."""
 
     footer: Box | None
+    spacing: Spacing = SCREEN
+    """The room between the parts that placed them."""
+
+    column_w: dict[float, float] = field(default_factory=dict)
+    """The width of each column's cards, by the x of its middle (rounded to 0.1)."""
 
 
-def card_lines(card: Card) -> list[str]:
+def label_lines(text: str, width: int) -> list[str]:
+    """``text`` wrapped at ``width`` characters, but only between words (or after a
+    hyphen): a longer word widens every line rather than being cut."""
+    longest = max((len(chunk) for chunk in re.findall(r"[^\s-]+-?", text)), default=0)
+    return wrap(text, max(width, longest))
+
+
+def card_lines(card: Card, spacing: Spacing = SCREEN) -> list[str]:
     """The wrapped lines of a card's label."""
     if card.kind == "chip":
         return wrap(card.label, CHIP_WRAP, max_lines=CHIP_MAX_LINES)
-    return wrap(card.label, CARD_WRAP, max_lines=CARD_MAX_LINES)
+    return wrap(card.label, spacing.card_wrap, max_lines=spacing.card_max_lines)
 
 
-def card_width(card: Card) -> float:
-    """How wide a card is drawn: chips are narrow tags."""
-    return CHIP_W if card.kind == "chip" else CARD_W
+def card_width(card: Card, spacing: Spacing = SCREEN, lines: Sequence[str] = ()) -> float:
+    """How wide a card is drawn: chips are narrow tags; with ``spacing.fit_cards``
+    a card of short ``lines`` is only as wide as they are."""
+    widest = CHIP_W if card.kind == "chip" else spacing.card_w
+    if not spacing.fit_cards or not lines:
+        return widest
+    # Chips' 9-point text takes nine tenths of the room of cards' 10-point text.
+    per_char = CHAR_W * (0.9 if card.kind == "chip" else 1.0)
+    return min(widest, max(len(line) for line in lines) * per_char + 2 * spacing.text_pad + 4)
 
 
 def _longest_paths(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
@@ -204,7 +358,33 @@ def _org_runs(lane_map: LaneMap) -> list[tuple[list[str], str]]:
     return runs
 
 
-def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
+def _packable(lane_map: LaneMap) -> set[str]:
+    """The chips that may share a row: tied to a task and meeting no arrow, which
+    would run through its neighbours to reach it."""
+    arrow_ends = {end for link in lane_map.links if link.kind != "tie" for end in (link.tail, link.head)}
+    return {c.key for c in lane_map.cards if c.kind == "chip" and c.attached_to and c.key not in arrow_ends}
+
+
+def _rows(keys: Sequence[str], width: dict[str, float], room: float, packable: set[str]) -> list[list[str]]:
+    """The rows of a cell's cards, top to bottom: each card alone, but packable chips
+    side by side as long as they fit the column's width (:data:`CHIPS_A_ROW` at most)."""
+    found: list[list[str]] = []
+    for key in keys:
+        last = found[-1] if found else []
+        if (
+            key in packable
+            and last
+            and last[0] in packable
+            and len(last) < CHIPS_A_ROW
+            and sum(width[k] + CHIP_SPACE for k in last) + width[key] <= room
+        ):
+            last.append(key)
+        else:
+            found.append([key])
+    return found
+
+
+def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCREEN) -> Geometry:
     """Compute the geometry of ``lane_map``.
 
     Parameters
@@ -213,20 +393,24 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
         The lanes, blocks, cards and links to place.
     footer
         The text lines of the footer under the lanes (none: no footer).
+    spacing
+        The room between the parts (:data:`SCREEN` or :data:`PRINT`).
 
     Returns
     -------
     Geometry
         Boxes for every card, lane band, header and gate.
     """
+    sp = spacing
     column = _columns(lane_map)
     ncols = dict.fromkeys((b.key for b in lane_map.blocks), 1)
     for c in lane_map.cards:
         if c.block in ncols:
             ncols[c.block] = max(ncols[c.block], column[c.key] + 1)
-    lines = {c.key: card_lines(c) for c in lane_map.cards}
+    lines = {c.key: card_lines(c, sp) for c in lane_map.cards}
+    card_w = {c.key: card_width(c, sp, lines[c.key]) for c in lane_map.cards}
     card_h = {
-        c.key: len(lines[c.key]) * LINE_H + 2 * (CHIP_PAD if c.kind == "chip" else TEXT_PAD)
+        c.key: len(lines[c.key]) * LINE_H + 2 * (CHIP_PAD if c.kind == "chip" else sp.text_pad)
         for c in lane_map.cards
     }
     ends: dict[str, int] = defaultdict(int)
@@ -243,64 +427,103 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
     for c in lane_map.cards:
         cells[(c.lane, c.block, column[c.key])].append(c.key)
     kind_of = {c.key: c.kind for c in lane_map.cards}
+    by_key = {c.key: c for c in lane_map.cards}
+    if sp.chips_by_card:
+        # Chips in the order of their cards' lanes, top down: the ties from a card
+        # above reach the upper chips and those from below the lower, never crossing.
+        lane_at = {lane.key: i for i, lane in enumerate(lane_map.lanes)}
 
-    def slot(key: str) -> float:
-        return card_h[key] + (CHIP_GAP if kind_of[key] == "chip" else ROW_GAP)
+        def lane_of_card(key: str) -> int:
+            card = by_key[key]
+            return lane_at[by_key[card.attached_to].lane if card.attached_to else card.lane]
 
-    inner = {lane.key: 2 * TEXT_PAD + LINE_H + ROW_GAP for lane in lane_map.lanes}
-    for (lane_key, _, _), keys in cells.items():
-        inner[lane_key] = max(inner[lane_key], sum(slot(k) for k in keys))
+        for where, keys in cells.items():
+            chips = sorted((k for k in keys if kind_of[k] == "chip"), key=lane_of_card)
+            cells[where] = [k for k in keys if kind_of[k] != "chip"] + chips
 
-    # x: org column, lane header column, then the blocks with a gap for each gate.
+    # Each column is as wide as its widest card (every card's width on screen).
+    width_of: dict[tuple[str, int], float] = {}
+    for c in lane_map.cards:
+        cell = (c.block, column[c.key])
+        width_of[cell] = max(width_of.get(cell, 0.0), card_w[c.key] if sp.fit_cards else sp.card_w)
+    packable = _packable(lane_map) if sp.chip_rows else set()
+    rows = {cell: _rows(keys, card_w, width_of[cell[1:]], packable) for cell, keys in cells.items()}
+
+    def slot(row: list[str]) -> float:
+        """A row's height with the room under it; a row of several chips keeps room
+        above and below for the ties that reach over it to its later chips."""
+        gap = sp.chip_gap + 2 * TIE_ROW * (len(row) - 1) if kind_of[row[0]] == "chip" else sp.row_gap
+        return max(card_h[k] for k in row) + gap
+
+    inner = {lane.key: 2 * sp.text_pad + LINE_H + sp.row_gap for lane in lane_map.lanes}
+    for (lane_key, _, _), cell_rows in rows.items():
+        inner[lane_key] = max(inner[lane_key], sum(slot(r) for r in cell_rows))
+
+    # x: org column, lane header column, then the blocks with a gap for each gate;
+    # each column is its cards with half a gap on either side.
     block_x: dict[str, float] = {}
-    x = ORG_W + LANE_W
+    block_w: dict[str, float] = {}
+    centre: dict[tuple[str, int], float] = {}
+    column_w: dict[float, float] = {}
+    x = sp.org_w + sp.lane_w
     boundaries: list[tuple[float, bool]] = []
-    col_w = CARD_W + COL_GAP
     for block in lane_map.blocks:
         block_x[block.key] = x
-        x += ncols[block.key] * col_w
+        for col in range(ncols[block.key]):
+            w = width_of.get((block.key, col), sp.card_w)
+            centre[(block.key, col)] = x + sp.col_gap / 2 + w / 2
+            column_w[round(centre[(block.key, col)], 1)] = w
+            x += w + sp.col_gap
+        block_w[block.key] = x - block_x[block.key]
         if block.gate is not None:
-            boundaries.append((x + GATE_GAP / 2, True))
-            x += GATE_GAP
+            boundaries.append((x + sp.gate_gap / 2, True))
+            x += sp.gate_gap
         else:
-            boundaries.append((x + BLOCK_GAP / 2, False))
-            x += BLOCK_GAP
+            boundaries.append((x + sp.block_gap / 2, False))
+            x += sp.block_gap
     # The footer's longest line may be wider than the lanes (about 0.6 em per character).
     width = max(x + RIGHT_MARGIN, max((len(line) for line in footer), default=0) * 6.0 + 32)
     if boundaries and lane_map.blocks[-1].gate is None:
         boundaries.pop()
-        x -= BLOCK_GAP
+        x -= sp.block_gap
 
-    footer_h = len(footer) * FOOTER_LINE_H + 2 * TEXT_PAD if footer else 0.0
-    lane_h = {lane.key: inner[lane.key] + 2 * LANE_PAD for lane in lane_map.lanes}
+    footer_h = len(footer) * FOOTER_LINE_H + 2 * sp.text_pad if footer else 0.0
+    lane_h = {lane.key: inner[lane.key] + 2 * sp.lane_pad for lane in lane_map.lanes}
+    for lane in lane_map.lanes:
+        # Room for the lane's own title in the label column.
+        lines_of_title = len(label_lines(lane.title, sp.lane_wrap)) + (1 if lane.unofficial else 0)
+        need = lines_of_title * LINE_H + 2 * sp.text_pad + 8
+        lane_h[lane.key] = max(lane_h[lane.key], need)
     # An organization with few lanes still needs room for its name in the left column.
     for members, text in _org_runs(lane_map):
-        need = len(wrap(text, ORG_WRAP)) * ORG_LINE_H + 24
+        need = len(label_lines(text, sp.org_wrap)) * ORG_LINE_H + 24
         have = sum(lane_h[key] for key in members)
         for key in members:
             lane_h[key] += max(0.0, need - have) / len(members)
     lanes_h = sum(lane_h.values())
-    height = HEADER_H + lanes_h + footer_h
+    height = sp.header_h + lanes_h + footer_h
 
     lane_box: dict[str, Box] = {}
-    top = height - HEADER_H
+    top = height - sp.header_h
     for lane in lane_map.lanes:
         h = lane_h[lane.key]
         lane_box[lane.key] = Box(width / 2, top - h / 2, width, h)
         top -= h
 
-    by_key = {c.key: c for c in lane_map.cards}
     placed: dict[str, Placed] = {}
-    for (lane_key, block_key, col), keys in cells.items():
+    for (lane_key, block_key, col), cell_rows in rows.items():
         band = lane_box[lane_key]
         # Centre a short stack in a tall lane so arrows stay level where they can.
-        top = band.y + sum(slot(k) for k in keys) / 2
-        cx = block_x[block_key] + col * col_w + col_w / 2
-        for key in keys:
-            card = by_key[key]
-            box = Box(cx, top - slot(key) / 2, card_width(card), card_h[key])
-            placed[key] = Placed(card, lines[key], box)
-            top -= slot(key)
+        top = band.y + sum(slot(r) for r in cell_rows) / 2
+        cx = centre[(block_key, col)]
+        for row in cell_rows:
+            y = top - slot(row) / 2
+            x = cx - (sum(card_w[k] for k in row) + CHIP_SPACE * (len(row) - 1)) / 2
+            for key in row:
+                box = Box(cx if len(row) == 1 else x + card_w[key] / 2, y, card_w[key], card_h[key])
+                placed[key] = Placed(by_key[key], lines[key], box)
+                x += card_w[key] + CHIP_SPACE
+            top -= slot(row)
 
     orgs: list[tuple[str, str, Box]] = []
     lane_by_key = {la.key: la for la in lane_map.lanes}
@@ -313,24 +536,36 @@ def place(lane_map: LaneMap, footer: Sequence[str] = ()) -> Geometry:
                 (
                     lane.org or "",
                     text,
-                    Box(ORG_W / 2, (top_y + bottom_y) / 2, ORG_W - 8, top_y - bottom_y - 8),
+                    Box(sp.org_w / 2, (top_y + bottom_y) / 2, sp.org_w - 8, top_y - bottom_y - 8),
                 )
             )
 
     lane_headers = {
-        key: Box(ORG_W + LANE_W / 2, band.y, LANE_W - 8, band.h - 8) for key, band in lane_box.items()
+        key: Box(sp.org_w + sp.lane_w / 2, band.y, sp.lane_w - 8, band.h - 8)
+        for key, band in lane_box.items()
     }
-    header_y = height - HEADER_H / 2
+    header_y = height - sp.header_h / 2
     blocks: dict[str, Box] = {}
     gates: dict[str, Box] = {}
     for block in lane_map.blocks:
-        w = ncols[block.key] * col_w
-        blocks[block.key] = Box(block_x[block.key] + w / 2, header_y, w - 12, HEADER_H - 16)
+        w = block_w[block.key]
+        blocks[block.key] = Box(block_x[block.key] + w / 2, header_y, w - 12, sp.header_h - 16)
         if block.gate is not None:
             gates[block.key] = Box(
-                block_x[block.key] + w + GATE_GAP / 2, header_y, GATE_GAP - 8, HEADER_H - 20
+                block_x[block.key] + w + sp.gate_gap / 2, header_y, sp.gate_gap - 8, sp.header_h - 20
             )
     footer_box = Box(width / 2, footer_h / 2 - 4, width - 16, footer_h - 16) if footer_h else None
     return Geometry(
-        width, height, placed, lane_box, orgs, lane_headers, blocks, gates, boundaries, footer_box
+        width,
+        height,
+        placed,
+        lane_box,
+        orgs,
+        lane_headers,
+        blocks,
+        gates,
+        boundaries,
+        footer_box,
+        sp,
+        column_w,
     )

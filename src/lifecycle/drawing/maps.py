@@ -18,6 +18,7 @@ from lifecycle.diagnostics import LifecycleError
 from lifecycle.drawing.draw import draw_lane_map
 from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import LaneMap, MarkKind
+from lifecycle.drawing.layout import SCREEN, Spacing
 from lifecycle.drawing.mermaid import lane_map_mermaid
 from lifecycle.drawing.overlay import overlay_findings
 from lifecycle.drawing.overview import overview_graph, overview_mermaid
@@ -75,6 +76,7 @@ def build_map(
     journey: str | None = None,
     overview: bool = False,
     overlay: bool = False,
+    spacing: Spacing = SCREEN,
 ) -> Figure:
     """Build one map of ``document``: a swimlane map (the default), a journey map
     or the lifecycle overview.
@@ -91,6 +93,9 @@ def build_map(
         Build the lifecycle overview instead.
     overlay
         Mark the check findings on a swimlane or journey map.
+    spacing
+        The room between a swimlane or journey map's parts (:data:`~lifecycle.drawing.layout.PRINT`
+        for a printed page).
 
     Returns
     -------
@@ -114,4 +119,4 @@ def build_map(
     lane_map = journey_map(workflow, journey) if journey else swimlane_map(workflow, phases)
     if overlay:
         lane_map = _checked(document, lane_map)
-    return Figure(draw_lane_map(lane_map), lane_map_mermaid(lane_map), lane_map)
+    return Figure(draw_lane_map(lane_map, spacing), lane_map_mermaid(lane_map), lane_map)

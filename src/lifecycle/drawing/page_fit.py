@@ -7,15 +7,16 @@ kind of label counts). When the whole drawing cannot be that large, it is cut
 into tiles: between lanes (at an organization's boundary where that wastes
 little of the page) and between task columns, never through a card. Every tile
 repeats the lane labels on its left and the phase headers on its top, so each
-page reads on its own; the legend under the map goes on the first page with room
-for it, or on a page of its own.
+part reads on its own. Consecutive parts smaller than a page share one (a band's
+narrow last columns beside the next band's, short bands one under another), and
+the legend goes under or beside a part on the first page with room for it.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -35,8 +36,10 @@ __all__ = [
     "Cuts",
     "Form",
     "Rect",
+    "Sheet",
     "Tile",
     "add_form",
+    "pack",
     "place_tile",
     "plan_tiles",
     "smallest_text",
@@ -51,7 +54,10 @@ FLOOR_PT = 8.0
 MAX_SCALE = 1.5
 """Small drawings grow to fill the page, up to this factor."""
 
-PREFERRED_SHARE = 0.6
+SHEET_GAP = 14.0
+"""Room between two tiles that share a page (points)."""
+
+PREFERRED_SHARE = 0.9
 """A preferred cut (an organization's boundary) is taken when its span uses at least
 this share of the room a page has; otherwise the farthest cut that fits is taken."""
 
@@ -146,6 +152,8 @@ def spans(
 
 
 def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
+    """The body cut into tiles of at most a page's room at ``scale``, lanes top down
+    and columns left to right, then the legend as a tile of its own."""
     left, _, right, top = cuts.bounds
     strip_w = cuts.body_left - left
     header_h = top - cuts.body_top
@@ -166,18 +174,85 @@ def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
     tiles = [Tile(x, y) for y in ys for x in xs]
     if cuts.footer is not None and tiles:
         f_left, f_bottom, f_right, f_top = cuts.footer
-        for i, tile in enumerate(tiles):
-            used = header_h + tile.y[1] - tile.y[0]
-            if (f_top - f_bottom) <= room[1] / scale - used and f_right - f_left <= room[0] / scale:
-                tiles[i] = Tile(tile.x, tile.y, footer=True)
-                break
-        else:
-            tiles.append(Tile((f_left, f_right), (f_bottom, f_top), footer=True))
+        tiles.append(Tile((f_left, f_right), (f_bottom, f_top), footer=True))
     return tiles
 
 
-def plan_tiles(cuts: Cuts, room: tuple[float, float], floor: float) -> tuple[float, list[Tile]]:
-    """The scale and tiles that show a drawing on the fewest pages, as large as
+@dataclass(frozen=True)
+class Sheet:
+    """One page of a drawing: its tiles, each with where its top-left corner goes,
+    measured from the top-left corner of the page's room (points, y downwards)."""
+
+    tiles: tuple[tuple[Tile, tuple[float, float]], ...]
+
+
+def pack(
+    sizes: Sequence[tuple[float, float]],
+    room: tuple[float, float],
+    gap: float,
+    anywhere: Collection[int] = (),
+) -> list[list[tuple[int, tuple[float, float]]]]:
+    """Put boxes of ``sizes`` on pages of ``room`` in their order (shelf packing):
+    each box goes beside the boxes of the last page's last shelf, or on a new shelf
+    under them, or on a new page. A box of ``anywhere`` (a legend) goes on the
+    first page with room for it instead, so the parts keep their reading order.
+
+    Returns
+    -------
+    list
+        Per page, each of its boxes' index and where its top-left corner goes,
+        from the room's top-left corner (y downwards).
+
+    >>> pack([(500, 300), (200, 300), (300, 200), (500, 200)], (740, 540), 10)
+    [[(0, (0.0, 0.0)), (1, (510.0, 0.0)), (2, (0.0, 310.0))], [(3, (0.0, 0.0))]]
+    """
+    pages: list[list[tuple[int, tuple[float, float]]]] = []
+    shelves: list[list[list[float]]] = []
+    """Per page, each shelf's top, width used and height."""
+    for index, (w, h) in enumerate(sizes):
+        tried = range(len(pages)) if index in anywhere else range(max(0, len(pages) - 1), len(pages))
+        for at in tried:
+            page, page_shelves = pages[at], shelves[at]
+            y, used, high = page_shelves[-1]
+            if used + gap + w <= room[0] + 1e-6 and y + max(high, h) <= room[1] + 1e-6:
+                page.append((index, (float(used + gap), y)))
+                page_shelves[-1] = [y, used + gap + w, max(high, h)]
+                break
+            if y + high + gap + h <= room[1] + 1e-6 and w <= room[0] + 1e-6:
+                page.append((index, (0.0, y + high + gap)))
+                page_shelves.append([y + high + gap, w, h])
+                break
+        else:
+            pages.append([(index, (0.0, 0.0))])
+            shelves.append([[0.0, w, h]])
+    return pages
+
+
+def _sheets(cuts: Cuts, scale: float, room: tuple[float, float], keep: Callable[[Tile], bool]) -> list[Sheet]:
+    """The tiles at ``scale`` packed onto pages. Where that leaves the legend on a
+    page of its own, the lanes are cut into shorter bands that leave room for it
+    under one of them."""
+
+    def packed(body_room: tuple[float, float]) -> list[Sheet]:
+        tiles = [t for t in _tiles(cuts, scale, body_room) if keep(t)]
+        sizes = [(w * scale, h * scale) for w, h in (tile_size(cuts, t) for t in tiles)]
+        legends = [i for i, t in enumerate(tiles) if t.footer]
+        return [
+            Sheet(tuple((tiles[i], at) for i, at in page)) for page in pack(sizes, room, SHEET_GAP, legends)
+        ]
+
+    sheets = packed(room)
+    if cuts.footer is None or not any(len(s.tiles) == 1 and s.tiles[0][0].footer for s in sheets):
+        return sheets
+    legend = (cuts.footer[3] - cuts.footer[1]) * scale + SHEET_GAP
+    shorter = packed((room[0], room[1] - legend))
+    return shorter if shorter and room[1] - legend > 0 else sheets
+
+
+def plan_tiles(
+    cuts: Cuts, room: tuple[float, float], floor: float, keep: Callable[[Tile], bool] = lambda _: True
+) -> tuple[float, list[Sheet]]:
+    """The scale and pages that show a drawing on the fewest pages, as large as
     that number of pages allows, never below ``floor``.
 
     Parameters
@@ -188,30 +263,37 @@ def plan_tiles(cuts: Cuts, room: tuple[float, float], floor: float) -> tuple[flo
         Width and height a page leaves for the drawing, in points.
     floor
         The smallest scale the drawing may be shown at.
+    keep
+        Which tiles are worth a place (a part with nothing on it is not).
 
     Returns
     -------
     tuple
-        The scale and the tiles, one page each; a single tile with the whole
-        body (and the legend) when the drawing fits one page.
+        The scale and the pages, each with its tiles: a single tile with the
+        whole body and the legend when the drawing fits one page; else the
+        tiles of the body packed onto pages, several a page where they fit,
+        and the legend under or beside one of them where it fits.
     """
     left, bottom, right, top = cuts.bounds
     whole = min(room[0] / (right - left), room[1] / (top - bottom), MAX_SCALE)
+    one = [
+        Sheet(((Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True), (0.0, 0.0)),))
+    ]
     if whole >= floor:
-        return whole, [Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True)]
-    best = _tiles(cuts, floor, room)
+        return whole, one
+    best = _sheets(cuts, floor, room, keep)
     if not best:
         # The labels alone are wider than the page: show it whole, as large as it fits.
-        return whole, [Tile((cuts.body_left, right), (cuts.body_bottom, cuts.body_top), footer=True)]
+        return whole, one
     # Grow while the page count holds: the same pages, larger text.
     low, high = floor, max(floor, MAX_SCALE)
     for _ in range(20):
         mid = (low + high) / 2
-        if 0 < len(_tiles(cuts, mid, room)) <= len(best):
+        if 0 < len(_sheets(cuts, mid, room, keep)) <= len(best):
             low = mid
         else:
             high = mid
-    return low, _tiles(cuts, low, room)
+    return low, _sheets(cuts, low, room, keep)
 
 
 @dataclass(frozen=True)

@@ -24,18 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lifecycle.drawing.lane_model import Link
-from lifecycle.drawing.layout import ARROW_SLOT, CARD_W, COL_GAP, GATE_GAP, Box, Geometry
+from lifecycle.drawing.layout import ARROW_SLOT, TIE_ROW, Box, Geometry
 
 __all__ = ["Route", "route_links"]
-
-TRACK = 6.0
-"""Distance between parallel arrows in one corridor (points)."""
-
-STREET_INSET = 8.0
-"""How far inside its lane's edge a street runs; cards keep at least 25 points clear."""
-
-STREET_TRACK = 4.5
-"""Distance between parallel arrows along one street."""
 
 STREET_TRACKS = 4
 """Tracks per street before they are reused (they fit between the edge and the cards)."""
@@ -99,13 +90,20 @@ def _path(points: Sequence[tuple[float, float]]) -> str:
     return _spline(points, points[-1]).split(" ", 1)[1]
 
 
-def _tie(card: Box, chip: Box, track: int) -> Route:
+def _tie(card: Box, chip: Box, track: int, spacing: float, column_w: float, beside: int = 0) -> Route:
     """A card's dotted tie to one of its chips: out of the card's left side near the
     chip's edge, down or up just left of the column (each card of a column on its
-    own ``track``), into the chip's left side."""
+    own ``track``; clear of the column's widest card), into the chip's left side. A
+    chip with ``beside`` chips left of it in its row is reached over them instead,
+    into its top or bottom."""
     below = chip.y < card.y
     y0 = card.bb[1] + 5 if below else card.bb[3] - 5
-    x = card.bb[0] - TIE_INSET - TRACK * (track % 5)
+    x = min(card.bb[0], card.x - column_w / 2) - TIE_INSET - spacing * (track % 5)
+    if beside:
+        edge = chip.bb[3] if below else chip.bb[1]
+        over = edge + (1 if below else -1) * TIE_ROW * beside
+        points = [(card.bb[0], y0), (x, y0), (x, over), (chip.x, over), (chip.x, edge)]
+        return Route(_path(points), (x, (y0 + over) / 2))
     points = [(card.bb[0], y0), (x, y0), (x, chip.y), (chip.bb[0], chip.y)]
     return Route(_path(points), (x, (y0 + chip.y) / 2))
 
@@ -150,14 +148,35 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
         By link key.
     """
     placed = [link for link in links if link.tail in geo.cards and link.head in geo.cards]
+    sp = geo.spacing
     column: dict[int, list[str]] = defaultdict(list)
     for tail in sorted(
         {link.tail for link in placed if link.kind == "tie"}, key=lambda k: -geo.cards[k].box.y
     ):
         column[round(geo.cards[tail].box.x)].append(tail)
     track = {tail: i for tails in column.values() for i, tail in enumerate(tails)}
+    # Chips side by side in a row: how many stand left of each.
+    row_of: dict[tuple[str, float, float], list[str]] = defaultdict(list)
+    for link in placed:
+        if link.kind == "tie":
+            chip = geo.cards[link.head].box
+            row_of[lane_of[link.head], round(chip.y, 1), round(geo.cards[link.tail].box.x, 1)].append(
+                link.head
+            )
+    beside = {
+        key: i
+        for keys in row_of.values()
+        for i, key in enumerate(sorted(keys, key=lambda k: geo.cards[k].box.x))
+    }
     routes: dict[str, Route] = {
-        link.key: _tie(geo.cards[link.tail].box, geo.cards[link.head].box, track[link.tail])
+        link.key: _tie(
+            geo.cards[link.tail].box,
+            geo.cards[link.head].box,
+            track[link.tail],
+            sp.track,
+            geo.column_w.get(round(geo.cards[link.tail].box.x, 1), sp.card_w),
+            beside[link.head],
+        )
         for link in placed
         if link.kind == "tie"
     }
@@ -181,7 +200,11 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
     rows = _Rows(geo, lane_of)
     gap_use: dict[int, int] = defaultdict(int)
     street_use: dict[int, int] = defaultdict(int)
-    half_gap = (CARD_W + COL_GAP) / 2
+
+    def half(box: Box) -> float:
+        """From the middle of a card's column to the middle of the gap beside it."""
+        return (geo.column_w.get(round(box.x, 1), sp.card_w) + sp.col_gap) / 2
+
     for link in drawn:
         a: Box = geo.cards[link.tail].box
         b: Box = geo.cards[link.head].box
@@ -196,26 +219,26 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
                 _spline(points, end), ((start[0] + end[0]) / 2, (ya + yb) / 2), tuple(points)
             )
             continue
-        gx1 = a.x + half_gap
-        gx2 = b.x - half_gap
-        gx1 += _tracks(gap_use[round(gx1)], TRACK, 11)
-        gap_use[round(a.x + half_gap)] += 1
-        if 0 < b.x - a.x <= 2 * half_gap + GATE_GAP + 1:
+        gx1 = a.x + half(a)
+        gx2 = b.x - half(b)
+        gx1 += _tracks(gap_use[round(gx1)], sp.track, 11)
+        gap_use[round(a.x + half(a))] += 1
+        if 0 < b.x - a.x <= half(a) + half(b) + sp.gate_gap + 1:
             # Adjacent columns: one vertical run in the gap after the tail's column.
             points = [start, (gx1, ya), (gx1, yb), tip]
             routes[link.key] = Route(_spline(points, end), (gx1, (ya + yb) / 2), tuple(points))
             continue
-        gx2 += _tracks(gap_use[round(gx2)], TRACK, 11)
-        gap_use[round(b.x - half_gap)] += 1
+        gx2 += _tracks(gap_use[round(gx2)], sp.track, 11)
+        gap_use[round(b.x - half(b))] += 1
         band = geo.lanes[lane_of[link.head]]
         # The street on the side the arrow comes from, unless the other side is emptier.
         above = a.y > b.y or lane_of[link.tail] == lane_of[link.head]
-        edges = {True: band.bb[3] - STREET_INSET, False: band.bb[1] + STREET_INSET}
+        edges = {True: band.bb[3] - sp.street_inset, False: band.bb[1] + sp.street_inset}
         if street_use[round(edges[not above])] < street_use[round(edges[above])]:
             above = not above
         edge = edges[above]
         key = round(edge)
-        ys = edge + (-1 if above else 1) * STREET_TRACK * (street_use[key] % STREET_TRACKS)
+        ys = edge + (-1 if above else 1) * sp.street_track * (street_use[key] % STREET_TRACKS)
         street_use[key] += 1
         points = [start, (gx1, ya), (gx1, ys), (gx2, ys), (gx2, yb), tip]
         routes[link.key] = Route(_spline(points, end), ((gx1 + gx2) / 2, ys), tuple(points))
