@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 
-def _shared_root(factory: pytest.TempPathFactory) -> Path:
+def shared_folder(factory: pytest.TempPathFactory) -> Path:
+    """The folder of this test run that every xdist worker of it shares."""
     base = factory.getbasetemp()
     # Under xdist each worker's base is <run>/popen-gwN; the run's folder is its parent.
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -28,7 +29,7 @@ def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path
 
     ``build`` must create the file at the path it is given.
     """
-    root = _shared_root(factory) / "built-once"
+    root = shared_folder(factory) / "built-once"
     root.mkdir(exist_ok=True)
     path, done = root / name, root / f"{name}.done"
     with (root / f"{name}.lock").open("w") as lock:

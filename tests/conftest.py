@@ -12,8 +12,9 @@ import os
 from pathlib import Path
 
 import demo_tracking
+import postgres
 import pytest
-from built_once import built_once
+from built_once import built_once, shared_folder
 from cli_run import run_cli as _run_cli
 from click.testing import CliRunner
 
@@ -28,6 +29,13 @@ def _workflow_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Parsed workflows are cached in a folder of this test run, not in the
     user's ~/.cache (see lifecycle.tracking.workflow_cache)."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_postgres_server(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every xdist worker of the run uses one PostgreSQL server, started by the
+    first that needs it (see postgres.py): one start, not one per worker."""
+    postgres.share_in(shared_folder(tmp_path_factory))
 
 
 @pytest.fixture

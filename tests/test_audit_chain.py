@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import postgres
 import pytest
 import sqlalchemy as sa
 
@@ -22,14 +21,9 @@ WORKFLOW = str(ROOT / "workflows" / "payer-cbo-partnership.yaml")
 DSO = "gkim"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'trail.db'}"
-    server = postgres.server()
-    if isinstance(server, str):
-        pytest.skip(server)
-    return postgres.database(server)
+@pytest.fixture
+def url(new_db) -> str:
+    return new_db(migrated=True)
 
 
 @pytest.fixture
@@ -196,11 +190,13 @@ def _restore_guards(tracker: Tracker) -> None:
         _sql(tracker, "ALTER TABLE audit_log ENABLE TRIGGER USER")
 
 
-def test_a_database_from_before_the_chain_is_sealed_on_upgrade(url):
+def test_a_database_from_before_the_chain_is_sealed_on_upgrade(new_db):
     from alembic import command
     from alembic.config import Config
 
     from lifecycle.store import _MIGRATIONS, upgrade
+
+    url = new_db()  # empty: migrated here to 0001 only
 
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.begin() as connection:

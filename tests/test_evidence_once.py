@@ -4,11 +4,11 @@ trail; people still read the text in the log. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from backends import NewDatabase
 from cli_run import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,8 +20,8 @@ from lifecycle.tracking.integrity import verify_trail
 TEXT = "IT plan v1, shared drive /pre-launch/it-plan.pdf"
 
 
-def _recorded(new_db: Callable[[], str], tmp_path: Path) -> tuple[str, Tracker]:
-    url = new_db()
+def _recorded(new_db: NewDatabase, tmp_path: Path) -> tuple[str, Tracker]:
+    url = new_db(migrated=True)
     tracker = started(url, world(tmp_path), phase="pre-launch")
     tracker.change_tasks("acme", ["it-onboarding"], "start", actor="hit")
     tracker.change_tasks("acme", ["it-onboarding"], "done", actor="hit", evidence=TEXT)

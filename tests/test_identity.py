@@ -23,7 +23,7 @@ def pg_url() -> str:
     server = postgres.server()
     if isinstance(server, str):
         pytest.skip(server)
-    return postgres.database(server)
+    return postgres.database(server, migrated=True)
 
 
 def _login(owner_url: str) -> Iterator[str]:

@@ -19,16 +19,23 @@ from test_tracking import (
 
 from lifecycle.store import DatabaseError, open_store
 
-# Under pytest-xdist, one worker runs every test here, so one server is started, not one per worker.
-pytestmark = pytest.mark.xdist_group("postgres")
+
+def _server() -> postgres.Server:
+    server = postgres.server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    return server
 
 
 @pytest.fixture
 def pg_url() -> str:
-    server = postgres.server()
-    if isinstance(server, str):
-        pytest.skip(server)
-    return postgres.database(server)
+    """A database that already holds lifecycle's tables."""
+    return postgres.database(_server(), migrated=True)
+
+
+@pytest.fixture
+def empty_pg_url() -> str:
+    return postgres.database(_server())
 
 
 @pytest.fixture
@@ -66,13 +73,13 @@ def test_audit_log_is_append_only_on_postgres(pg_url: str, workflow: Path) -> No
         engine.dispose()
 
 
-def test_a_database_of_something_else_is_refused_on_postgres(pg_url: str) -> None:
-    engine = sa.create_engine(pg_url)
+def test_a_database_of_something_else_is_refused_on_postgres(empty_pg_url: str) -> None:
+    engine = sa.create_engine(empty_pg_url)
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE customers (id integer primary key)"))
     engine.dispose()
     with pytest.raises(DatabaseError, match="is not a lifecycle database"):
-        open_store(pg_url)
+        open_store(empty_pg_url)
 
 
 def test_an_unknown_database_on_a_running_server_is_one_clear_error() -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import string
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from backends import NewDatabase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -63,14 +63,14 @@ def role_workflows(draw: st.DrawFn) -> dict:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=role_workflows())
-def test_tracker_accepts_exactly_whom_the_checks_count(new_db: Callable[[], str], data: dict) -> None:
+def test_tracker_accepts_exactly_whom_the_checks_count(new_db: NewDatabase, data: dict) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "w.yaml"
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         document = load(path)
         facts = Facts(document.workflow)
         unheld = {d.element for d in check(document, select=["GATE002"])}
-        tracker = Tracker(open_store(new_db(), create=True))
+        tracker = Tracker(open_store(new_db(migrated=True), create=True))
         try:
             first = next(iter(data["people"]))
             tracker.start_partnership("p", str(path), dt.date(2026, 1, 1), dt.date(2026, 12, 31), actor=first)

@@ -41,7 +41,7 @@ def acme(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     server = postgres.server()
     if isinstance(server, str):
         pytest.skip(server)
-    url = postgres.database(server)
+    url = postgres.database(server, migrated=True)
     tracker = launched(url, world(tmp_path))
     tracker.start_journey("acme", "member", "REF-1", actor="jlee")
     tracker.open_escalation("acme", "barrier", "T-1", actor="intake")

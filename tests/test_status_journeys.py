@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from backends import NewDatabase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tracked import started
@@ -176,9 +176,9 @@ journeys:
 
 
 def test_the_tracker_lets_only_a_moves_movers_make_it_and_logs_refusals(
-    new_db: Callable[[], str],
+    new_db: NewDatabase,
 ) -> None:
-    tracker = started(new_db(), FHIR)
+    tracker = started(new_db(migrated=True), FHIR)
     tracker.start_journey("acme", "referral-task", "T-1", actor="jlee")
     # hub-intake owns 'requested', but the guide has the requester send the Task.
     with pytest.raises(ActionRefused, match="mgonzalez may not move member T-1 from 'draft' to 'requested'"):

@@ -14,11 +14,12 @@ import random
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import postgres
 import pytest
+from backends import NewDatabase
 from cli_run import run_cli, run_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,7 +96,7 @@ def test_a_locked_postgresql_row_gives_up_after_the_wait_set(
     server = postgres.server()
     if isinstance(server, str):
         pytest.skip(server)
-    url = postgres.database(server)
+    url = postgres.database(server, migrated=True)
     workflow = world(tmp_path)
     started(url, workflow).close()
     monkeypatch.setenv("LIFECYCLE_DB_WAIT", "0.3")
@@ -229,12 +230,12 @@ def test_a_damaged_file_is_never_written_to(tmp_path: Path) -> None:
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(extra=st.integers(min_value=1, max_value=300))
 def test_a_name_too_long_is_refused_before_writing_on_both_backends(
-    new_db: Callable[[], str],
+    new_db: NewDatabase,
     tmp_path: Path,
     extra: int,
 ) -> None:
     workflow = world(tmp_path)
-    url = new_db()
+    url = new_db(migrated=True)
     tracker = started(url, workflow)
     with pytest.raises(TooLong, match=rf"partnerships.name .* has {200 + extra} characters, at most 200"):
         tracker.start_partnership("n" * (200 + extra), str(workflow), START, END, actor="jlee")
@@ -243,11 +244,11 @@ def test_a_name_too_long_is_refused_before_writing_on_both_backends(
 
 
 def test_a_name_at_the_limit_is_kept_whole(
-    new_db: Callable[[], str],
+    new_db: NewDatabase,
     tmp_path: Path,
 ) -> None:
     workflow = world(tmp_path)
-    tracker = started(new_db(), workflow, name="n" * 200)
+    tracker = started(new_db(migrated=True), workflow, name="n" * 200)
     assert [p.name for p in tracker.partnerships()] == ["n" * 200]
     tracker.close()
 
@@ -265,7 +266,7 @@ def test_too_long_on_the_command_line_is_one_line_and_exit_1(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("same_name", [False, True])
 def test_twelve_first_starts_on_a_new_database_all_succeed_or_say_already_exists(
-    new_db: Callable[[], str],
+    new_db: NewDatabase,
     tmp_path: Path,
     same_name: bool,
 ) -> None:
@@ -287,10 +288,10 @@ def test_twelve_first_starts_on_a_new_database_all_succeed_or_say_already_exists
 
 
 def test_an_empty_revision_table_is_reported_as_what_it_is(
-    new_db: Callable[[], str],
+    new_db: NewDatabase,
     tmp_path: Path,
 ) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     started(url, world(tmp_path)).close()
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -304,7 +305,7 @@ def test_a_lost_postgresql_connection_says_so_in_one_line(tmp_path: Path) -> Non
     server = postgres.server()
     if isinstance(server, str):
         pytest.skip(server)
-    url = postgres.database(server)
+    url = postgres.database(server, migrated=True)
     tracker = started(url, world(tmp_path))
     database = url.rsplit("/", 1)[1]
     admin = create_engine(server.url())

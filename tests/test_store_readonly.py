@@ -4,11 +4,11 @@ reads work, nothing is created, migrated or written, and a write is one line."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from backends import NewDatabase
 from tracked import started, world
 
 from lifecycle.store import DatabaseError, open_store
@@ -19,8 +19,8 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_reads_work_and_writes_are_refused(new_db: Callable[[], str], tmp_path: Path) -> None:
-    url = new_db()
+def test_reads_work_and_writes_are_refused(new_db: NewDatabase, tmp_path: Path) -> None:
+    url = new_db(migrated=True)
     started(url, world(tmp_path), phase="pre-launch").close()
     files = sorted(tmp_path.glob("*.db*"))
     before = {path.name: _digest(path) for path in files}
@@ -37,7 +37,7 @@ def test_reads_work_and_writes_are_refused(new_db: Callable[[], str], tmp_path: 
     assert {path.name: _digest(path) for path in files} == before
 
 
-def test_an_empty_database_is_refused_not_created(new_db: Callable[[], str]) -> None:
+def test_an_empty_database_is_refused_not_created(new_db: NewDatabase) -> None:
     url = new_db()
     if url.startswith("sqlite"):
         with pytest.raises(DatabaseError, match="no lifecycle database at"):

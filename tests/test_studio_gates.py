@@ -122,7 +122,7 @@ def test_the_dashboard_reads_postgresql_read_only(tmp_path: Path) -> None:
     server = postgres.server()
     if isinstance(server, str):
         pytest.skip(server)
-    url = postgres.database(server)
+    url = postgres.database(server, migrated=True)
     workflow = tmp_path / "payer.yaml"
     shutil.copy(PAYER, workflow)
     track_two(url, workflow)

@@ -5,10 +5,10 @@ tracker refused a backup's sign-off that the checks counted.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from backends import NewDatabase as NewDb
 from tracked import END, START, launched, lifecycle, started, world
 
 from lifecycle.loader import load
@@ -16,11 +16,9 @@ from lifecycle.resilience import whatif
 from lifecycle.tracking import SignoffRefused, UnknownName
 from lifecycle.tracking.authorize import ActionRefused
 
-NewDb = Callable[[], str]
-
 
 def test_only_a_tasks_roles_may_change_it_and_refusals_are_logged(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = started(new_db(), world(tmp_path), phase="pre-launch")
+    tracker = started(new_db(migrated=True), world(tmp_path), phase="pre-launch")
     with pytest.raises(ActionRefused) as refused:
         tracker.change_tasks("acme", ["it-onboarding"], "start", actor="intake")
     assert str(refused.value) == (
@@ -37,7 +35,7 @@ def test_only_a_tasks_roles_may_change_it_and_refusals_are_logged(new_db: NewDb,
 
 
 def test_a_backup_acts_and_is_recorded_as_backup(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = started(new_db(), world(tmp_path))
+    tracker = started(new_db(migrated=True), world(tmp_path))
     tracker.change_tasks("acme", ["write-scope"], "start", actor="mbell")
     assert tracker.audit("acme", actor="mbell")[-1].detail == "as backup for plan-poc"
     tracker.change_tasks("acme", ["write-scope"], "done", actor="mbell")
@@ -59,14 +57,14 @@ def test_whatif_and_the_tracker_agree_when_the_only_sponsor_leaves(new_db: NewDb
     # what-if reports no new unheld sign-off role, and the tracker accepts the backup.
     report = whatif(load(path), ["person:jlee"])
     assert not [d for d in report.new if d.code == "GATE002"]
-    tracker = started(new_db(), path)
+    tracker = started(new_db(migrated=True), path)
     assert [s.role for s in tracker.sign_off("acme", "scoping", actor="mbell", evidence="ok")] == ["plan-poc"]
     with pytest.raises(SignoffRefused):
         tracker.sign_off("acme", "scoping", actor="mgo", evidence="ok")
 
 
 def test_only_a_steps_owner_moves_a_member(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = launched(new_db(), world(tmp_path))
+    tracker = launched(new_db(migrated=True), world(tmp_path))
     tracker.start_journey("acme", "member", "REF-1", actor="jlee")
     with pytest.raises(ActionRefused, match="hit may not move member REF-1 from 'identify'"):
         tracker.move_journey("acme", "member", "REF-1", "intake", actor="hit")
@@ -81,7 +79,7 @@ def test_only_a_steps_owner_moves_a_member(new_db: NewDb, tmp_path: Path) -> Non
 
 
 def test_a_facilitator_acts_for_anyone_only_with_a_reason(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = started(new_db(), world(tmp_path), phase="pre-launch")
+    tracker = started(new_db(migrated=True), world(tmp_path), phase="pre-launch")
     with pytest.raises(
         ActionRefused, match=r"fac may start task .it-onboarding. only for someone else.*--reason"
     ):
@@ -95,7 +93,7 @@ def test_a_facilitator_acts_for_anyone_only_with_a_reason(new_db: NewDb, tmp_pat
 
 
 def test_escalations_are_moved_by_their_levels(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = started(new_db(), world(tmp_path))
+    tracker = started(new_db(migrated=True), world(tmp_path))
     with pytest.raises(ActionRefused, match="hit may not open an escalation on 'barrier'"):
         tracker.open_escalation("acme", "barrier", "TICKET-1", actor="hit")
     number, level = tracker.open_escalation("acme", "barrier", "TICKET-1", actor="intake")
@@ -108,7 +106,7 @@ def test_escalations_are_moved_by_their_levels(new_db: NewDb, tmp_path: Path) ->
 
 
 def test_as_must_name_a_person_of_the_workflow(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     path = world(tmp_path)
     tracker = started(url, path)
     with pytest.raises(UnknownName, match="unknown person 'root'"):
@@ -140,7 +138,7 @@ def test_as_must_name_a_person_of_the_workflow(new_db: NewDb, tmp_path: Path) ->
 
 
 def test_a_refused_command_prints_one_line_and_exits_1(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     started(url, world(tmp_path), phase="pre-launch")
     result = lifecycle("task", "start", "acme", "it-onboarding", "--as", "intake", "--db", url)
     assert result.returncode == 1

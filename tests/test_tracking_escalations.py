@@ -4,18 +4,16 @@ show what is overdue and who is next; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
+from backends import NewDatabase as NewDb
 from tracked import lifecycle, started, world
 
 from lifecycle.tracking.escalation_lines import due_at
 
-NewDb = Callable[[], str]
-
 
 def test_each_level_is_due_within_its_response_time(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = started(new_db(), world(tmp_path))
+    tracker = started(new_db(migrated=True), world(tmp_path))
     number, _ = tracker.open_escalation("acme", "barrier", "TICKET-7", actor="intake")
     [opened] = tracker.escalation_lines("acme")
     assert (opened.level, opened.with_, opened.people) == (1, "cbo-intake", ["intake"])
@@ -45,7 +43,7 @@ def test_business_days_skip_the_weekend() -> None:
 
 
 def test_status_and_list_show_the_overdue_level_and_who_is_next(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     tracker = started(url, world(tmp_path))
     tracker.open_escalation("acme", "barrier", "TICKET-7", actor="intake")
     [line] = tracker.escalation_lines("acme")

@@ -4,11 +4,11 @@ finished silently without evidence; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from backends import NewDatabase as NewDb
 from tracked import WORLD, lifecycle, started, world
 
 from lifecycle.checks import check
@@ -16,8 +16,6 @@ from lifecycle.loader import load
 from lifecycle.machine import TransitionRefused
 from lifecycle.tracking import TrackingError
 from lifecycle.tracking.gates import NO_CRITERIA
-
-NewDb = Callable[[], str]
 
 
 def _empty_gate() -> str:
@@ -30,7 +28,7 @@ def test_a_gate_with_no_criteria_is_never_met(new_db: NewDb, tmp_path: Path) -> 
     path = world(tmp_path, _empty_gate())
     found = [d for d in check(load(path)) if d.code == "GATE005" and d.element == "scoping"]
     assert [d.severity.value for d in found] == ["error"]
-    tracker = started(new_db(), path)
+    tracker = started(new_db(migrated=True), path)
     report = tracker.check_gate("acme")
     assert not report.met
     assert report.reasons() == [NO_CRITERIA]
@@ -50,7 +48,7 @@ def _sign_contract(tracker, evidence: str | None = "contract.pdf") -> None:  # t
 def test_a_signoff_before_the_evidence_is_stale_and_must_be_given_again(
     new_db: NewDb, tmp_path: Path
 ) -> None:
-    tracker = started(new_db(), world(tmp_path))
+    tracker = started(new_db(migrated=True), world(tmp_path))
     [early] = tracker.sign_off("acme", "scoping", actor="jlee", evidence="will be fine")
     assert early.not_ready == ["signed: task 'sign-contract' is todo; artifact 'contract' has no evidence"]
     _sign_contract(tracker)
@@ -73,7 +71,7 @@ def test_a_signoff_before_the_evidence_is_stale_and_must_be_given_again(
 
 
 def test_the_signoff_command_says_it_is_stale(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     started(url, world(tmp_path))
     result = lifecycle("gate", "signoff", "acme", "scoping", "--as", "jlee", "--evidence", "ok", "--db", url)
     assert result.returncode == 0, result.stderr
@@ -88,7 +86,7 @@ def test_the_signoff_command_says_it_is_stale(new_db: NewDb, tmp_path: Path) -> 
 
 
 def test_finishing_a_task_that_produces_an_artifact_needs_evidence(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = started(new_db(), world(tmp_path))
+    tracker = started(new_db(migrated=True), world(tmp_path))
     tracker.change_tasks("acme", ["write-scope"], "start", actor="jlee")
     with pytest.raises(TrackingError, match=r"task 'write-scope' produces no artifact.*gate evidence"):
         tracker.change_tasks("acme", ["write-scope"], "done", actor="jlee", evidence="scope.docx")
@@ -109,7 +107,7 @@ def test_finishing_a_task_that_produces_an_artifact_needs_evidence(new_db: NewDb
 
 
 def test_the_task_command_refuses_done_without_evidence(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     tracker = started(url, world(tmp_path), phase="pre-launch")
     tracker.change_tasks("acme", ["it-onboarding"], "start", actor="hit")
     refused = lifecycle("task", "done", "acme", "it-onboarding", "--as", "hit", "--db", url)

@@ -4,15 +4,13 @@ and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from backends import NewDatabase as NewDb
 from tracked import WORLD, launched, lifecycle, started, world
 
 from lifecycle.tracking import TrackingError
-
-NewDb = Callable[[], str]
 
 RENAMED = (
     WORLD.replace("it-onboarding", "hospital-it-onboarding")
@@ -26,7 +24,7 @@ RENAMED = (
 
 def test_rename_keeps_state_evidence_signoffs_and_members(new_db: NewDb, tmp_path: Path) -> None:
     path = world(tmp_path)
-    tracker = launched(new_db(), path)
+    tracker = launched(new_db(migrated=True), path)
     tracker.start_journey("acme", "member", "REF-1", actor="jlee")
     path.write_text(RENAMED, encoding="utf-8")
     with pytest.raises(TrackingError, match="use --rename OLD=NEW when they were renamed"):
@@ -70,7 +68,7 @@ def test_rename_keeps_state_evidence_signoffs_and_members(new_db: NewDb, tmp_pat
 
 
 def test_bad_renames_are_refused(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     path = world(tmp_path)
     started(url, path)
     path.write_text(RENAMED, encoding="utf-8")
@@ -85,7 +83,7 @@ def test_bad_renames_are_refused(new_db: NewDb, tmp_path: Path) -> None:
 
 
 def test_a_partnership_started_later_shows_earlier_gates_not_tracked(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     started(url, world(tmp_path), phase="implementation")
     status = lifecycle("status", "acme", "--db", url)
     assert status.returncode == 0, status.stderr

@@ -3,20 +3,18 @@ referred again after an exit, as a new episode; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from backends import NewDatabase as NewDb
 from tracked import WORLD, launched, lifecycle, started, world
 
 from lifecycle.machine import TransitionRefused
 from lifecycle.tracking import TrackingError
 
-NewDb = Callable[[], str]
-
 
 def test_a_referral_before_launch_is_refused_with_the_reason(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = started(new_db(), world(tmp_path))
+    tracker = started(new_db(migrated=True), world(tmp_path))
     with pytest.raises(TransitionRefused) as refused:
         tracker.start_journey("acme", "member", "REF-1", actor="jlee")
     assert str(refused.value) == (
@@ -30,7 +28,7 @@ def test_a_referral_before_launch_is_refused_with_the_reason(new_db: NewDb, tmp_
 
 def test_a_journey_may_open_at_a_named_phase(new_db: NewDb, tmp_path: Path) -> None:
     text = WORLD.replace("    start: identify\n", "    start: identify\n    opens_at: pre-launch\n")
-    tracker = started(new_db(), world(tmp_path, text), phase="pre-launch")
+    tracker = started(new_db(migrated=True), world(tmp_path, text), phase="pre-launch")
     assert tracker.start_journey("acme", "member", "PILOT-1", actor="jlee").after == "identify"
 
 
@@ -43,7 +41,7 @@ def test_an_unknown_opening_phase_is_a_load_error(tmp_path: Path) -> None:
 
 
 def test_a_member_is_referred_again_after_an_exit(new_db: NewDb, tmp_path: Path) -> None:
-    tracker = launched(new_db(), world(tmp_path))
+    tracker = launched(new_db(migrated=True), world(tmp_path))
     tracker.start_journey("acme", "member", "REF-1", actor="jlee")
     with pytest.raises(TrackingError, match="already in journey 'member' \\(at step 'identify'\\)"):
         tracker.start_journey("acme", "member", "REF-1", actor="jlee")
@@ -64,7 +62,7 @@ def test_a_member_is_referred_again_after_an_exit(new_db: NewDb, tmp_path: Path)
 
 
 def test_the_journey_commands_show_the_refusal_and_the_episode(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+    url = new_db(migrated=True)
     started(url, world(tmp_path))
     refused = lifecycle("journey", "start", "acme", "member", "REF-9", "--as", "jlee", "--db", url)
     assert refused.returncode == 1
