@@ -31,8 +31,14 @@ def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path
     """
     root = shared_folder(factory) / "built-once"
     root.mkdir(exist_ok=True)
-    path, done = root / name, root / f"{name}.done"
-    with (root / f"{name}.lock").open("w") as lock:
+    return made_once(root / name, build)
+
+
+def made_once(path: Path, build: Callable[[Path], None]) -> Path:
+    """``path``, made by ``build(path)`` unless a process (this one or another
+    worker) already made it; the lock and the mark sit beside it."""
+    done = path.with_name(f"{path.name}.done")
+    with path.with_name(f"{path.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
             path.unlink(missing_ok=True)

@@ -8,16 +8,20 @@ RACI keeps its task column on every page."""
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import re
 import shutil
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import graphviz
 import pytest
+from built_once import built_once, made_once
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -72,21 +76,37 @@ def height_per_point(tmp_path_factory: pytest.TempPathFactory) -> float:
     return height / 10
 
 
+def shipped_books(factory: pytest.TempPathFactory, paper: str) -> dict[str, Path]:
+    """Every shipped workflow's book on ``paper``, built once for the whole run."""
+
+    def build(path: Path) -> Callable[[Path], None]:
+        return lambda out: out.write_bytes(book_pdf(load(path), paper))
+
+    return {path.stem: built_once(factory, f"{path.stem}.{paper}.pdf", build(path)) for path in WORKFLOWS}
+
+
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("books")
-    made = {}
-    for path in WORKFLOWS:
-        out = folder / f"{path.stem}.pdf"
-        out.write_bytes(book_pdf(load(path), "letter"))
-        made[path.stem] = out
-    return made
+    return shipped_books(tmp_path_factory, "letter")
 
 
+@functools.cache
 def _texts(pdf: Path) -> list[str]:
+    """Each page's text in the order it is drawn, its white space made single
+    spaces; a book never changes once written, so every worker of the run reads
+    the text each book left beside it."""
+    return json.loads(made_once(pdf.with_name(f"{pdf.name}.texts.json"), _read_texts).read_text())
+
+
+def _read_texts(out: Path) -> None:
+    pdf = out.with_name(out.name.removesuffix(".texts.json"))
+    # -raw: in the order the text is drawn; every page ends with a form feed.
+    read = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
+    )
     # NFKC undoes the ligatures (fi, ff) the PDF's fonts draw.
-    texts = [unicodedata.normalize("NFKC", page.extract_text() or "") for page in PdfReader(pdf).pages]
-    return [" ".join(text.split()) for text in texts]
+    pages = unicodedata.normalize("NFKC", read.stdout.decode("utf-8")).split("\f")[:-1]
+    out.write_text(json.dumps([" ".join(text.split()) for text in pages]))
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in WORKFLOWS])

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_render_book import WORKFLOWS, _texts, _words
+from test_render_book import WORKFLOWS, _texts, _words, shipped_books
 
-from lifecycle.drawing.book import book_pdf
 from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.label_place import label_box, place_labels
@@ -44,13 +43,7 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="ne
 
 @pytest.fixture(scope="module")
 def a4_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("a4")
-    made = {}
-    for path in WORKFLOWS:
-        out = folder / f"{path.stem}.pdf"
-        out.write_bytes(book_pdf(load(path), "a4"))
-        made[path.stem] = out
-    return made
+    return shipped_books(tmp_path_factory, "a4")
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in WORKFLOWS])
