@@ -70,6 +70,11 @@ def _candidates(route: Route, size: tuple[float, float]) -> list[tuple[float, fl
     """Where a label of ``size`` may go: on its arrow's segments, then beside them
     (where a tight map leaves no free point on the arrow itself)."""
     found = [route.label_at]
+    if len(route.points) == 2 and abs(route.points[0][0] - route.points[1][0]) < 0.5:
+        # A straight upright arrow (a stacked move) is short: its label goes beside
+        # it where it fits, not over its arrowhead.
+        (x, y0), (_, y1) = route.points
+        found = [(x + side * (size[0] / 2 + 2), (y0 + y1) / 2) for side in (1, -1)] + found
     segments = [
         (p, q) for p, q in itertools.pairwise(route.points) if abs(p[0] - q[0]) + abs(p[1] - q[1]) > 1
     ]
