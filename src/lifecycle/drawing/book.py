@@ -299,14 +299,12 @@ def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None
     page_w, page_h = paper
     room = _room(paper)
 
-    def worth(tile: Tile) -> bool:
+    def worth(tile: Tile) -> float:
         # A part of lanes and columns with no card on it (a journey's empty corner) is
         # only lane colour and passing arrows: it is left out.
-        return (
-            tile.footer
-            or not piece.cards
-            or any(tile.x[0] <= x <= tile.x[1] and tile.y[0] <= y <= tile.y[1] for x, y in piece.cards)
-        )
+        if not piece.cards:
+            return 1.0
+        return sum(tile.x[0] <= x <= tile.x[1] and tile.y[0] <= y <= tile.y[1] for x, y in piece.cards)
 
     floor = 0.0 if piece.one_page else _floor(piece.pdf)
     scale, sheets = plan_tiles(piece.cuts, room, floor, worth)
