@@ -53,6 +53,8 @@ CHIPS_A_ROW = 3
 """The most chips side by side, so the ties reaching over a row stay apart."""
 TIE_ROW = 3.0
 """Distance between the ties that reach over a row of chips to its later chips."""
+STACK_ROOM = 4.0
+"""Room a lane gains to set a step apart from the neighbour a labelled stacked move joins it to."""
 CHAR_W = 6.0
 """The most a character of a card's 10-point text takes (Helvetica's widest lower
 case is 5.6 points), to size a card to its text without clipping it."""
@@ -560,9 +562,24 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
         gap = sp.chip_gap + 2 * TIE_ROW * (len(row) - 1) if kind_of[row[0]] == "chip" else sp.row_gap
         return max(card_h[k] for k in row) + gap
 
+    # The two steps of a labelled stacked move between neighbouring lanes stand
+    # apart, away from each other in lanes made taller for it, so the short arrow
+    # and its label beside it both show.
+    lane_at = {lane.key: i for i, lane in enumerate(lane_map.lanes)}
+    ends_of: dict[str, list[bool]] = defaultdict(list)
+    for link in lane_map.links:
+        tail, head = link.tail, link.head
+        if link.label and (tail, head) in stacked:
+            down = lane_at[by_key[head].lane] > lane_at[by_key[tail].lane]
+            if abs(lane_at[by_key[head].lane] - lane_at[by_key[tail].lane]) == 1:
+                ends_of[tail].append(down)
+                ends_of[head].append(not down)
+    apart = {key: sides[0] for key, sides in ends_of.items() if len(sides) == 1}
+
     inner = {lane.key: 2 * sp.text_pad + LINE_H + sp.row_gap for lane in lane_map.lanes}
     for (lane_key, _, _), cell_rows in rows.items():
-        inner[lane_key] = max(inner[lane_key], sum(slot(r) for r in cell_rows))
+        room = STACK_ROOM if len(cell_rows) == 1 and cell_rows[0][0] in apart else 0.0
+        inner[lane_key] = max(inner[lane_key], sum(slot(r) for r in cell_rows) + room)
 
     # x: org column, lane header column, then the blocks with a gap for each gate;
     # each column is its cards with half a gap on either side.
@@ -618,8 +635,13 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
     placed: dict[str, Placed] = {}
     for (lane_key, block_key, col), cell_rows in rows.items():
         band = lane_box[lane_key]
+        high = sum(slot(r) for r in cell_rows)
         # Centre a short stack in a tall lane so arrows stay level where they can.
-        top = band.y + sum(slot(r) for r in cell_rows) / 2
+        top = band.y + high / 2
+        if len(cell_rows) == 1 and cell_rows[0][0] in apart:
+            # Away from the neighbour it meets below (True) or above.
+            below = apart[cell_rows[0][0]]
+            top = band.bb[3] - sp.lane_pad if below else band.bb[1] + sp.lane_pad + high
         cx = centre[(block_key, col)]
         for row in cell_rows:
             y = top - slot(row) / 2
