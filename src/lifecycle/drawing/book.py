@@ -180,11 +180,13 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
         for i in range(len(lane_map.lanes) - 1)
         if lane_map.lanes[i].org != lane_map.lanes[i + 1].org
     )
-    # A page may end just right of a column's widest card, or right of a gate.
-    widest: dict[float, float] = {}
-    for placed in geo.cards.values():
-        x = round(placed.box.x, 1)
-        widest[x] = max(widest.get(x, 0.0), placed.box.w)
+    # A page may end just right of a column of cards (chips side by side in a row
+    # stay inside their column's width), or right of a gate.
+    widest = {
+        x: w
+        for x, w in geo.column_w.items()
+        if any(abs(placed.box.x - x) <= w / 2 for placed in geo.cards.values())
+    }
     xs = [x + w / 2 + 6 + dx for x, w in widest.items()]
     block_ends = [gate.bb[2] + 4 + dx for gate in geo.gates.values()]
     block_ends += [x + dx for x, gated in geo.boundaries if not gated]

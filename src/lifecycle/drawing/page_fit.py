@@ -317,27 +317,35 @@ def plan_tiles(
     if not best:
         # The labels alone are wider than the page: show it whole, as large as it fits.
         return whole, one
-    # Even spans of columns or lanes where they take no more pages: no part of almost nothing.
-    even = max(
-        ((x, y) for x in (False, True) for y in (False, True)),
-        key=lambda e: _worth(_sheets(cuts, floor, room, keep, e), keep, len(best)),
-    )
-    # Grow while the page count holds: the same pages, larger text.
+    # Even spans of columns or lanes where they take no more pages: no part of almost
+    # nothing. Each way is grown first, since a larger scale cuts elsewhere.
+    plans = []
+    for even in ((x, y) for x in (False, True) for y in (False, True)):
+        if 0 < len(_sheets(cuts, floor, room, keep, even)) <= len(best):
+            scale = _grown(cuts, room, floor, keep, even, len(best))
+            plans.append((scale, _sheets(cuts, scale, room, keep, even)))
+    return max(plans, key=lambda plan: (*_worth(plan[1], keep), plan[0]))
+
+
+def _grown(
+    cuts: Cuts, room: tuple[float, float], floor: float, keep: Callable[[Tile], float], even: Even, most: int
+) -> float:
+    """The largest scale from ``floor`` that still shows the drawing on ``most`` pages."""
     low, high = floor, max(floor, MAX_SCALE)
     for _ in range(20):
         mid = (low + high) / 2
-        if 0 < len(_sheets(cuts, mid, room, keep, even)) <= len(best):
+        if 0 < len(_sheets(cuts, mid, room, keep, even)) <= most:
             low = mid
         else:
             high = mid
-    return low, _sheets(cuts, low, room, keep, even)
+    return low
 
 
-def _worth(sheets: Sequence[Sheet], keep: Callable[[Tile], float], most: int) -> tuple[bool, int, float]:
-    """How good a plan of ``sheets`` is: within ``most`` pages, fewer pages, then
-    the most its emptiest part of the body holds."""
+def _worth(sheets: Sequence[Sheet], keep: Callable[[Tile], float]) -> tuple[int, float]:
+    """How good a plan of ``sheets`` is: fewer pages, then the most its emptiest
+    part of the body holds."""
     held = [keep(tile) for sheet in sheets for tile, _ in sheet.tiles if not tile.footer]
-    return 0 < len(sheets) <= most, -len(sheets), min(held, default=0.0)
+    return -len(sheets), min(held, default=0.0)
 
 
 @dataclass(frozen=True)
