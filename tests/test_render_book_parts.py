@@ -1,15 +1,26 @@
 """The map book cuts a map into parts that each hold something: where even spans
 of columns or lanes take no more pages, no part is a sliver with almost nothing
-on it (as phase 2 of payer-cbo-partnership had: one chip on a whole page)."""
+on it (as phase 2 of payer-cbo-partnership had: one chip on a whole page), and a
+part names its columns as the layout numbers them."""
 
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
+from lifecycle.drawing.book import book_pdf
+from lifecycle.drawing.draw import footer_lines
+from lifecycle.drawing.layout import PRINT, place
 from lifecycle.drawing.page_fit import Cuts, Tile, plan_tiles, spans
+from lifecycle.drawing.swimlane import swimlane_map
+from lifecycle.loader import load
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @given(
@@ -43,3 +54,25 @@ def test_a_narrow_last_column_joins_its_share_of_the_columns_not_a_part_of_its_o
     parts = [tile for sheet in sheets for tile, _ in sheet.tiles]
     assert scale >= 1.0 and len(sheets) == 2
     assert min(held(tile) for tile in parts) >= 4
+
+
+def test_a_part_names_the_columns_of_the_layout_not_the_chips_side_by_side(tmp_path: Path) -> None:
+    document = load(ROOT / "workflows" / "payer-cch-network.yaml")
+    out = tmp_path / "book.pdf"
+    out.write_bytes(book_pdf(document, "letter"))
+    columns = {}
+    for n, pid in enumerate(document.workflow.phases, start=1):
+        lane_map = swimlane_map(document.workflow, [pid])
+        geo = place(lane_map, footer_lines(lane_map), PRINT)
+        columns[n] = sum(
+            any(abs(p.box.x - x) <= w / 2 for p in geo.cards.values()) for x, w in geo.column_w.items()
+        )
+    named = 0
+    for page in PdfReader(out).pages:
+        text = " ".join((page.extract_text() or "").split())
+        found = re.search(r"Phase (\d) of \d: .*?part \d+ of \d+ \(columns? (\d+)(?:-(\d+))?", text)
+        if found:
+            phase, first, last = int(found[1]), int(found[2]), int(found[3] or found[2])
+            assert first <= last <= columns[phase], found[0]
+            named += 1
+    assert named >= 4
