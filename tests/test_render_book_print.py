@@ -32,9 +32,9 @@ from lifecycle.loader import load
 ROOT = Path(__file__).resolve().parent.parent
 A4_MOST_PAGES = {
     "cbo-network-formation": 26,
-    "fhir-referral-task": 5,
-    "payer-cbo-partnership": 29,
-    "payer-cch-network": 33,
+    "fhir-referral-task": 4,
+    "payer-cbo-partnership": 26,
+    "payer-cch-network": 30,
 }
 """The page counts the print layout reaches on A4 (Letter's are in test_render_book)."""
 

@@ -180,11 +180,13 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
         for i in range(len(lane_map.lanes) - 1)
         if lane_map.lanes[i].org != lane_map.lanes[i + 1].org
     )
-    # A page may end just right of a column's widest card, or right of a gate.
-    widest: dict[float, float] = {}
-    for placed in geo.cards.values():
-        x = round(placed.box.x, 1)
-        widest[x] = max(widest.get(x, 0.0), placed.box.w)
+    # A page may end just right of a column of cards (chips side by side in a row
+    # stay inside their column's width), or right of a gate.
+    widest = {
+        x: w
+        for x, w in geo.column_w.items()
+        if any(abs(placed.box.x - x) <= w / 2 for placed in geo.cards.values())
+    }
     xs = [x + w / 2 + 6 + dx for x, w in widest.items()]
     block_ends = [gate.bb[2] + 4 + dx for gate in geo.gates.values()]
     block_ends += [x + dx for x, gated in geo.boundaries if not gated]
@@ -299,14 +301,12 @@ def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None
     page_w, page_h = paper
     room = _room(paper)
 
-    def worth(tile: Tile) -> bool:
+    def worth(tile: Tile) -> float:
         # A part of lanes and columns with no card on it (a journey's empty corner) is
         # only lane colour and passing arrows: it is left out.
-        return (
-            tile.footer
-            or not piece.cards
-            or any(tile.x[0] <= x <= tile.x[1] and tile.y[0] <= y <= tile.y[1] for x, y in piece.cards)
-        )
+        if not piece.cards:
+            return 1.0
+        return sum(tile.x[0] <= x <= tile.x[1] and tile.y[0] <= y <= tile.y[1] for x, y in piece.cards)
 
     floor = 0.0 if piece.one_page else _floor(piece.pdf)
     scale, sheets = plan_tiles(piece.cuts, room, floor, worth)

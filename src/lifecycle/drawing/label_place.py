@@ -66,10 +66,20 @@ class _Obstacles:
         return False
 
 
+def _upright(route: Route) -> bool:
+    """Whether ``route`` is one straight upright segment (a stacked move)."""
+    return len(route.points) == 2 and abs(route.points[0][0] - route.points[1][0]) < 0.5
+
+
 def _candidates(route: Route, size: tuple[float, float]) -> list[tuple[float, float]]:
     """Where a label of ``size`` may go: on its arrow's segments, then beside them
     (where a tight map leaves no free point on the arrow itself)."""
     found = [route.label_at]
+    if _upright(route):
+        # A straight upright arrow (a stacked move) is short: its label goes beside
+        # it, clear of the cards it joins, not over its arrowhead.
+        x, y = route.label_at
+        found = [(x + side * (size[0] / 2 + 2 + 8 * k), y) for k in range(10) for side in (1, -1)] + found
     segments = [
         (p, q) for p, q in itertools.pairwise(route.points) if abs(p[0] - q[0]) + abs(p[1] - q[1]) > 1
     ]
@@ -126,10 +136,13 @@ def place_labels(
             continue
         size = label_box(lines, 0.0, 0.0)
         spot: tuple[float, float] | None = None
+        # A stacked move between two lanes crosses their line: its label beside it
+        # may too (a page cut there cuts the arrow anyway).
+        upright = _upright(route)
         for c in _candidates(route, (size.w, size.h)):
             box = label_box(lines, *c)
             if not obstacles.hit(box):
-                if not seams.hit(box):
+                if upright or not seams.hit(box):
                     spot = c
                     break
                 spot = spot or c

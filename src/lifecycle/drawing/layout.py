@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -53,6 +53,8 @@ CHIPS_A_ROW = 3
 """The most chips side by side, so the ties reaching over a row stay apart."""
 TIE_ROW = 3.0
 """Distance between the ties that reach over a row of chips to its later chips."""
+STACK_ROOM = 4.0
+"""Room a lane gains to set a step apart from the neighbour a labelled stacked move joins it to."""
 CHAR_W = 6.0
 """The most a character of a card's 10-point text takes (Helvetica's widest lower
 case is 5.6 points), to size a card to its text without clipping it."""
@@ -146,6 +148,15 @@ class Spacing:
     labels_in_lanes: bool = False
     """Keep each arrow label inside one lane, as a page cut between lanes would cut it."""
 
+    exits_a_column: int = 0
+    """The most journey exits one lane stacks in a column (0: no limit): more go
+    into columns beside it, so a lane that loses the member many ways stays short."""
+
+    stack_moves: bool = False
+    """Let a journey's move between two steps of one stage in different lanes run
+    straight up or down one column, where nothing else stands in that column
+    between them, instead of taking a column of its own."""
+
 
 SCREEN = Spacing()
 """The screen maps' spacing."""
@@ -177,6 +188,8 @@ PRINT = Spacing(
     chip_rows=True,
     chips_by_card=True,
     labels_in_lanes=True,
+    exits_a_column=2,
+    stack_moves=True,
 )
 """The map book's spacing: narrower columns and gaps, a narrower label strip whose
 titles wrap at word boundaries, less padding, and cards no wider than their text."""
@@ -243,6 +256,9 @@ class Geometry:
     column_w: dict[float, float] = field(default_factory=dict)
     """The width of each column's cards, by the x of its middle (rounded to 0.1)."""
 
+    stacked: frozenset[tuple[str, str]] = frozenset()
+    """The moves (tail, head) whose steps share a column: drawn straight up or down."""
+
 
 def label_lines(text: str, width: int) -> list[str]:
     """``text`` wrapped at ``width`` characters, but only between words (or after a
@@ -269,8 +285,11 @@ def card_width(card: Card, spacing: Spacing = SCREEN, lines: Sequence[str] = ())
     return min(widest, max(len(line) for line in lines) * per_char + 2 * spacing.text_pad + 4)
 
 
-def _longest_paths(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
-    """Each node's depth: the most edges on a path from a node with no predecessor.
+def _longest_paths(
+    nodes: Sequence[str], edges: Iterable[tuple[str, str]], flat: Collection[tuple[str, str]] = ()
+) -> dict[str, int]:
+    """Each node's depth: the most edges on a path from a node with no predecessor,
+    an edge of ``flat`` counting none (its ends share a depth).
 
     Cycles (a journey's loops) count as one node: when the graph has one, the
     depths are those of its condensation. Without cycles (every swimlane map of
@@ -293,7 +312,7 @@ def _longest_paths(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> di
         key = ready.pop()
         done += 1
         for head in succ[key]:
-            depth[head] = max(depth[head], depth[key] + 1)
+            depth[head] = max(depth[head], depth[key] + (0 if (key, head) in flat else 1))
             waiting[head] -= 1
             if waiting[head] == 0:
                 ready.append(head)
@@ -303,17 +322,28 @@ def _longest_paths(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> di
     graph.add_nodes_from(succ)
     graph.add_edges_from((tail, head) for tail, heads in succ.items() for head in heads)
     dag = nx.condensation(graph)
+    home = dag.graph["mapping"]
+    # A step between two components counts none only when every edge it stands for is flat.
+    steps: dict[tuple[int, int], int] = {}
+    for tail, heads in succ.items():
+        for head in heads:
+            pair = (home[tail], home[head])
+            if pair[0] != pair[1]:
+                steps[pair] = max(steps.get(pair, 0), 0 if (tail, head) in flat else 1)
     level: dict[int, int] = {}
     for node in nx.topological_sort(dag):
-        level[node] = max((level[p] + 1 for p in dag.predecessors(node)), default=0)
+        level[node] = max((level[p] + steps[(p, node)] for p in dag.predecessors(node)), default=0)
     return {key: level[node] for node, members in dag.nodes(data="members") for key in members}
 
 
-def _columns(lane_map: LaneMap) -> dict[str, int]:
+def _columns(lane_map: LaneMap, stack: bool = False) -> tuple[dict[str, int], frozenset[tuple[str, str]]]:
     """Column of each card within its block: longest path over the block's links.
 
     A chip attached to a card shares its column (its links count as the card's);
     a free chip that only feeds others stands one column before the first of them.
+    With ``stack``, a move between two journey steps of one block in different
+    lanes keeps its steps in one column where :func:`_stackable` allows it; those
+    moves are returned too.
     """
     block_of = {c.key: c.block for c in lane_map.cards}
     owner = {c.key: c.attached_to or c.key for c in lane_map.cards}
@@ -329,9 +359,18 @@ def _columns(lane_map: LaneMap) -> dict[str, int]:
         if home is not None and home == block_of.get(link.head) and owner[link.tail] != owner[link.head]:
             edges[home][(owner[link.tail], owner[link.head])] = None
     column: dict[str, int] = {}
+    stacked: set[tuple[str, str]] = set()
     for block in lane_map.blocks:
         pairs = edges[block.key]
-        column.update(_longest_paths(nodes[block.key], pairs))
+        flat = _stackable(lane_map, block.key, list(pairs)) if stack else set()
+        while True:
+            found = _longest_paths(nodes[block.key], pairs, flat)
+            crowded = {pair for pair in flat if not _clear(lane_map, found, pair)}
+            if not crowded:
+                break
+            flat -= crowded
+        column.update(found)
+        stacked |= flat
         feeds: dict[str, list[str]] = defaultdict(list)
         fed: set[str] = set()
         for tail, head in pairs:
@@ -343,7 +382,72 @@ def _columns(lane_map: LaneMap) -> dict[str, int]:
     for card in lane_map.cards:
         if card.attached_to is not None:
             column[card.key] = column.get(card.attached_to, 0)
-    return column
+    return column, frozenset(stacked)
+
+
+def _deal_exits(lane_map: LaneMap, column: dict[str, int], most: int) -> None:
+    """Deal the exits of a block of exits alone (none leads on) into columns of
+    ``most`` a lane, in the order the map lists them."""
+    blocks = {c.block for c in lane_map.cards if c.kind == "exit"}
+    for block in blocks:
+        members = [c for c in lane_map.cards if c.block == block]
+        if any(c.kind != "exit" or column[c.key] for c in members):
+            continue
+        count: dict[str, int] = defaultdict(int)
+        for card in members:
+            column[card.key] = count[card.lane] // most
+            count[card.lane] += 1
+
+
+def _stackable(lane_map: LaneMap, block: str, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The moves of ``block`` that may run straight up or down one column: between
+    two steps in different lanes, the only move out of the one and into the other
+    within the block, not part of a loop, and no step's top or bottom meeting two
+    such moves (a chain of them runs one way)."""
+    by_key = {c.key: c for c in lane_map.cards}
+    at = {lane.key: i for i, lane in enumerate(lane_map.lanes)}
+    outs: dict[str, int] = defaultdict(int)
+    ins: dict[str, int] = defaultdict(int)
+    for tail, head in pairs:
+        outs[tail] += 1
+        ins[head] += 1
+    looped = {(head, tail) for tail, head in pairs}
+    used: set[tuple[str, bool]] = set()
+    """(step, its bottom side) of every step side a stacked move meets."""
+    found: set[tuple[str, str]] = set()
+    for tail, head in pairs:
+        a, b = by_key[tail], by_key[head]
+        down = at[b.lane] > at[a.lane]
+        sides = {(tail, down), (head, not down)}
+        if (
+            a.kind == b.kind == "step"
+            and a.lane != b.lane
+            and outs[tail] == 1
+            and ins[head] == 1
+            and (tail, head) not in looped
+            and not sides & used
+        ):
+            found.add((tail, head))
+            used |= sides
+    return found
+
+
+def _clear(lane_map: LaneMap, column: dict[str, int], pair: tuple[str, str]) -> bool:
+    """Whether the column of a stacked move holds nothing but its two steps from
+    the one's lane to the other's, so the arrow between them crosses no card."""
+    by_key = {c.key: c for c in lane_map.cards}
+    tail, head = by_key[pair[0]], by_key[pair[1]]
+    if column[tail.key] != column[head.key]:
+        return False
+    at = {lane.key: i for i, lane in enumerate(lane_map.lanes)}
+    low, high = sorted((at[tail.lane], at[head.lane]))
+    for card in lane_map.cards:
+        if card.key in pair or card.block != tail.block:
+            continue
+        col = column.get(card.attached_to or card.key)
+        if col == column[tail.key] and low <= at[card.lane] <= high:
+            return False
+    return True
 
 
 def _org_runs(lane_map: LaneMap) -> list[tuple[list[str], str]]:
@@ -402,7 +506,9 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
         Boxes for every card, lane band, header and gate.
     """
     sp = spacing
-    column = _columns(lane_map)
+    column, stacked = _columns(lane_map, sp.stack_moves)
+    if sp.exits_a_column:
+        _deal_exits(lane_map, column, sp.exits_a_column)
     ncols = dict.fromkeys((b.key for b in lane_map.blocks), 1)
     for c in lane_map.cards:
         if c.block in ncols:
@@ -415,7 +521,8 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
     }
     ends: dict[str, int] = defaultdict(int)
     for link in lane_map.links:
-        if link.kind != "tie":
+        # A stacked move meets its steps' top and bottom, not the sides' arrow slots.
+        if link.kind != "tie" and (link.tail, link.head) not in stacked:
             ends[link.tail + ">"] += 1
             ends["<" + link.head] += 1
     for key in card_h:
@@ -455,9 +562,24 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
         gap = sp.chip_gap + 2 * TIE_ROW * (len(row) - 1) if kind_of[row[0]] == "chip" else sp.row_gap
         return max(card_h[k] for k in row) + gap
 
+    # The two steps of a labelled stacked move between neighbouring lanes stand
+    # apart, away from each other in lanes made taller for it, so the short arrow
+    # and its label beside it both show.
+    lane_at = {lane.key: i for i, lane in enumerate(lane_map.lanes)}
+    ends_of: dict[str, list[bool]] = defaultdict(list)
+    for link in lane_map.links:
+        tail, head = link.tail, link.head
+        if link.label and (tail, head) in stacked:
+            down = lane_at[by_key[head].lane] > lane_at[by_key[tail].lane]
+            if abs(lane_at[by_key[head].lane] - lane_at[by_key[tail].lane]) == 1:
+                ends_of[tail].append(down)
+                ends_of[head].append(not down)
+    apart = {key: sides[0] for key, sides in ends_of.items() if len(sides) == 1}
+
     inner = {lane.key: 2 * sp.text_pad + LINE_H + sp.row_gap for lane in lane_map.lanes}
     for (lane_key, _, _), cell_rows in rows.items():
-        inner[lane_key] = max(inner[lane_key], sum(slot(r) for r in cell_rows))
+        room = STACK_ROOM if len(cell_rows) == 1 and cell_rows[0][0] in apart else 0.0
+        inner[lane_key] = max(inner[lane_key], sum(slot(r) for r in cell_rows) + room)
 
     # x: org column, lane header column, then the blocks with a gap for each gate;
     # each column is its cards with half a gap on either side.
@@ -513,8 +635,13 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
     placed: dict[str, Placed] = {}
     for (lane_key, block_key, col), cell_rows in rows.items():
         band = lane_box[lane_key]
+        high = sum(slot(r) for r in cell_rows)
         # Centre a short stack in a tall lane so arrows stay level where they can.
-        top = band.y + sum(slot(r) for r in cell_rows) / 2
+        top = band.y + high / 2
+        if len(cell_rows) == 1 and cell_rows[0][0] in apart:
+            # Away from the neighbour it meets below (True) or above.
+            below = apart[cell_rows[0][0]]
+            top = band.bb[3] - sp.lane_pad if below else band.bb[1] + sp.lane_pad + high
         cx = centre[(block_key, col)]
         for row in cell_rows:
             y = top - slot(row) / 2
@@ -568,4 +695,5 @@ def place(lane_map: LaneMap, footer: Sequence[str] = (), spacing: Spacing = SCRE
         footer_box,
         sp,
         column_w,
+        stacked,
     )

@@ -126,17 +126,36 @@ def smallest_text(page: PageObject) -> float:
 
 
 def spans(
-    start: float, end: float, room: float, cuts: Collection[float], preferred: Collection[float] = ()
+    start: float,
+    end: float,
+    room: float,
+    cuts: Collection[float],
+    preferred: Collection[float] = (),
+    even: bool = False,
 ) -> list[tuple[float, float]]:
     """Split ``start``..``end`` into consecutive spans no longer than ``room``.
 
     Each span ends at the farthest cut that fits, or at a preferred cut when
     that still fills :data:`PREFERRED_SHARE` of ``room``; where no cut fits, the
-    span is cut at ``room``.
+    span is cut at ``room``. ``even`` spans are as many, cut as if the room were
+    the shortest that still gives that many: a last span of almost nothing
+    (one column of a map, one lane) takes its share of the rest.
 
     >>> spans(0, 100, 40, [30, 45, 60, 90])
     [(0, 30), (30, 60), (60, 100)]
+    >>> spans(0, 100, 70, [30, 45, 60, 90], even=True)
+    [(0, 45), (45, 100)]
     """
+    if even:
+        count = len(spans(start, end, room, cuts, preferred))
+        low, high = (end - start) / max(count, 1), room
+        for _ in range(30):
+            mid = (low + high) / 2
+            if len(spans(start, end, mid, cuts, preferred)) <= count:
+                high = mid
+            else:
+                low = mid
+        return spans(start, end, high, cuts, preferred)
     found: list[tuple[float, float]] = []
     at = start
     while end - at > 1e-6:
@@ -151,9 +170,13 @@ def spans(
     return found
 
 
-def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
+Even = tuple[bool, bool]
+"""Whether a drawing's columns, and its lanes, are cut into even spans (see :func:`spans`)."""
+
+
+def _tiles(cuts: Cuts, scale: float, room: tuple[float, float], even: Even = (False, False)) -> list[Tile]:
     """The body cut into tiles of at most a page's room at ``scale``, lanes top down
-    and columns left to right, then the legend as a tile of its own."""
+    and columns left to right (``even`` spans of them), then the legend as a tile of its own."""
     left, _, right, top = cuts.bounds
     strip_w = cuts.body_left - left
     header_h = top - cuts.body_top
@@ -161,7 +184,7 @@ def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
     high = room[1] / scale - header_h
     if wide <= 0 or high <= 0:
         return []
-    xs = spans(cuts.body_left, right, wide, cuts.xs, cuts.preferred_xs)
+    xs = spans(cuts.body_left, right, wide, cuts.xs, cuts.preferred_xs, even[0])
     # Lanes are cut from the top down: measure downwards from the body's top.
     down = spans(
         0.0,
@@ -169,6 +192,7 @@ def _tiles(cuts: Cuts, scale: float, room: tuple[float, float]) -> list[Tile]:
         high,
         [cuts.body_top - y for y in cuts.ys],
         {cuts.body_top - y for y in cuts.preferred_ys},
+        even[1],
     )
     ys = [(cuts.body_top - b, cuts.body_top - a) for a, b in down]
     tiles = [Tile(x, y) for y in ys for x in xs]
@@ -228,13 +252,19 @@ def pack(
     return pages
 
 
-def _sheets(cuts: Cuts, scale: float, room: tuple[float, float], keep: Callable[[Tile], bool]) -> list[Sheet]:
+def _sheets(
+    cuts: Cuts,
+    scale: float,
+    room: tuple[float, float],
+    keep: Callable[[Tile], float],
+    even: Even = (False, False),
+) -> list[Sheet]:
     """The tiles at ``scale`` packed onto pages. Where that leaves the legend on a
     page of its own, the lanes are cut into shorter bands that leave room for it
     under one of them."""
 
     def packed(body_room: tuple[float, float]) -> list[Sheet]:
-        tiles = [t for t in _tiles(cuts, scale, body_room) if keep(t)]
+        tiles = [t for t in _tiles(cuts, scale, body_room, even) if t.footer or keep(t) > 0]
         sizes = [(w * scale, h * scale) for w, h in (tile_size(cuts, t) for t in tiles)]
         legends = [i for i, t in enumerate(tiles) if t.footer]
         return [
@@ -250,7 +280,7 @@ def _sheets(cuts: Cuts, scale: float, room: tuple[float, float], keep: Callable[
 
 
 def plan_tiles(
-    cuts: Cuts, room: tuple[float, float], floor: float, keep: Callable[[Tile], bool] = lambda _: True
+    cuts: Cuts, room: tuple[float, float], floor: float, keep: Callable[[Tile], float] = lambda _: 1.0
 ) -> tuple[float, list[Sheet]]:
     """The scale and pages that show a drawing on the fewest pages, as large as
     that number of pages allows, never below ``floor``.
@@ -264,7 +294,9 @@ def plan_tiles(
     floor
         The smallest scale the drawing may be shown at.
     keep
-        Which tiles are worth a place (a part with nothing on it is not).
+        How much a tile of the body holds (a part with nothing on it, 0, is
+        left out): of the cuts that take the fewest pages, those whose
+        emptiest part holds most are taken.
 
     Returns
     -------
@@ -285,15 +317,35 @@ def plan_tiles(
     if not best:
         # The labels alone are wider than the page: show it whole, as large as it fits.
         return whole, one
-    # Grow while the page count holds: the same pages, larger text.
+    # Even spans of columns or lanes where they take no more pages: no part of almost
+    # nothing. Each way is grown first, since a larger scale cuts elsewhere.
+    plans = []
+    for even in ((x, y) for x in (False, True) for y in (False, True)):
+        if 0 < len(_sheets(cuts, floor, room, keep, even)) <= len(best):
+            scale = _grown(cuts, room, floor, keep, even, len(best))
+            plans.append((scale, _sheets(cuts, scale, room, keep, even)))
+    return max(plans, key=lambda plan: (*_worth(plan[1], keep), plan[0]))
+
+
+def _grown(
+    cuts: Cuts, room: tuple[float, float], floor: float, keep: Callable[[Tile], float], even: Even, most: int
+) -> float:
+    """The largest scale from ``floor`` that still shows the drawing on ``most`` pages."""
     low, high = floor, max(floor, MAX_SCALE)
     for _ in range(20):
         mid = (low + high) / 2
-        if 0 < len(_sheets(cuts, mid, room, keep)) <= len(best):
+        if 0 < len(_sheets(cuts, mid, room, keep, even)) <= most:
             low = mid
         else:
             high = mid
-    return low, _sheets(cuts, low, room, keep)
+    return low
+
+
+def _worth(sheets: Sequence[Sheet], keep: Callable[[Tile], float]) -> tuple[int, float]:
+    """How good a plan of ``sheets`` is: fewer pages, then the most its emptiest
+    part of the body holds."""
+    held = [keep(tile) for sheet in sheets for tile, _ in sheet.tiles if not tile.footer]
+    return -len(sheets), min(held, default=0.0)
 
 
 @dataclass(frozen=True)

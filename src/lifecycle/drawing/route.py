@@ -10,7 +10,8 @@ routed orthogonally there instead, in linear time:
 
 An arrow leaves its tail card on the right, drops or climbs in the gap after the
 tail's column to the street of the head's lane, runs along it to the gap before
-the head's column, and enters the head card from the left. Arrows sharing a
+the head's column, and enters the head card from the left (a move between two steps that share a column, in
+a printed journey, runs straight down or up between them). Arrows sharing a
 corridor get separate tracks, and arrows sharing a card side spread along it, so
 a bundle stays readable. Cards next to each other in one row are joined by a
 straight arrow. A card's dotted ties to its chips run just left of its column.
@@ -108,6 +109,17 @@ def _tie(card: Box, chip: Box, track: int, spacing: float, column_w: float, besi
     return Route(_path(points), (x, (y0 + chip.y) / 2))
 
 
+def _upright(a: Box, b: Box) -> Route:
+    """A move between two steps of one column: straight down or up from the one's
+    bottom or top to the other's, the only arrow to meet either side."""
+    down = b.y < a.y
+    start = (a.x, a.bb[1] if down else a.bb[3])
+    end = (b.x, b.bb[3] if down else b.bb[1])
+    tip = (end[0], end[1] + (ARROW if down else -ARROW))
+    points = [start, tip]
+    return Route(_spline(points, end), (a.x, (start[1] + end[1]) / 2), tuple(points))
+
+
 class _Rows:
     """The cards of each lane from left to right: is a straight arrow along a row clear?
 
@@ -180,7 +192,10 @@ def route_links(geo: Geometry, links: Sequence[Link], lane_of: dict[str, str]) -
         for link in placed
         if link.kind == "tie"
     }
-    drawn = [link for link in placed if link.kind != "tie"]
+    for link in placed:
+        if (link.tail, link.head) in geo.stacked:
+            routes[link.key] = _upright(geo.cards[link.tail].box, geo.cards[link.head].box)
+    drawn = [link for link in placed if link.kind != "tie" and link.key not in routes]
     outgoing: dict[str, list[str]] = defaultdict(list)
     incoming: dict[str, list[str]] = defaultdict(list)
     # Arrows meet a card side in the order of their other ends, top to bottom, so
