@@ -9,11 +9,11 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pypdf import PdfReader
+from test_render_book import _texts, shipped_books
 
-from lifecycle.drawing.book import book_pdf
 from lifecycle.drawing.draw import footer_lines
 from lifecycle.drawing.layout import PRINT, place
 from lifecycle.drawing.page_fit import Cuts, Tile, plan_tiles, spans
@@ -56,10 +56,11 @@ def test_a_narrow_last_column_joins_its_share_of_the_columns_not_a_part_of_its_o
     assert min(held(tile) for tile in parts) >= 4
 
 
-def test_a_part_names_the_columns_of_the_layout_not_the_chips_side_by_side(tmp_path: Path) -> None:
+def test_a_part_names_the_columns_of_the_layout_not_the_chips_side_by_side(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     document = load(ROOT / "workflows" / "payer-cch-network.yaml")
-    out = tmp_path / "book.pdf"
-    out.write_bytes(book_pdf(document, "letter"))
+    out = shipped_books(tmp_path_factory, "letter")["payer-cch-network"]
     columns = {}
     for n, pid in enumerate(document.workflow.phases, start=1):
         lane_map = swimlane_map(document.workflow, [pid])
@@ -68,8 +69,7 @@ def test_a_part_names_the_columns_of_the_layout_not_the_chips_side_by_side(tmp_p
             any(abs(p.box.x - x) <= w / 2 for p in geo.cards.values()) for x, w in geo.column_w.items()
         )
     named = 0
-    for page in PdfReader(out).pages:
-        text = " ".join((page.extract_text() or "").split())
+    for text in _texts(out):
         found = re.search(r"Phase (\d) of \d: .*?part \d+ of \d+ \(columns? (\d+)(?:-(\d+))?", text)
         if found:
             phase, first, last = int(found[1]), int(found[2]), int(found[3] or found[2])
