@@ -194,13 +194,6 @@ PRINT = Spacing(
 """The map book's spacing: narrower columns and gaps, a narrower label strip whose
 titles wrap at word boundaries, less padding, and cards no wider than their text."""
 
-# The screen values by their old names, for the BPMN export's diagram.
-ORG_W = SCREEN.org_w
-LANE_W = SCREEN.lane_w
-CARD_W = SCREEN.card_w
-COL_GAP = SCREEN.col_gap
-LANE_PAD = SCREEN.lane_pad
-
 
 @dataclass(frozen=True)
 class Box:

@@ -35,7 +35,7 @@ from lxml import etree
 from lifecycle.drawing.journey import journey_map
 from lifecycle.drawing.lane_model import Card, LaneMap, Link
 from lifecycle.drawing.lanes import UNASSIGNED
-from lifecycle.drawing.layout import CARD_W, COL_GAP, LANE_PAD, LANE_W, ORG_W, Box, Geometry, place
+from lifecycle.drawing.layout import SCREEN, Box, Geometry, place
 from lifecycle.drawing.swimlane import HandoffPlaces, swimlane_map
 from lifecycle.interchange.bpmn_names import (
     BPMN,
@@ -58,6 +58,9 @@ EVENT_SIZE = 36.0
 
 POOL_LABEL_W = 30.0
 """The band at a pool's left edge where modelers write the pool's name."""
+
+START_X = SCREEN.org_w + SCREEN.lane_w / 2
+"""Where a pool's start event stands: over the middle of the lane titles."""
 
 END_ROOM = 84.0
 """Room added at the right of every pool for its end events."""
@@ -430,8 +433,8 @@ class _Collaboration:
         _, top, _, h = self.lane_bounds(node.lane)
         edge = node.y + node.h if down else node.y
         step = edge + 8 if down else edge - 8
-        margin = top + h - LANE_PAD / 2 if down else top + LANE_PAD / 2
-        side, gap = node.x + node.w - 12, node.x + node.w + COL_GAP / 2
+        margin = top + h - SCREEN.lane_pad / 2 if down else top + SCREEN.lane_pad / 2
+        side, gap = node.x + node.w - 12, node.x + node.w + SCREEN.col_gap / 2
         return [(side, edge), (side, step), (gap, step), (gap, margin)]
 
     def _from_margin(self, node: _Node, down: bool) -> list[tuple[float, float]]:
@@ -440,8 +443,8 @@ class _Collaboration:
         _, top, _, h = self.lane_bounds(node.lane)
         edge = node.y if down else node.y + node.h
         step = edge - 8 if down else edge + 8
-        margin = top + LANE_PAD / 2 if down else top + h - LANE_PAD / 2
-        side, gap = node.x + 12, node.x - COL_GAP / 2
+        margin = top + SCREEN.lane_pad / 2 if down else top + h - SCREEN.lane_pad / 2
+        side, gap = node.x + 12, node.x - SCREEN.col_gap / 2
         return [(gap, margin), (gap, step), (side, step), (side, edge)]
 
     def _between_tasks(self, source: _Node, target: _Node) -> list[tuple[float, float]]:
@@ -483,7 +486,7 @@ class _Collaboration:
         index of the block it comes after (-1 for the start)."""
         first = min(cards, key=lambda n: (n.x, n.y))
         blocks = self.lane_map.blocks
-        start = self._event(PREFIX["start"] + pool, "startEvent", "Start", first.lane, ORG_W + LANE_W / 2)
+        start = self._event(PREFIX["start"] + pool, "startEvent", "Start", first.lane, START_X)
         if self.journey is not None and pool != self.nodes[PREFIX["task"] + self._journey_start].pool:
             start.definition = "messageEventDefinition"
         points = [(-1, start)]
@@ -539,7 +542,7 @@ class _Collaboration:
                 # A pool whose roles only hand off or sign off here: an engine still
                 # wants a process that starts and ends.
                 lane = next(k for k, p in self.pool_of_lane.items() if p == pool)
-                start = self._event(PREFIX["start"] + pool, "startEvent", "Start", lane, ORG_W + LANE_W / 2)
+                start = self._event(PREFIX["start"] + pool, "startEvent", "Start", lane, START_X)
                 end = self._event(
                     PREFIX["end"] + pool, "endEvent", "End", lane, self.geometry.width + END_ROOM / 2
                 )
@@ -622,22 +625,22 @@ class _Collaboration:
             if obstacles.crossed(_waypoints(source, target, message=True), source, target):
                 down = target.cy > source.cy
                 head = self._to_margin(source, down)
-                into = target.cx - CARD_W / 2 - COL_GAP / 2
+                into = target.cx - SCREEN.card_w / 2 - SCREEN.col_gap / 2
                 flow.points = [*head, (into, head[-1][1]), (into, target.cy), (target.x, target.cy)]
 
     def _around(self, source: _Node, target: _Node) -> list[tuple[float, float]]:
         """Out of ``source`` into the gap right of it, along its lane's margin (bottom,
         or top when the target lies above) to the gap left of ``target``, and in."""
-        out = source.x + source.w + (COL_GAP / 2 if source.tag == "userTask" else 12)
+        out = source.x + source.w + (SCREEN.col_gap / 2 if source.tag == "userTask" else 12)
         if target.tag == "userTask":
-            into = target.x - COL_GAP / 2
+            into = target.x - SCREEN.col_gap / 2
         elif target.id.startswith(PREFIX["exit"]):
             # An exit stands where its card would, among other exits and their joins.
-            into = target.cx - CARD_W / 2 - COL_GAP / 2
+            into = target.cx - SCREEN.card_w / 2 - SCREEN.col_gap / 2
         else:
             into = target.x - 12
         _, top, _, h = self.lane_bounds(source.lane)
-        margin = top + LANE_PAD / 2 if target.cy < source.cy else top + h - LANE_PAD / 2
+        margin = top + SCREEN.lane_pad / 2 if target.cy < source.cy else top + h - SCREEN.lane_pad / 2
         return [
             (source.x + source.w, source.cy),
             (out, source.cy),
@@ -920,7 +923,7 @@ def _xml(workflow: Workflow, c: _Collaboration) -> bytes:
             id=f"{PREFIX['annotation']}notes_di",
             bpmnElement=PREFIX["annotation"] + "notes",
         )
-        _bounds(shape, ORG_W, bottom + 24, max(300.0, longest * 6.5), lines * NOTE_LINE_H + 12)
+        _bounds(shape, SCREEN.org_w, bottom + 24, max(300.0, longest * 6.5), lines * NOTE_LINE_H + 12)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
