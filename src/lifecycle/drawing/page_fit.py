@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -107,22 +108,87 @@ class Tile:
     footer: bool = False
 
 
+# Graphviz draws through cairo, which escapes every parenthesis inside a literal
+# string, so a string is a run of escapes and other bytes between two parentheses.
+_TOKEN = re.compile(
+    rb"\((?:\\.|[^\\()])*\)"  # literal string
+    rb"|<[0-9A-Fa-f\s]*>"  # hex string
+    rb"|/[^\s/\[\]()<>{}%]*"  # name
+    rb"|[-+]?(?:\d+\.?\d*|\.\d+)"  # number
+    rb"|[A-Za-z'\"*]+",  # operator
+    re.S,
+)
+_SHOW = frozenset((b"Tj", b"TJ", b"'", b'"'))
+_ESCAPE = re.compile(rb"\\(?:[0-7]{1,3}|.)", re.S)
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _times(m: Matrix, n: Matrix) -> Matrix:
+    """The matrix product ``m`` x ``n`` of two PDF transformation matrices."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def _shows_something(operands: Sequence[bytes]) -> bool:
+    """Whether the strings a text-showing operator draws hold more than white space.
+
+    A hex string's bytes are glyph numbers whose characters only the font knows,
+    so it counts as text.
+    """
+    for token in operands:
+        if token.startswith(b"<"):
+            return True
+        if token.startswith(b"(") and _ESCAPE.sub(b"x", token[1:-1]).strip():
+            return True
+    return False
+
+
 def smallest_text(page: PageObject) -> float:
     """The size in points of the smallest text drawn on ``page`` (inf when none).
 
     The size is the font size times the vertical scale of the text and
-    transformation matrices in force, which is what a reader sees.
+    transformation matrices in force, which is what a reader sees. The page's
+    content is scanned for the operators that set them (``q``, ``Q``, ``cm``,
+    ``BT``, ``Tm``, ``Tf``) and those that show text; a full text extraction
+    would decode every glyph, a hundred times the work.
     """
-    sizes: list[float] = []
+    contents = page.get_contents()
+    if contents is None:
+        return math.inf
+    ctm, tm, size = _IDENTITY, _IDENTITY, 0.0
+    saved: list[Matrix] = []
+    operands: list[bytes] = []
+    smallest = math.inf
+    for token in _TOKEN.findall(contents.get_data()):
+        head = token[:1]
+        if not (head.isalpha() or head in b"'\"*"):
+            operands.append(token)
+            continue
+        if token == b"q":
+            saved.append(ctm)
+        elif token == b"Q":
+            ctm = saved.pop() if saved else _IDENTITY
+        elif token == b"cm" and len(operands) >= 6:
+            ctm = _times(_matrix(operands[-6:]), ctm)
+        elif token == b"BT":
+            tm = _IDENTITY
+        elif token == b"Tm" and len(operands) >= 6:
+            tm = _matrix(operands[-6:])
+        elif token == b"Tf" and operands:
+            size = abs(float(operands[-1]))
+        elif token in _SHOW and _shows_something(operands):
+            # Row 2 of tm x ctm: how far one unit of text height reaches on the page.
+            seen = _times(tm, ctm)
+            smallest = min(smallest, size * math.hypot(seen[2], seen[3]))
+        operands.clear()
+    return smallest
 
-    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
-        if text.strip():
-            # Row 2 of tm x cm: how far one unit of text height reaches on the page.
-            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
-            sizes.append(size * math.hypot(c, d))
 
-    page.extract_text(visitor_text=visit)
-    return min(sizes, default=math.inf)
+def _matrix(operands: Sequence[bytes]) -> Matrix:
+    a, b, c, d, e, f = (float(v) for v in operands)
+    return (a, b, c, d, e, f)
 
 
 def spans(
