@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -37,14 +37,39 @@ def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path
 def made_once(path: Path, build: Callable[[Path], None]) -> Path:
     """``path``, made by ``build(path)`` unless a process (this one or another
     worker) already made it; the lock and the mark sit beside it."""
+    _make(path, build, wait=True)
+    return path
+
+
+def made_once_each(jobs: Mapping[Path, Callable[[Path], None]]) -> None:
+    """Make every path of ``jobs`` once, as :func:`made_once` does; this process
+    takes the jobs no other worker is on first, and waits for the others' last,
+    so two workers asking for the same list build half of it each."""
+    pending = dict(jobs)
+    while pending:
+        taken = [path for path, build in pending.items() if _make(path, build, wait=False)]
+        for path in taken:
+            del pending[path]
+        if pending and not taken:
+            path, build = next(iter(pending.items()))
+            _make(path, build, wait=True)
+            del pending[path]
+
+
+def _make(path: Path, build: Callable[[Path], None], *, wait: bool) -> bool:
+    """Whether ``path`` is made: by ``build`` now, or before; without ``wait``,
+    False when another process holds its lock."""
     done = path.with_name(f"{path.name}.done")
     with path.with_name(f"{path.name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
         if not done.exists():
             path.unlink(missing_ok=True)
             build(path)
             done.touch()
-    return path
+    return True
 
 
 def copy_sqlite(source: Path, target: Path) -> Path:

@@ -7,6 +7,7 @@ all, so a failed render never leaves half a diagram over a good one.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 
@@ -71,7 +72,11 @@ def map_bytes(figure: Figure, fmt: str, progress: Progress | None = None) -> byt
 
 
 def graph_bytes(graph: graphviz.Source | graphviz.Digraph, fmt: str, title: str) -> bytes:
-    """Draw ``graph`` with Graphviz's ``dot`` as ``fmt`` (svg, png, pdf).
+    """Draw ``graph`` with Graphviz's ``dot`` as ``fmt`` (svg, png, pdf, json).
+
+    The same source drawn again in one process is not drawn twice: a book
+    redraws one organization label on several pages, and the studio redraws
+    every map after each save of a file.
 
     Raises
     ------
@@ -79,12 +84,19 @@ def graph_bytes(graph: graphviz.Source | graphviz.Digraph, fmt: str, title: str)
         When ``dot`` is not installed, or fails (the message names ``title``).
     """
     try:
-        return bytes(graph.pipe(format=fmt, engine="dot", quiet=True))
+        return _drawn(graph.source, fmt)
     except graphviz.ExecutableNotFound:
         raise RenderError("Graphviz 'dot' is not installed (scripts/setup installs it)") from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz failed to draw {title!r}: {detail[-1] if detail else exc}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _drawn(source: str, fmt: str) -> bytes:
+    # Each dot process costs about 15 ms of CPU before it draws anything; a
+    # book of a large workflow asks for some 300 drawings, a quarter of them twice.
+    return bytes(graphviz.Source(source).pipe(format=fmt, engine="dot", quiet=True))
 
 
 def format_of(path: str, suffixes: Mapping[str, str], default: str, *, what: str = "map") -> str:
