@@ -5,6 +5,7 @@ shipped swimlane maps."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import xml.etree.ElementTree as ET
@@ -35,22 +36,37 @@ def _edges(svg: ET.Element, classes: tuple[str, ...]) -> dict[str, ET.Element]:
     }
 
 
-def _maps() -> dict[str, bytes]:
-    maps = {"stress": build_map(loads(stress_journey()), journey="referral").graph.pipe(format="svg")}
-    for path in sorted((ROOT / "workflows").glob("*.yaml")):
-        document = load(path)
-        maps[f"{path.stem}:swimlane"] = build_map(document).graph.pipe(format="svg")
-        for jid in document.workflow.journeys:
-            maps[f"{path.stem}:{jid}"] = build_map(document, journey=jid).graph.pipe(format="svg")
-    return maps
+WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))
 
 
-MAPS = _maps()
+def _names() -> list[str]:
+    """The maps these tests look at: the stress journey, and each shipped
+    workflow's swimlane map and journeys (named ``stem:swimlane``, ``stem:journey``)."""
+    names = ["stress"]
+    for path in WORKFLOWS:
+        names.append(f"{path.stem}:swimlane")
+        names += [f"{path.stem}:{jid}" for jid in load(path).workflow.journeys]
+    return names
+
+
+@functools.cache
+def _svg(name: str) -> ET.Element:
+    """The map ``name`` as SVG, drawn by the first test that asks (and by one worker only)."""
+    if name == "stress":
+        figure = build_map(loads(stress_journey()), journey="referral")
+    else:
+        stem, view = name.split(":")
+        document = load(ROOT / "workflows" / f"{stem}.yaml")
+        figure = build_map(document) if view == "swimlane" else build_map(document, journey=view)
+    return ET.fromstring(figure.graph.pipe(format="svg"))
+
+
+MAPS = _names()
 JOURNEYS = [name for name in MAPS if not name.endswith(":swimlane")]
 
 
 def test_the_stress_journey_draws_every_move_and_its_three_loops_as_returns() -> None:
-    svg = ET.fromstring(MAPS["stress"])
+    svg = _svg("stress")
     workflow = loads(stress_journey()).workflow
     moves = sum(len(step.next) for step in workflow.journeys["referral"].steps.values())
     assert len(_edges(svg, ARROWS)) == moves == 26
@@ -63,7 +79,7 @@ def test_the_stress_journey_draws_every_move_and_its_three_loops_as_returns() ->
 
 @pytest.mark.parametrize("name", JOURNEYS)
 def test_no_two_journey_arrowheads_end_at_the_same_point(name: str) -> None:
-    svg = ET.fromstring(MAPS[name])
+    svg = _svg(name)
     tips = []
     for edge in _edges(svg, ARROWS).values():
         head = next(p for p in edge.iter(f"{SVG}polygon") if p.get("fill") != "white")
@@ -72,9 +88,9 @@ def test_no_two_journey_arrowheads_end_at_the_same_point(name: str) -> None:
         assert abs(a[0] - b[0]) + abs(a[1] - b[1]) >= 6, f"arrowheads meet at {a} and {b}"
 
 
-@pytest.mark.parametrize("name", list(MAPS))
+@pytest.mark.parametrize("name", MAPS)
 def test_labels_sit_neither_on_a_line_between_blocks_nor_on_each_other(name: str) -> None:
-    svg = ET.fromstring(MAPS[name])
+    svg = _svg(name)
     boxes = []
     for edge in _edges(svg, ARROWS).values():
         for plate in edge.iter(f"{SVG}polygon"):
