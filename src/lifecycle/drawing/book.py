@@ -31,8 +31,8 @@ from lifecycle.drawing.labels import dot_label, html_text, wrap
 from lifecycle.drawing.lane_model import LaneMap
 from lifecycle.drawing.lanes import Lane
 from lifecycle.drawing.layout import PRINT, Box, label_lines, place
-from lifecycle.drawing.maps import build_map
-from lifecycle.drawing.output import graph_bytes
+from lifecycle.drawing.maps import Figure, build_map
+from lifecycle.drawing.output import graph_bytes, graphs_pdf
 from lifecycle.drawing.overview import PER_ROW, overview_graph
 from lifecycle.drawing.page_fit import (
     FLOOR_PT,
@@ -84,6 +84,15 @@ class _Label:
 
 
 @dataclass(frozen=True)
+class _Drawn:
+    """A small drawing to put on a page: its graph, where its lower-left corner goes, at what scale."""
+
+    graph: graphviz.Digraph
+    at: tuple[float, float]
+    scale: float
+
+
+@dataclass(frozen=True)
 class _Piece:
     """One drawing to place on one or more pages, under a heading."""
 
@@ -116,7 +125,7 @@ def _bounds(data: bytes) -> tuple[float, float, float, float]:
     return (float(box.left), float(box.bottom), float(box.right), float(box.top))
 
 
-def _heading(text: str) -> bytes:
+def _heading(text: str) -> graphviz.Digraph:
     """A page's heading: one line of 12 points, or two of 10 where a long title and
     a part's place ("part 2 of 6 (columns 4-7, lanes 1-5), continues on p. 9") need them."""
     g = graphviz.Digraph("heading")
@@ -126,7 +135,7 @@ def _heading(text: str) -> bytes:
     if len(lines) > 1:
         lines = wrap(text, 135, max_lines=2)
     g.node("h", dot_label(lines), shape="plaintext", fontname=style.FONT, fontsize=size)
-    return graph_bytes(g, "pdf", text)
+    return g
 
 
 def _floor(data: bytes) -> float:
@@ -150,13 +159,20 @@ def _plain(heading: str, data: bytes) -> _Piece:
     return _Piece(heading, data, whole(_bounds(data)))
 
 
-def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphviz.Digraph) -> _Piece:
-    """A lane map with its seams: between lanes, after each column of cards, and
-    at each phase or stage boundary, in the PDF's points."""
-    data = graph_bytes(graph, "pdf", heading)
+def _drawn_lane_piece(heading: str, figure: Figure) -> _Piece:
+    """The lane map of ``figure`` drawn as PDF, with its seams."""
+    assert figure.lane_map is not None
+    data = graph_bytes(figure.graph, "pdf", heading)
+    return _lane_piece(heading, figure.lane_map, data, graph_bytes(figure.graph, "json", heading))
+
+
+def _lane_piece(heading: str, lane_map: LaneMap, data: bytes, layout: bytes) -> _Piece:
+    """A lane map drawn as PDF (``data``) with its seams, found in Graphviz's JSON
+    ``layout`` of it: between lanes, after each column of cards, and at each phase
+    or stage boundary, in the PDF's points."""
     if not lane_map.lanes:
         return _plain(heading, data)
-    laid = json.loads(graph_bytes(graph, "json", heading))
+    laid = json.loads(layout)
     geo = place(lane_map, footer_lines(lane_map), PRINT)
     left, bottom, right, top = _bounds(data)
     bb = [float(v) for v in laid["bb"].split(",")]
@@ -220,18 +236,17 @@ def _lane_piece(heading: str, lane_map: LaneMap, graph: graphviz.Source | graphv
     return _Piece(heading, data, cuts, titles, columns, cards=cards, labels=tuple(labels))
 
 
-def _labels(
-    canvas: Canvas, writer: PdfWriter, piece: _Piece, tile: Tile, scale: float, corner: tuple[float, float]
-) -> None:
-    """Redraw each organization label and block header over the part of it a tile
-    shows, so a part cut inside an organization's lanes or a block's columns still
-    names it (whole words, not the middle of a cut title)."""
+def _labels(piece: _Piece, tile: Tile, scale: float, corner: tuple[float, float]) -> list[_Drawn]:
+    """The organization labels and block headers to redraw over the part of them a
+    tile shows, so a part cut inside an organization's lanes or a block's columns
+    still names it (whole words, not the middle of a cut title)."""
     cuts = piece.cuts
     if tile.y[1] <= cuts.body_bottom:
-        return
+        return []
     left, _, _, top = cuts.bounds
     header = top - cuts.body_top
     body_y = corner[1] - (header + tile.y[1] - tile.y[0]) * scale
+    found = []
     for label in piece.labels:
         x0, y0, x1, y1 = label.box
         if label.on_top:
@@ -268,8 +283,8 @@ def _labels(
             height=f"{(y1 - y0) / 72:.3f}",
             fixedsize="true",
         )
-        form = add_form(writer, graph_bytes(g, "pdf", label.text))
-        canvas.draw(form, form.bounds, at, scale)
+        found.append(_Drawn(g, at, scale))
+    return found
 
 
 def _extent(piece: _Piece, tile: Tile) -> str:
@@ -311,18 +326,30 @@ def _place(writer: PdfWriter, piece: _Piece, paper: tuple[float, float]) -> None
     floor = 0.0 if piece.one_page else _floor(piece.pdf)
     scale, sheets = plan_tiles(piece.cuts, room, floor, worth)
     form = add_form(writer, piece.pdf)
+    before = len(writer.pages)
+    pages = []
     for n, sheet in enumerate(sheets, start=1):
-        canvas = Canvas(writer, paper)
+        tiles = []
         for tile, (ox, oy) in sheet.tiles:
             width, _ = tile_size(piece.cuts, tile)
             # A page of one part: centred; of several: flush left, so lanes line up page to page.
             alone = len(sheets) == 1 and len(sheet.tiles) == 1
             x = MARGIN + ox + (max(0.0, room[0] - width * scale) / 2 if alone else 0.0)
             corner = (x, page_h - MARGIN - HEADER_H - oy)
+            tiles.append((tile, corner, _labels(piece, tile, scale, corner)))
+        heading = _heading(piece.heading + _part(piece, sheet, n, len(sheets), before + n))
+        pages.append((tiles, heading))
+    # Every heading and label of the piece in one dot process.
+    graphs = [drawn.graph for tiles, _ in pages for *_, labels in tiles for drawn in labels]
+    graphs_pdf([*graphs, *(heading for _, heading in pages)], piece.heading)
+    for tiles, heading in pages:
+        canvas = Canvas(writer, paper)
+        for tile, corner, labels in tiles:
             place_tile(canvas, form, piece.cuts, tile, scale, corner)
-            _labels(canvas, writer, piece, tile, scale, corner)
-        part = _part(piece, sheet, n, len(sheets), len(writer.pages))
-        head = add_form(writer, _heading(piece.heading + part))
+            for drawn in labels:
+                label = add_form(writer, graph_bytes(drawn.graph, "pdf", piece.heading))
+                canvas.draw(label, label.bounds, drawn.at, drawn.scale)
+        head = add_form(writer, graph_bytes(heading, "pdf", piece.heading))
         left, bottom, right, top = head.bounds
         at = ((page_w - (right - left)) / 2, page_h - MARGIN - (HEADER_H + top - bottom) / 2)
         canvas.draw(head, head.bounds, at, 1.0)
@@ -353,7 +380,7 @@ def _place_together(writer: PdfWriter, pieces: Sequence[_Piece], paper: tuple[fl
     canvas = Canvas(writer, paper)
     top = page_h - MARGIN
     for piece in pieces:
-        head = add_form(writer, _heading(piece.heading))
+        head = add_form(writer, graph_bytes(_heading(piece.heading), "pdf", piece.heading))
         left, bottom, right, high = head.bounds
         canvas.draw(
             head, head.bounds, ((page_w - (right - left)) / 2, top - (HEADER_H + high - bottom) / 2), 1.0
@@ -374,10 +401,12 @@ def _cover(document: Document, paper: tuple[float, float], heading: str) -> _Pie
     its smallest text readable where any choice allows."""
     best: tuple[bool, float, bytes] | None = None
     room_w, room_h = _room(paper)
+    graphs = []
     for per_row in range(max(PER_ROW, 1), 0, -1):
         graph = overview_graph(document.workflow, per_row)
         graph.attr("graph", margin="0")
-        data = graph_bytes(graph, "pdf", "the lifecycle overview")
+        graphs.append(graph)
+    for data in graphs_pdf(graphs, "the lifecycle overview"):
         left, bottom, right, top = _bounds(data)
         scale = min(room_w / (right - left), room_h / (top - bottom))
         candidate = (scale >= _floor(data), scale, data)
@@ -564,14 +593,16 @@ def _findings_pieces(document: Document) -> list[_Piece]:
     if not lines:
         lines = ["No findings: every check passes."]
     chunks = [lines[i : i + FINDING_LINES] for i in range(0, len(lines), FINDING_LINES)]
-    pieces = []
-    for n, chunk in enumerate(chunks):
+    graphs = []
+    for chunk in chunks:
         g = graphviz.Digraph("findings")
         g.attr("graph", pad="0.2", margin="0")
         g.node("f", dot_label(chunk, justify="left"), shape="plaintext", fontname=style.FONT, fontsize="10")
+        graphs.append(g)
+    pieces = []
+    for n, data in enumerate(graphs_pdf(graphs, "the findings")):
         part = f" ({n + 1} of {len(chunks)})" if len(chunks) > 1 else ""
-        heading = f"Check findings: {len(found)}{part}"
-        pieces.append(_plain(heading, graph_bytes(g, "pdf", "the findings")))
+        pieces.append(_plain(f"Check findings: {len(found)}{part}", data))
     return pieces
 
 
@@ -611,15 +642,11 @@ def book_pdf(document: Document, paper: str = "letter", progress: Progress | Non
     for n, (pid, phase) in enumerate(workflow.phases.items(), start=1):
         heading = f"Phase {n} of {len(workflow.phases)}: {phase.title}"
         say(heading)
-        figure = build_map(document, phases=[pid], spacing=PRINT)
-        assert figure.lane_map is not None
-        pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
+        pieces.append(_drawn_lane_piece(heading, build_map(document, phases=[pid], spacing=PRINT)))
     for jid, journey in workflow.journeys.items():
         heading = f"Journey: {journey.title}"
         say(heading)
-        figure = build_map(document, journey=jid, spacing=PRINT)
-        assert figure.lane_map is not None
-        pieces.append(_lane_piece(heading, figure.lane_map, figure.graph))
+        pieces.append(_drawn_lane_piece(heading, build_map(document, journey=jid, spacing=PRINT)))
     say("the RACI matrix")
     pieces += _raci_pieces(document, size)
     say("the findings")
