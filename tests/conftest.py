@@ -27,7 +27,14 @@ WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))
 @pytest.fixture(autouse=True, scope="session")
 def _workflow_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Parsed workflows are cached in a folder of this test run, not in the
-    user's ~/.cache (see lifecycle.tracking.workflow_cache)."""
+    user's ~/.cache (see lifecycle.tracking.workflow_cache).
+
+    Matplotlib keeps its list of fonts under the same folder unless told
+    otherwise; it stays where the user's runs find it, or every report command
+    the tests start would spend half a CPU-second building it again.
+    """
+    user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    os.environ.setdefault("MPLCONFIGDIR", os.path.join(user_cache, "matplotlib"))
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
