@@ -532,18 +532,23 @@ def _raci_pieces(document: Document, paper: tuple[float, float]) -> list[_Piece]
     def drawn(roles: Sequence[Lane], rows: Sequence[int], numbered: bool) -> bytes:
         return graph_bytes(_raci_table(matrix, roles, rows, numbered), "pdf", "the RACI matrix")
 
+    def drawn_together(groups: Sequence[Sequence[Lane]], rows: Sequence[int], numbered: bool) -> list[bytes]:
+        """The tables of ``groups`` of roles, drawn by one dot process."""
+        return graphs_pdf([_raci_table(matrix, group, rows, numbered) for group in groups], "the RACI matrix")
+
     def size(data: bytes) -> tuple[float, float]:
         left, bottom, right, top = _bounds(data)
         return right - left, top - bottom
 
     def most_a_table(numbered: bool) -> int:
         """As many role columns a table as fit the page's width, measured on drawn tables."""
-        one = size(drawn(matrix.roles[:1], everything, numbered))[0]
-        per_role = max(16.0, size(drawn(matrix.roles[:2], everything, numbered))[0] - one)
+        first, second = drawn_together([matrix.roles[:1], matrix.roles[:2]], everything, numbered)
+        one = size(first)[0]
+        per_role = max(16.0, size(second)[0] - one)
         most = max(1, int((room_w / TABLE_SCALE - one) // per_role) + 1)
         while most > 1 and not all(
-            size(drawn(group, everything, numbered))[0] * TABLE_SCALE <= room_w
-            for group in _groups(matrix.roles, most)
+            size(data)[0] * TABLE_SCALE <= room_w
+            for data in drawn_together(_groups(matrix.roles, most), everything, numbered)
         ):
             most -= 1
         return most
