@@ -19,6 +19,7 @@ import postgres
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from one_process import run_in_one_process
 from pg_logins import as_login, login
 from sqlalchemy.exc import IntegrityError as WrappedIntegrityError
 from sqlalchemy.exc import OperationalError as WrappedOperationalError
@@ -48,17 +49,6 @@ READ_COMMANDS = [
     ["audit", "head", "acme"],
 ]
 
-# Runs the console entry point in a fresh interpreter and reports, at exit,
-# whether SQLAlchemy was ever imported.
-_PROBE = """
-import atexit, sys
-verdict = lambda: "sqlalchemy imported" if "sqlalchemy" in sys.modules else "clean"
-atexit.register(lambda: print(verdict(), file=sys.stderr))
-sys.argv = ["lifecycle", *sys.argv[1:]]
-from lifecycle.cli import main
-main()
-"""
-
 
 def _busy(url: str, folder: Path) -> Tracker:
     """A partnership past launch, with a member moved, an escalation up a level
@@ -78,16 +68,12 @@ def _busy(url: str, folder: Path) -> Tracker:
 def test_read_commands_never_import_sqlalchemy(new_db: NewDb, tmp_path: Path) -> None:
     url = new_db()
     _busy(url, tmp_path).close()
-    for args in READ_COMMANDS:
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, *args, "--db", url],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    # One new interpreter for all of them, sys.modules looked at after each (see one_process.py).
+    ran = run_in_one_process([[*args, "--db", url] for args in READ_COMMANDS])
+    for args, result in zip(READ_COMMANDS, ran.results, strict=True):
         assert result.returncode in (0, 1), (args, result.stderr)
         assert result.stdout.strip(), args
-        assert result.stderr.strip().splitlines()[-1] == "clean", (args, result.stderr)
+    assert ran.first_importer("sqlalchemy") is None, f"imported by {ran.first_importer('sqlalchemy')}"
 
 
 def test_the_reader_answers_what_the_tracker_answers(new_db: NewDb, tmp_path: Path) -> None:
@@ -156,46 +142,50 @@ def test_reading_leaves_the_sqlite_file_byte_identical(tmp_path: Path) -> None:
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     before = path.read_bytes()
-    for args in READ_COMMANDS:
-        subprocess.run(
-            [sys.executable, "-m", "lifecycle", *args, "--db", url], capture_output=True, timeout=120
-        )
+    run_in_one_process([[*args, "--db", url] for args in READ_COMMANDS])
     assert path.read_bytes() == before
 
 
+def _one_line_errors(*urls: str) -> list[str]:
+    """The one-line error of ``lifecycle status acme --db URL`` for each of ``urls``,
+    all run in one new interpreter, in turn."""
+    ran = run_in_one_process([["status", "acme", "--db", url] for url in urls])
+    lines = []
+    for result in ran.results:
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        error = result.stderr.strip().splitlines()
+        assert len(error) == 1, result.stderr
+        lines.append(error[0])
+    return lines
+
+
 def _one_line_error(url: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "lifecycle", "status", "acme", "--db", url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
+    (line,) = _one_line_errors(url)
+    return line
 
 
 def test_a_database_that_is_not_plain_gets_the_full_checks_reasons(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
-    assert f"no lifecycle database at {missing}" in _one_line_error(f"sqlite:///{missing}")
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this is not a database at all" * 100)
-    assert "file is not a database" in _one_line_error(f"sqlite:///{garbage}")
-    assert garbage.read_bytes() == b"this is not a database at all" * 100
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
-    assert "is empty: it holds no tracked partnership yet" in _one_line_error(f"sqlite:///{empty}")
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as connection:
         connection.execute("CREATE TABLE members (name TEXT)")
-    assert "is not a lifecycle database (it holds other tables: members)" in _one_line_error(
-        f"sqlite:///{other}"
-    )
-    assert "is a folder" in _one_line_error(f"sqlite:///{tmp_path}")
-    assert "in-memory database" in _one_line_error("sqlite://")
-    assert "unsupported database" in _one_line_error("mysql://someone@localhost/db")
+    cases = {
+        f"sqlite:///{missing}": f"no lifecycle database at {missing}",
+        f"sqlite:///{garbage}": "file is not a database",
+        f"sqlite:///{empty}": "is empty: it holds no tracked partnership yet",
+        f"sqlite:///{other}": "is not a lifecycle database (it holds other tables: members)",
+        f"sqlite:///{tmp_path}": "is a folder",
+        "sqlite://": "in-memory database",
+        "mysql://someone@localhost/db": "unsupported database",
+    }
+    for (url, expected), line in zip(cases.items(), _one_line_errors(*cases), strict=True):
+        assert expected in line, url
+    assert garbage.read_bytes() == b"this is not a database at all" * 100
 
 
 def test_an_unreachable_server_is_tried_once_and_named_in_one_line() -> None:
@@ -313,13 +303,9 @@ def test_a_linked_login_reads_what_the_owner_reads(tmp_path: Path) -> None:
                 assert reader.progress("acme") == owner.progress("acme")
             finally:
                 reader.close()
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, "status", "acme", "--db", as_login(url, linked)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        ran = run_in_one_process([["status", "acme", "--db", as_login(url, linked)]])
+        (result,) = ran.results
         assert result.returncode == 0, result.stderr
         assert "current phase: implementation" in result.stdout
-        assert result.stderr.strip().splitlines()[-1] == "clean"
+        assert ran.first_importer("sqlalchemy") is None
     owner.close()
