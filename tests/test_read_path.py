@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import postgres
 import pytest
+from backends import NewDatabase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from one_process import run_in_one_process
@@ -32,8 +33,6 @@ from lifecycle.store.identity import link
 from lifecycle.tracking import Tracker
 from lifecycle.tracking.integrity import verify_trail
 from lifecycle.tracking.reads import Reader, open_reader
-
-NewDb = Callable[[], str]
 
 READ_COMMANDS = [
     ["status", "acme"],
@@ -65,8 +64,8 @@ def _busy(url: str, folder: Path) -> Tracker:
     return tracker
 
 
-def test_read_commands_never_import_sqlalchemy(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+def test_read_commands_never_import_sqlalchemy(new_db: NewDatabase, tmp_path: Path) -> None:
+    url = new_db(migrated=True)
     _busy(url, tmp_path).close()
     # One new interpreter for all of them, sys.modules looked at after each (see one_process.py).
     ran = run_in_one_process([[*args, "--db", url] for args in READ_COMMANDS])
@@ -76,8 +75,8 @@ def test_read_commands_never_import_sqlalchemy(new_db: NewDb, tmp_path: Path) ->
     assert ran.first_importer("sqlalchemy") is None, f"imported by {ran.first_importer('sqlalchemy')}"
 
 
-def test_the_reader_answers_what_the_tracker_answers(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+def test_the_reader_answers_what_the_tracker_answers(new_db: NewDatabase, tmp_path: Path) -> None:
+    url = new_db(migrated=True)
     tracker = _busy(url, tmp_path)
     reader = open_reader(url)
     try:
@@ -110,7 +109,7 @@ def test_the_reader_answers_what_the_tracker_answers(new_db: NewDb, tmp_path: Pa
     )
 )
 def test_an_action_filter_is_an_action_or_its_family_taken_literally(
-    new_db: NewDb,
+    new_db: NewDatabase,
     tmp_path: Path,
     action: str,
 ) -> None:
@@ -127,18 +126,25 @@ def test_an_action_filter_is_an_action_or_its_family_taken_literally(
 _SHARED: dict[str, str] = {}
 
 
-def _shared(new_db: NewDb, folder: Path) -> str:
+def _shared(new_db: NewDatabase, folder: Path) -> str:
     # One busy database per backend for every example: the examples only read.
     key = str(folder)
     if key not in _SHARED:
-        url = new_db()
+        url = new_db(migrated=True)
         _busy(url, folder).close()
         _SHARED[key] = url
     return _SHARED[key]
 
 
-def test_reading_leaves_the_sqlite_file_byte_identical(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
+def _copy(migrated_sqlite: Path, folder: Path) -> Path:
+    # These tests are about reading: they start from a copy of a database migrated once per run.
+    path = folder / "t.db"
+    shutil.copyfile(migrated_sqlite, path)
+    return path
+
+
+def test_reading_leaves_the_sqlite_file_byte_identical(tmp_path: Path, migrated_sqlite: Path) -> None:
+    path = _copy(migrated_sqlite, tmp_path)
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     before = path.read_bytes()
@@ -209,8 +215,8 @@ def test_an_unreachable_server_is_tried_once_and_named_in_one_line() -> None:
     assert len(attempts) == 1
 
 
-def test_an_older_schema_is_sent_to_db_upgrade(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
+def test_an_older_schema_is_sent_to_db_upgrade(tmp_path: Path, migrated_sqlite: Path) -> None:
+    path = _copy(migrated_sqlite, tmp_path)
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     with sqlite3.connect(path) as connection:
@@ -235,20 +241,21 @@ def test_a_driver_error_reads_the_same_wrapped_or_not(tmp_path: Path) -> None:
     assert "already exists" in explain(sqlite3.IntegrityError("UNIQUE constraint failed"), shown, wait=3)
 
 
-def test_a_locked_database_is_refused_in_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
+def test_a_locked_database_is_refused_in_one_line(tmp_path: Path, migrated_sqlite: Path) -> None:
+    path = _copy(migrated_sqlite, tmp_path)
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     with sqlite3.connect(path, isolation_level=None) as holder:
         # Out of write-ahead mode, a writer's exclusive lock keeps readers out.
         holder.execute("PRAGMA journal_mode = DELETE")
         holder.execute("BEGIN EXCLUSIVE")
+        # The lock is held throughout: any wait ends in the refusal, a short one sooner.
         result = subprocess.run(
             [sys.executable, "-m", "lifecycle", "log", "acme", "--db", url],
             capture_output=True,
             text=True,
             timeout=120,
-            env={**os.environ, "LIFECYCLE_DB_WAIT": "0.2"},
+            env={**os.environ, "LIFECYCLE_DB_WAIT": "0.05"},
         )
         holder.execute("ROLLBACK")
     assert result.returncode == 1
@@ -256,9 +263,9 @@ def test_a_locked_database_is_refused_in_one_line(tmp_path: Path) -> None:
     assert "is locked" in result.stderr.strip().splitlines()[-1]
 
 
-def test_a_store_that_is_not_plain_still_reads(tmp_path: Path) -> None:
+def test_a_store_that_is_not_plain_still_reads(tmp_path: Path, migrated_sqlite: Path) -> None:
     # A reader over the SQLAlchemy store (the fallback) answers like the plain one.
-    url = f"sqlite:///{tmp_path / 't.db'}"
+    url = f"sqlite:///{_copy(migrated_sqlite, tmp_path)}"
     _busy(url, tmp_path).close()
     plain = open_reader(url)
     full = Tracker(open_store(url, readonly=True))
@@ -270,8 +277,8 @@ def test_a_store_that_is_not_plain_still_reads(tmp_path: Path) -> None:
         full.close()
 
 
-def test_the_read_path_writes_nothing_even_when_asked(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+def test_the_read_path_writes_nothing_even_when_asked(new_db: NewDatabase, tmp_path: Path) -> None:
+    url = new_db(migrated=True)
     _busy(url, tmp_path).close()
     reader = open_reader(url)
     try:
@@ -290,7 +297,7 @@ def test_a_linked_login_reads_what_the_owner_reads(tmp_path: Path) -> None:
     server = postgres.server()
     if isinstance(server, str):
         pytest.skip(server)
-    url = postgres.database(server)
+    url = postgres.database(server, migrated=True)
     owner = _busy(url, tmp_path)
     with login(url) as linked, login(url) as unlinked:
         link(url, "intake", linked)

@@ -76,7 +76,8 @@ def test_a_locked_sqlite_database_gives_up_after_the_wait_set(tmp_path: Path) ->
     holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        wait = {"LIFECYCLE_DB_WAIT": "0.2"}
+        # The lock is held throughout: any wait ends in the refusal, a short one sooner.
+        wait = {"LIFECYCLE_DB_WAIT": "0.05"}
         result = run_process("task", "start", "acme", "write-scope", "--as", "jlee", "--db", db, env=wait)
         # Reads are not held up by a writer.
         status = run_process("status", "acme", "--db", db, env=wait)
@@ -99,7 +100,8 @@ def test_a_locked_postgresql_row_gives_up_after_the_wait_set(
     url = postgres.database(server, migrated=True)
     workflow = world(tmp_path)
     started(url, workflow).close()
-    monkeypatch.setenv("LIFECYCLE_DB_WAIT", "0.3")
+    # The lock is held throughout: any wait ends in the refusal, a short one sooner.
+    monkeypatch.setenv("LIFECYCLE_DB_WAIT", "0.05")
     holder = Tracker(open_store(url))
     with holder.store.transaction(write=True) as session:
         session.execute(text("LOCK TABLE partnerships IN EXCLUSIVE MODE"))
