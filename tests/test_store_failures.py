@@ -23,6 +23,7 @@ from backends import NewDatabase
 from cli_run import run_cli, run_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from one_process import run_in_one_process
 from processes import CONTEXT, first_start
 from sqlalchemy import create_engine, event, text
 from tracked import END, START, started, world
@@ -114,7 +115,7 @@ def test_a_locked_postgresql_row_gives_up_after_the_wait_set(
 
 def test_a_wait_that_is_not_a_number_of_seconds_is_refused(tmp_path: Path) -> None:
     workflow = world(tmp_path)
-    result = run_process(*_start_args(workflow, str(tmp_path / "x.db")), env={"LIFECYCLE_DB_WAIT": "soon"})
+    result = run_cli(*_start_args(workflow, str(tmp_path / "x.db")), env={"LIFECYCLE_DB_WAIT": "soon"})
     assert result.returncode == 1
     assert "LIFECYCLE_DB_WAIT='soon' is not a number of seconds" in result.stderr
 
@@ -213,13 +214,18 @@ def test_a_damaged_file_is_never_written_to(tmp_path: Path) -> None:
     # A whole page of noise: its header and cell pointers no longer describe a b-tree page.
     data[middle : middle + page] = random.Random(13).randbytes(page)
     path.write_bytes(bytes(data))
-    result = run_process("task", "start", "acme", "write-scope", "--as", "jlee", "--db", str(path))
+    # Both commands in one new interpreter, one after the other: each opens its own store.
+    result, log = run_in_one_process(
+        [
+            ["task", "start", "acme", "write-scope", "--as", "jlee", "--db", str(path)],
+            ["log", "acme", "--db", str(path)],
+        ]
+    ).results
     assert result.returncode == 1
     assert "is damaged" in result.stderr
     assert "restore it from a backup" in result.stderr
     _no_sql(result.stderr)
     # A read that reaches the damaged page says the same, in one line.
-    log = run_process("log", "acme", "--db", str(path))
     assert log.returncode == 1
     assert "is damaged (it cannot be read)" in log.stderr
     _no_sql(log.stderr)
