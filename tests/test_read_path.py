@@ -18,9 +18,9 @@ from pathlib import Path
 import postgres
 import pytest
 from backends import NewDatabase
+from fresh_commands import run_fresh, run_in_turn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from one_process import run_in_one_process
 from pg_logins import as_login, login
 from sqlalchemy.exc import IntegrityError as WrappedIntegrityError
 from sqlalchemy.exc import OperationalError as WrappedOperationalError
@@ -67,8 +67,10 @@ def _busy(url: str, folder: Path) -> Tracker:
 def test_read_commands_never_import_sqlalchemy(new_db: NewDatabase, tmp_path: Path) -> None:
     url = new_db(migrated=True)
     _busy(url, tmp_path).close()
-    # One new interpreter for all of them, sys.modules looked at after each (see one_process.py).
-    ran = run_in_one_process([[*args, "--db", url] for args in READ_COMMANDS])
+    # Each from a cold start, in a fork of one new interpreter (see fresh_commands.py); every
+    # command on PostgreSQL imports its driver, so the interpreter imports it once for all.
+    driver = ["psycopg"] if url.startswith("postgresql") else []
+    ran = run_fresh([[*args, "--db", url] for args in READ_COMMANDS], preload=driver)
     for args, result in zip(READ_COMMANDS, ran.results, strict=True):
         assert result.returncode in (0, 1), (args, result.stderr)
         assert result.stdout.strip(), args
@@ -148,14 +150,15 @@ def test_reading_leaves_the_sqlite_file_byte_identical(tmp_path: Path, migrated_
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     before = path.read_bytes()
-    run_in_one_process([[*args, "--db", url] for args in READ_COMMANDS])
+    # The subject is the file, not how each command starts: one interpreter runs them all.
+    run_in_turn([[*args, "--db", url] for args in READ_COMMANDS])
     assert path.read_bytes() == before
 
 
 def _one_line_errors(*urls: str) -> list[str]:
     """The one-line error of ``lifecycle status acme --db URL`` for each of ``urls``,
-    all run in one new interpreter, in turn."""
-    ran = run_in_one_process([["status", "acme", "--db", url] for url in urls])
+    each from a cold start (see fresh_commands.py)."""
+    ran = run_fresh([["status", "acme", "--db", url] for url in urls])
     lines = []
     for result in ran.results:
         assert result.returncode == 1, result.stderr
@@ -310,7 +313,7 @@ def test_a_linked_login_reads_what_the_owner_reads(tmp_path: Path) -> None:
                 assert reader.progress("acme") == owner.progress("acme")
             finally:
                 reader.close()
-        ran = run_in_one_process([["status", "acme", "--db", as_login(url, linked)]])
+        ran = run_fresh([["status", "acme", "--db", as_login(url, linked)]])
         (result,) = ran.results
         assert result.returncode == 0, result.stderr
         assert "current phase: implementation" in result.stdout

@@ -21,9 +21,9 @@ import postgres
 import pytest
 from backends import NewDatabase
 from cli_run import run_cli, run_process
+from fresh_commands import run_fresh
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from one_process import run_in_one_process
 from processes import CONTEXT, first_start
 from sqlalchemy import create_engine, event, text
 from tracked import END, START, started, world
@@ -214,8 +214,8 @@ def test_a_damaged_file_is_never_written_to(tmp_path: Path) -> None:
     # A whole page of noise: its header and cell pointers no longer describe a b-tree page.
     data[middle : middle + page] = random.Random(13).randbytes(page)
     path.write_bytes(bytes(data))
-    # Both commands in one new interpreter, one after the other: each opens its own store.
-    result, log = run_in_one_process(
+    # Each command from a cold start, for the start-up of one interpreter (see fresh_commands.py).
+    result, log = run_fresh(
         [
             ["task", "start", "acme", "write-scope", "--as", "jlee", "--db", str(path)],
             ["log", "acme", "--db", str(path)],
