@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import postgres
 import pytest
+from backends import NewDatabase
+from fresh_commands import run_fresh, run_in_turn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pg_logins import as_login, login
@@ -32,8 +34,6 @@ from lifecycle.tracking import Tracker
 from lifecycle.tracking.integrity import verify_trail
 from lifecycle.tracking.reads import Reader, open_reader
 
-NewDb = Callable[[], str]
-
 READ_COMMANDS = [
     ["status", "acme"],
     ["status", "acme", "--at", "2026-06-01"],
@@ -47,17 +47,6 @@ READ_COMMANDS = [
     ["audit", "verify"],
     ["audit", "head", "acme"],
 ]
-
-# Runs the console entry point in a fresh interpreter and reports, at exit,
-# whether SQLAlchemy was ever imported.
-_PROBE = """
-import atexit, sys
-verdict = lambda: "sqlalchemy imported" if "sqlalchemy" in sys.modules else "clean"
-atexit.register(lambda: print(verdict(), file=sys.stderr))
-sys.argv = ["lifecycle", *sys.argv[1:]]
-from lifecycle.cli import main
-main()
-"""
 
 
 def _busy(url: str, folder: Path) -> Tracker:
@@ -75,23 +64,21 @@ def _busy(url: str, folder: Path) -> Tracker:
     return tracker
 
 
-def test_read_commands_never_import_sqlalchemy(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+def test_read_commands_never_import_sqlalchemy(new_db: NewDatabase, tmp_path: Path) -> None:
+    url = new_db(migrated=True)
     _busy(url, tmp_path).close()
-    for args in READ_COMMANDS:
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, *args, "--db", url],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    # Each from a cold start, in a fork of one new interpreter (see fresh_commands.py); every
+    # command on PostgreSQL imports its driver, so the interpreter imports it once for all.
+    driver = ["psycopg"] if url.startswith("postgresql") else []
+    ran = run_fresh([[*args, "--db", url] for args in READ_COMMANDS], preload=driver)
+    for args, result in zip(READ_COMMANDS, ran.results, strict=True):
         assert result.returncode in (0, 1), (args, result.stderr)
         assert result.stdout.strip(), args
-        assert result.stderr.strip().splitlines()[-1] == "clean", (args, result.stderr)
+    assert ran.first_importer("sqlalchemy") is None, f"imported by {ran.first_importer('sqlalchemy')}"
 
 
-def test_the_reader_answers_what_the_tracker_answers(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+def test_the_reader_answers_what_the_tracker_answers(new_db: NewDatabase, tmp_path: Path) -> None:
+    url = new_db(migrated=True)
     tracker = _busy(url, tmp_path)
     reader = open_reader(url)
     try:
@@ -124,7 +111,7 @@ def test_the_reader_answers_what_the_tracker_answers(new_db: NewDb, tmp_path: Pa
     )
 )
 def test_an_action_filter_is_an_action_or_its_family_taken_literally(
-    new_db: NewDb,
+    new_db: NewDatabase,
     tmp_path: Path,
     action: str,
 ) -> None:
@@ -141,61 +128,73 @@ def test_an_action_filter_is_an_action_or_its_family_taken_literally(
 _SHARED: dict[str, str] = {}
 
 
-def _shared(new_db: NewDb, folder: Path) -> str:
+def _shared(new_db: NewDatabase, folder: Path) -> str:
     # One busy database per backend for every example: the examples only read.
     key = str(folder)
     if key not in _SHARED:
-        url = new_db()
+        url = new_db(migrated=True)
         _busy(url, folder).close()
         _SHARED[key] = url
     return _SHARED[key]
 
 
-def test_reading_leaves_the_sqlite_file_byte_identical(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
+def _copy(migrated_sqlite: Path, folder: Path) -> Path:
+    # These tests are about reading: they start from a copy of a database migrated once per run.
+    path = folder / "t.db"
+    shutil.copyfile(migrated_sqlite, path)
+    return path
+
+
+def test_reading_leaves_the_sqlite_file_byte_identical(tmp_path: Path, migrated_sqlite: Path) -> None:
+    path = _copy(migrated_sqlite, tmp_path)
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     before = path.read_bytes()
-    for args in READ_COMMANDS:
-        subprocess.run(
-            [sys.executable, "-m", "lifecycle", *args, "--db", url], capture_output=True, timeout=120
-        )
+    # The subject is the file, not how each command starts: one interpreter runs them all.
+    run_in_turn([[*args, "--db", url] for args in READ_COMMANDS])
     assert path.read_bytes() == before
 
 
+def _one_line_errors(*urls: str) -> list[str]:
+    """The one-line error of ``lifecycle status acme --db URL`` for each of ``urls``,
+    each from a cold start (see fresh_commands.py)."""
+    ran = run_fresh([["status", "acme", "--db", url] for url in urls])
+    lines = []
+    for result in ran.results:
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        error = result.stderr.strip().splitlines()
+        assert len(error) == 1, result.stderr
+        lines.append(error[0])
+    return lines
+
+
 def _one_line_error(url: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "lifecycle", "status", "acme", "--db", url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
+    (line,) = _one_line_errors(url)
+    return line
 
 
 def test_a_database_that_is_not_plain_gets_the_full_checks_reasons(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
-    assert f"no lifecycle database at {missing}" in _one_line_error(f"sqlite:///{missing}")
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this is not a database at all" * 100)
-    assert "file is not a database" in _one_line_error(f"sqlite:///{garbage}")
-    assert garbage.read_bytes() == b"this is not a database at all" * 100
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
-    assert "is empty: it holds no tracked partnership yet" in _one_line_error(f"sqlite:///{empty}")
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as connection:
         connection.execute("CREATE TABLE members (name TEXT)")
-    assert "is not a lifecycle database (it holds other tables: members)" in _one_line_error(
-        f"sqlite:///{other}"
-    )
-    assert "is a folder" in _one_line_error(f"sqlite:///{tmp_path}")
-    assert "in-memory database" in _one_line_error("sqlite://")
-    assert "unsupported database" in _one_line_error("mysql://someone@localhost/db")
+    cases = {
+        f"sqlite:///{missing}": f"no lifecycle database at {missing}",
+        f"sqlite:///{garbage}": "file is not a database",
+        f"sqlite:///{empty}": "is empty: it holds no tracked partnership yet",
+        f"sqlite:///{other}": "is not a lifecycle database (it holds other tables: members)",
+        f"sqlite:///{tmp_path}": "is a folder",
+        "sqlite://": "in-memory database",
+        "mysql://someone@localhost/db": "unsupported database",
+    }
+    for (url, expected), line in zip(cases.items(), _one_line_errors(*cases), strict=True):
+        assert expected in line, url
+    assert garbage.read_bytes() == b"this is not a database at all" * 100
 
 
 def test_an_unreachable_server_is_tried_once_and_named_in_one_line() -> None:
@@ -219,8 +218,8 @@ def test_an_unreachable_server_is_tried_once_and_named_in_one_line() -> None:
     assert len(attempts) == 1
 
 
-def test_an_older_schema_is_sent_to_db_upgrade(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
+def test_an_older_schema_is_sent_to_db_upgrade(tmp_path: Path, migrated_sqlite: Path) -> None:
+    path = _copy(migrated_sqlite, tmp_path)
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     with sqlite3.connect(path) as connection:
@@ -245,20 +244,21 @@ def test_a_driver_error_reads_the_same_wrapped_or_not(tmp_path: Path) -> None:
     assert "already exists" in explain(sqlite3.IntegrityError("UNIQUE constraint failed"), shown, wait=3)
 
 
-def test_a_locked_database_is_refused_in_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
+def test_a_locked_database_is_refused_in_one_line(tmp_path: Path, migrated_sqlite: Path) -> None:
+    path = _copy(migrated_sqlite, tmp_path)
     url = f"sqlite:///{path}"
     _busy(url, tmp_path).close()
     with sqlite3.connect(path, isolation_level=None) as holder:
         # Out of write-ahead mode, a writer's exclusive lock keeps readers out.
         holder.execute("PRAGMA journal_mode = DELETE")
         holder.execute("BEGIN EXCLUSIVE")
+        # The lock is held throughout: any wait ends in the refusal, a short one sooner.
         result = subprocess.run(
             [sys.executable, "-m", "lifecycle", "log", "acme", "--db", url],
             capture_output=True,
             text=True,
             timeout=120,
-            env={**os.environ, "LIFECYCLE_DB_WAIT": "0.2"},
+            env={**os.environ, "LIFECYCLE_DB_WAIT": "0.05"},
         )
         holder.execute("ROLLBACK")
     assert result.returncode == 1
@@ -266,9 +266,9 @@ def test_a_locked_database_is_refused_in_one_line(tmp_path: Path) -> None:
     assert "is locked" in result.stderr.strip().splitlines()[-1]
 
 
-def test_a_store_that_is_not_plain_still_reads(tmp_path: Path) -> None:
+def test_a_store_that_is_not_plain_still_reads(tmp_path: Path, migrated_sqlite: Path) -> None:
     # A reader over the SQLAlchemy store (the fallback) answers like the plain one.
-    url = f"sqlite:///{tmp_path / 't.db'}"
+    url = f"sqlite:///{_copy(migrated_sqlite, tmp_path)}"
     _busy(url, tmp_path).close()
     plain = open_reader(url)
     full = Tracker(open_store(url, readonly=True))
@@ -280,8 +280,8 @@ def test_a_store_that_is_not_plain_still_reads(tmp_path: Path) -> None:
         full.close()
 
 
-def test_the_read_path_writes_nothing_even_when_asked(new_db: NewDb, tmp_path: Path) -> None:
-    url = new_db()
+def test_the_read_path_writes_nothing_even_when_asked(new_db: NewDatabase, tmp_path: Path) -> None:
+    url = new_db(migrated=True)
     _busy(url, tmp_path).close()
     reader = open_reader(url)
     try:
@@ -300,7 +300,7 @@ def test_a_linked_login_reads_what_the_owner_reads(tmp_path: Path) -> None:
     server = postgres.server()
     if isinstance(server, str):
         pytest.skip(server)
-    url = postgres.database(server)
+    url = postgres.database(server, migrated=True)
     owner = _busy(url, tmp_path)
     with login(url) as linked, login(url) as unlinked:
         link(url, "intake", linked)
@@ -313,13 +313,9 @@ def test_a_linked_login_reads_what_the_owner_reads(tmp_path: Path) -> None:
                 assert reader.progress("acme") == owner.progress("acme")
             finally:
                 reader.close()
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, "status", "acme", "--db", as_login(url, linked)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        ran = run_fresh([["status", "acme", "--db", as_login(url, linked)]])
+        (result,) = ran.results
         assert result.returncode == 0, result.stderr
         assert "current phase: implementation" in result.stdout
-        assert result.stderr.strip().splitlines()[-1] == "clean"
+        assert ran.first_importer("sqlalchemy") is None
     owner.close()
