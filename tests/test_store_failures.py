@@ -92,6 +92,30 @@ def test_a_locked_sqlite_database_gives_up_after_the_wait_set(tmp_path: Path) ->
     assert status.returncode == 0, status.stderr
 
 
+def test_a_database_locked_before_it_is_opened_says_so_once_for_reads_and_writes(tmp_path: Path) -> None:
+    workflow = world(tmp_path)
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    started(db, workflow).close()
+    holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    # Out of write-ahead mode, a writer's exclusive lock keeps out even the opening's first read.
+    holder.execute("PRAGMA journal_mode = DELETE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        wait = {"LIFECYCLE_DB_WAIT": "0.05"}
+        write = run_cli("task", "start", "acme", "write-scope", "--as", "jlee", "--db", db, env=wait)
+        read = run_cli("status", "acme", "--db", db, env=wait)
+    finally:
+        holder.rollback()
+        holder.close()
+    line = (
+        f"database {db} is locked by another process: gave up after waiting 0.05 s "
+        "(set LIFECYCLE_DB_WAIT=SECONDS to wait longer); nothing was written"
+    )
+    for result in (write, read):
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [line]
+
+
 def test_a_locked_postgresql_row_gives_up_after_the_wait_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,7 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.store import _MIGRATIONS, HEAD_REVISION, DatabaseError
-from lifecycle.store.failures import damaged, explain, first_line, read_only, wait_seconds
+from lifecycle.store.failures import damaged, explain, first_line, locked, read_only, wait_seconds
 from lifecycle.store.limits import check_lengths
 from lifecycle.store.reading import Database
 from lifecycle.store.sqlite_files import check_sqlite_file, read_only_connector, unwritable
@@ -134,13 +134,21 @@ def open_store(url: str, *, create: bool = False, readonly: bool = False) -> Sto
             _check_schema(connection, shown, upgrade_old=False, readonly=readonly)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot use database {shown}: {first_line(exc)}") from None
+        raise _unusable(exc, shown) from None
     except DatabaseError:
         engine.dispose()
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
     event.listen(sessions, "before_flush", check_lengths)
     return Store(engine, shown, sessions, read_only=readonly, wait=_wait())
+
+
+def _unusable(exc: SQLAlchemyError, shown: str) -> DatabaseError:
+    """Why the database shown as ``shown`` could not be opened, in one line: a lock
+    held past the wait says so as a write refused for it would."""
+    if locked(exc):
+        return DatabaseError(explain(exc, shown, wait=wait_seconds()))
+    return DatabaseError(f"cannot use database {shown}: {first_line(exc)}")
 
 
 def upgrade(url: str) -> str:
@@ -151,7 +159,7 @@ def upgrade(url: str) -> str:
         with engine.connect() as connection:
             return _check_schema(connection, shown, upgrade_old=True)
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot use database {shown}: {first_line(exc)}") from None
+        raise _unusable(exc, shown) from None
     finally:
         engine.dispose()
 

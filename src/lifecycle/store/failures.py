@@ -16,7 +16,16 @@ import os
 
 from lifecycle.diagnostics import LifecycleError
 
-__all__ = ["DEFAULT_WAIT", "WAIT_VAR", "damaged", "explain", "first_line", "read_only", "wait_seconds"]
+__all__ = [
+    "DEFAULT_WAIT",
+    "WAIT_VAR",
+    "damaged",
+    "explain",
+    "first_line",
+    "locked",
+    "read_only",
+    "wait_seconds",
+]
 
 WAIT_VAR = "LIFECYCLE_DB_WAIT"
 """The environment variable that sets how long to wait for a lock, in seconds."""
@@ -58,6 +67,15 @@ def read_only(url: str) -> str:
     return f"database {url} is read-only: reads work, writes are refused; check {check}"
 
 
+def locked(exc: BaseException) -> bool:
+    """Whether ``exc`` (a driver's error, or SQLAlchemy's around one) is a lock
+    wait that ran out: another process holds what was asked for."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).lower()
+    code = getattr(original, "sqlstate", None) or ""
+    return code in _PG_LOCKED or "database is locked" in text or "database is busy" in text
+
+
 def explain(exc: BaseException, url: str, *, wait: float) -> str:
     """One line for ``exc`` on the database shown as ``url``: what happened, what to do.
 
@@ -73,7 +91,7 @@ def explain(exc: BaseException, url: str, *, wait: float) -> str:
     original = getattr(exc, "orig", None) or exc
     code = getattr(original, "sqlstate", None) or ""
     text = str(original).lower()
-    if code in _PG_LOCKED or "database is locked" in text or "database is busy" in text:
+    if locked(exc):
         return (
             f"database {url} is locked by another process: gave up after waiting {wait:g} s "
             f"(set {WAIT_VAR}=SECONDS to wait longer); nothing was written"

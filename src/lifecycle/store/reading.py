@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 from lifecycle.diagnostics import LifecycleError
 from lifecycle.store import HEAD_REVISION, DatabaseError
-from lifecycle.store.failures import explain, first_line, wait_seconds
+from lifecycle.store.failures import explain, first_line, locked, wait_seconds
 from lifecycle.store.sqlite_files import check_sqlite_file, connect_read_only
 
 __all__ = ["Database", "NotPlain", "Reading", "columns", "open_reading"]
@@ -165,14 +165,20 @@ class Reading:
             :func:`lifecycle.store.failures.explain`).
         """
         try:
-            if self.backend == "sqlite":
-                self.connection.execute("BEGIN")
-            try:
-                yield Database(self.connection, self.backend)
-            finally:
-                self.connection.rollback()
+            with self._driver_transaction() as database:
+                yield database
         except self._errors as exc:
             raise DatabaseError(explain(exc, self.url, wait=self.wait)) from None
+
+    @contextmanager
+    def _driver_transaction(self) -> Iterator[Database]:
+        """One read transaction; the driver's errors go to the caller as they are."""
+        if self.backend == "sqlite":
+            self.connection.execute("BEGIN")
+        try:
+            yield Database(self.connection, self.backend)
+        finally:
+            self.connection.rollback()
 
     def close(self) -> None:
         """Close the connection."""
@@ -237,9 +243,13 @@ def _checked(
 ) -> Reading:
     reading = Reading(connection, backend, shown, wait, errors)
     try:
-        with reading.transaction() as database:
+        with reading._driver_transaction() as database:
             found = database.rows("SELECT version_num FROM alembic_version")
-    except DatabaseError:
+    except errors as exc:
+        if locked(exc):
+            # The wait is spent: the full opening would wait again, twice, to say the same.
+            reading.close()
+            raise DatabaseError(explain(exc, shown, wait=wait)) from None
         found = []
     if found != [(HEAD_REVISION,)]:
         reading.close()
