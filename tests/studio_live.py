@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from lifecycle.loader import load
+from lifecycle.studio.listen import listening_socket
 from lifecycle.tracking import Tracker
 
 __all__ = ["LiveServer", "chromium_path", "track_two"]
@@ -34,8 +34,7 @@ class LiveServer:
     """Serve ``app`` with uvicorn on 127.0.0.1 until the ``with`` block ends."""
 
     def __init__(self, app: Starlette) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket = listening_socket("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
