@@ -34,20 +34,27 @@ def serve(target: str, db: str | None, port: int, host: str, open_browser: bool)
     import socket
     import webbrowser
 
-    import uvicorn
-
-    from lifecycle.studio import create_app
-    from lifecycle.studio.guard import LOOPBACK_HOSTS
     from lifecycle.studio.listen import listening_socket
 
-    # On loopback, other Host names are refused (DNS rebinding); bound to another
-    # address, the machine's own names are not known in advance.
-    hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else ("*",)
-    app = create_app(target, db=db, allowed_hosts=hosts)
+    # The port first: a busy one is refused before the application loads.
     try:
         sock = listening_socket(host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+    import uvicorn
+
+    from lifecycle.studio import create_app
+    from lifecycle.studio.guard import LOOPBACK_HOSTS
+
+    # On loopback, other Host names are refused (DNS rebinding); bound to another
+    # address, the machine's own names are not known in advance.
+    hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else ("*",)
+    try:
+        app = create_app(target, db=db, allowed_hosts=hosts)
+    except BaseException:
+        sock.close()
+        raise
     shown = f"[{host.strip('[]')}]" if sock.family == socket.AF_INET6 else host
     url = f"http://{shown}:{sock.getsockname()[1]}/"
     click.echo(f"lifecycle studio: {url} (Ctrl+C stops it)", err=True)
