@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studio_live import LiveServer, chromium_path, track_two
+from studio_live import LiveServer, chromium_path, tracked_two
 
 from lifecycle.studio import create_app
 
@@ -38,13 +38,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     served.mkdir()
     shutil.copy(GO_TO, served / "live.yaml")
     shutil.copy(PAYER, served / "payer.yaml")
-    track_two(str(base / "tracked.db"), served / "payer.yaml")
     return served
 
 
 @pytest.fixture(scope="module")
-def studio(folder: Path) -> Iterator[str]:
-    app = create_app(str(folder), db=str(folder.parent / "tracked.db"))
+def studio(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(str(folder), db=str(tracked_two(tmp_path_factory)))
     with LiveServer(app) as server:
         yield server.url
 
