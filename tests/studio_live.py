@@ -10,19 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
 
+import pytest
 import uvicorn
+from built_once import built_once
 from starlette.applications import Starlette
 
 from lifecycle.loader import load
+from lifecycle.studio.listen import listening_socket
 from lifecycle.tracking import Tracker
 
-__all__ = ["LiveServer", "chromium_path", "track_two"]
+__all__ = ["LiveServer", "chromium_path", "track_two", "tracked_two"]
+
+PAYER = Path(__file__).resolve().parent.parent / "workflows" / "payer-cbo-partnership.yaml"
 
 
 def chromium_path() -> str | None:
@@ -34,8 +38,7 @@ class LiveServer:
     """Serve ``app`` with uvicorn on 127.0.0.1 until the ``with`` block ends."""
 
     def __init__(self, app: Starlette) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket = listening_socket("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
@@ -86,3 +89,15 @@ def track_two(db: str, workflow: Path) -> None:
         assert tracker.check_gate("riverside").met
     finally:
         tracker.close()
+
+
+def tracked_two(factory: pytest.TempPathFactory) -> Path:
+    """The database of :func:`track_two` on the shipped payer-CBO workflow (a copy
+    beside it), built once per test run for every worker: open it read-only."""
+
+    def build(db: Path) -> None:
+        workflow = db.with_suffix(".yaml")
+        shutil.copy(PAYER, workflow)
+        track_two(str(db), workflow)
+
+    return built_once(factory, "studio-tracked-two.db", build)

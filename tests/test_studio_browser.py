@@ -16,12 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studio_live import LiveServer, chromium_path, track_two
+from studio_live import LiveServer, chromium_path, tracked_two
 
 from lifecycle.studio import create_app
 
 playwright = pytest.importorskip("playwright.sync_api")
-# One worker runs the module: one Chromium and one studio server for the whole run.
+# One worker runs the module: one Chromium and one studio server for the whole run. (Not
+# under pytest 9.2 with pytest-xdist 3.8, whose loadgroup no longer groups: xdist issue 1386;
+# each worker then starts its own, which the module-scoped fixtures allow.)
 pytestmark = pytest.mark.xdist_group("browser")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +40,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     served.mkdir()
     shutil.copy(GO_TO, served / "live.yaml")
     shutil.copy(PAYER, served / "payer.yaml")
-    track_two(str(base / "tracked.db"), served / "payer.yaml")
     return served
 
 
 @pytest.fixture(scope="module")
-def studio(folder: Path) -> Iterator[str]:
-    app = create_app(str(folder), db=str(folder.parent / "tracked.db"))
+def studio(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(str(folder), db=str(tracked_two(tmp_path_factory)))
     with LiveServer(app) as server:
         yield server.url
 
@@ -62,7 +63,7 @@ def browser() -> Iterator[playwright.Browser]:
         launched.close()
 
 
-def _page(browser: playwright.Browser, *, strict: bool) -> Iterator[playwright.Page]:
+def _tab(browser: playwright.Browser, *, strict: bool) -> Iterator[tuple[playwright.Page, list[str]]]:
     # Playwright evaluates wait_for_function's predicates as strings, which the
     # studio's policy forbids; the strict page runs under the policy as served.
     context = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=not strict)
@@ -71,19 +72,42 @@ def _page(browser: playwright.Browser, *, strict: bool) -> Iterator[playwright.P
     problems: list[str] = []
     opened.on("pageerror", lambda error: problems.append(str(error)))
     opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    yield opened
+    yield opened, problems
     context.close()
+
+
+def _page(tab: tuple[playwright.Page, list[str]]) -> Iterator[playwright.Page]:
+    # One tab for the module, not one per test: a new tab cost about 0.2 s and its
+    # first page load twice a later one. Each test loads the studio afresh in it
+    # (open_studio), so no page state outlives a test, and the studio keeps none
+    # in the browser (no cookies, no storage, responses not cached).
+    opened, problems = tab
+    problems.clear()
+    opened.set_viewport_size({"width": 1280, "height": 720})
+    yield opened
+    # Off the studio, so that the page hears nothing of the next test's saves.
+    opened.goto("about:blank")
     assert problems == [], problems
 
 
-@pytest.fixture
-def page(browser: playwright.Browser) -> Iterator[playwright.Page]:
-    yield from _page(browser, strict=False)
+@pytest.fixture(scope="module")
+def _lenient_tab(browser: playwright.Browser) -> Iterator[tuple[playwright.Page, list[str]]]:
+    yield from _tab(browser, strict=False)
+
+
+@pytest.fixture(scope="module")
+def _strict_tab(browser: playwright.Browser) -> Iterator[tuple[playwright.Page, list[str]]]:
+    yield from _tab(browser, strict=True)
 
 
 @pytest.fixture
-def strict_page(browser: playwright.Browser) -> Iterator[playwright.Page]:
-    yield from _page(browser, strict=True)
+def page(_lenient_tab: tuple[playwright.Page, list[str]]) -> Iterator[playwright.Page]:
+    yield from _page(_lenient_tab)
+
+
+@pytest.fixture
+def strict_page(_strict_tab: tuple[playwright.Page, list[str]]) -> Iterator[playwright.Page]:
+    yield from _page(_strict_tab)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from studio_live import track_two
+from studio_live import track_two, tracked_two
 
 from lifecycle.store import DatabaseError
 from lifecycle.studio import create_app
@@ -25,11 +25,8 @@ PAYER = ROOT / "workflows" / "payer-cbo-partnership.yaml"
 @pytest.fixture(scope="module")
 def tracked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("gates")
-    workflow = folder / "payer.yaml"
-    shutil.copy(PAYER, workflow)
-    db = folder / "tracked.db"
-    track_two(str(db), workflow)
-    return folder, db
+    shutil.copy(PAYER, folder / "payer.yaml")
+    return folder, tracked_two(tmp_path_factory)
 
 
 def _digest(path: Path) -> str:

@@ -34,6 +34,14 @@ def serve(target: str, db: str | None, port: int, host: str, open_browser: bool)
     import socket
     import webbrowser
 
+    from lifecycle.studio.listen import listening_socket
+
+    # The port first: a busy one is refused before the application loads.
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
     import uvicorn
 
     from lifecycle.studio import create_app
@@ -42,19 +50,12 @@ def serve(target: str, db: str | None, port: int, host: str, open_browser: bool)
     # On loopback, other Host names are refused (DNS rebinding); bound to another
     # address, the machine's own names are not known in advance.
     hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else ("*",)
-    app = create_app(target, db=db, allowed_hosts=hosts)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host.strip("[]"), port))
-        # Listening before the address is printed: a page opened at once waits in
-        # the backlog instead of being refused while the server starts.
-        sock.listen(128)
-    except OSError as exc:
+        app = create_app(target, db=db, allowed_hosts=hosts)
+    except BaseException:
         sock.close()
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    shown = f"[{host.strip('[]')}]" if family == socket.AF_INET6 else host
+        raise
+    shown = f"[{host.strip('[]')}]" if sock.family == socket.AF_INET6 else host
     url = f"http://{shown}:{sock.getsockname()[1]}/"
     click.echo(f"lifecycle studio: {url} (Ctrl+C stops it)", err=True)
     if open_browser:

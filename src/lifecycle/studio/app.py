@@ -14,7 +14,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 from sse_starlette.sse import EventSourceResponse
@@ -27,7 +27,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from lifecycle.diagnostics import LifecycleError
-from lifecycle.drawing.book import book_pdf
 from lifecycle.drawing.output import RenderError
 from lifecycle.drawing.swimlane import UnknownElement
 from lifecycle.loader import Document
@@ -39,7 +38,12 @@ from lifecycle.studio.params import checked_params, first, flag, targets
 from lifecycle.studio.state import Snapshot, Studio
 from lifecycle.studio.views import snapshot_view, whatif_view
 from lifecycle.studio.workspace import BadName, NotServed, Workspace
-from lifecycle.tracking import Tracker, UnknownName
+from lifecycle.tracking.errors import UnknownName
+
+if TYPE_CHECKING:
+    # The tracker (SQLAlchemy) loads with --db only, and the map book (pypdf) at
+    # its first export: without them the studio starts 0.3 s sooner.
+    from lifecycle.tracking import Tracker
 
 __all__ = ["create_app"]
 
@@ -195,6 +199,8 @@ def create_app(
             data = await in_thread(maps.get, snapshot, document, wanted, fmt)
             stem = f"{stem}.{wanted.stem()}"
         elif what == "book":
+            from lifecycle.drawing.book import book_pdf
+
             data = await in_thread(book_pdf, document)
             stem = f"{stem}.book"
         elif what == "raci":

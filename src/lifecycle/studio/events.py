@@ -73,6 +73,9 @@ async def watch(
     Editors save by writing a new file and renaming it over the old, so the
     folder is watched, not the file; a change is picked up within about 50 ms.
     ``changed`` is then called (in a worker thread) with the file's new snapshot.
+    Only the files read so far are read again: no page shows the others, which
+    are read when first asked for, so a save does not wait for every file of
+    the folder to be loaded and checked.
     """
     workspace = studio.workspace
     names = workspace.names()
@@ -83,7 +86,7 @@ async def watch(
         if now != names:
             names = now
             hub.publish({"files": names})
-        for name in names:
+        for name in studio.read_names():
             snapshot = await anyio.to_thread.run_sync(studio.refresh, name)
             if snapshot is not None:
                 hub.publish({"file": name, "version": snapshot.version, "ok": not snapshot.errors})

@@ -99,6 +99,11 @@ class Studio:
             self._files[name] = FileState(snapshot, stamp)
             return snapshot
 
+    def read_names(self) -> list[str]:
+        """The files read so far (each because a page asked for it), sorted."""
+        with self._lock:
+            return sorted(self._files)
+
     def refresh(self, name: str) -> Snapshot | None:
         """Read ``name`` again if it changed; the new snapshot, or None when unchanged
         or no longer served."""

@@ -103,6 +103,9 @@ async function refresh() {
       state.again = false;
       try {
         const view = await getJSON("/api/workflow?" + query());
+        // The same version of the same file (the stream's hello just after the page
+        // loaded, a change event for a save that changed nothing): nothing to redraw.
+        if (state.view && view.file === state.view.file && view.version === state.view.version) continue;
         state.view = view;
         showErrors(view.errors);
         if (!view.loaded) {
