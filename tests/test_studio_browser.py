@@ -21,9 +21,8 @@ from studio_live import LiveServer, chromium_path, tracked_two
 from lifecycle.studio import create_app
 
 playwright = pytest.importorskip("playwright.sync_api")
-# One worker runs the module: one Chromium and one studio server for the whole run. (Not
-# under pytest 9.2 with pytest-xdist 3.8, whose loadgroup no longer groups: xdist issue 1386;
-# each worker then starts its own, which the module-scoped fixtures allow.)
+# One worker runs the module: one Chromium and one studio server for the whole run (pytest is
+# held below 9.2 for this: see pyproject.toml).
 pytestmark = pytest.mark.xdist_group("browser")
 
 ROOT = Path(__file__).resolve().parent.parent
