@@ -2,7 +2,8 @@
 the headless Chromium that drives it (Debian's ``chromium``; Playwright launches
 it by its path, since browsers cannot be downloaded here).
 
-Used by the end-to-end tests and by ``bench/bench_studio.py``.
+Used by the end-to-end tests (``bench/bench_studio.py`` runs ``lifecycle serve`` in a
+process of its own instead).
 """
 
 from __future__ import annotations
