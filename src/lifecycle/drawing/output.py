@@ -109,19 +109,30 @@ def graphs_pdf(graphs: Sequence[graphviz.Source | graphviz.Digraph], title: str)
     Starting ``dot`` costs about 15 ms of CPU before it draws anything, as much
     as drawing a page heading; thirty headings drawn by one process take 35 ms
     instead of 500. (PDF only: in one process, Graphviz 2.43 gives the SVG of
-    every graph after the first another group id.)
+    every graph after the first another group id.) Only graphs built with
+    :class:`graphviz.Digraph` or :class:`graphviz.Graph` share the process:
+    their source is one graph each, which lines the outputs up with them; a
+    :class:`graphviz.Source` may hold any text, and is drawn alone.
 
     Raises
     ------
     RenderError
         When ``dot`` is not installed, or fails on one of them (the message names ``title``).
     """
-    new = list(dict.fromkeys(g.source for g in graphs if (g.source, "pdf") not in _DRAWN))
+    new = list(
+        dict.fromkeys(
+            g.source
+            for g in graphs
+            if isinstance(g, graphviz.Digraph | graphviz.Graph) and (g.source, "pdf") not in _DRAWN
+        )
+    )
+    together: dict[str, bytes] = {}
     if len(new) > 1:
-        for source, drawn in zip(new, _draw_together(new, "pdf"), strict=False):
+        together = dict(zip(new, _draw_together(new, "pdf"), strict=False))
+        for source, drawn in together.items():
             _DRAWN.put((source, "pdf"), drawn)
     # Anything the shared run did not draw is drawn alone, which names what failed.
-    return [graph_bytes(g, "pdf", title) for g in graphs]
+    return [together.get(g.source) or graph_bytes(g, "pdf", title) for g in graphs]
 
 
 def _draw_together(sources: Sequence[str], fmt: str) -> list[bytes]:
@@ -148,10 +159,13 @@ def _draw_together(sources: Sequence[str], fmt: str) -> list[bytes]:
 
 
 class _Drawings:
-    """The drawings made in this process, the least recently used forgotten first."""
+    """The drawings made in this process, the least recently used forgotten
+    first once they hold more than ``most`` bytes; one larger than an eighth of
+    that is not kept (a map of a hundred organizations: megabytes of SVG)."""
 
     def __init__(self, most: int) -> None:
         self.most = most
+        self.held = 0
         self.kept: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -166,15 +180,25 @@ class _Drawings:
             return found
 
     def put(self, key: tuple[str, str], drawn: bytes) -> None:
+        size = _size(key, drawn)
+        if size > self.most // 8:
+            return
         with self.lock:
+            if key in self.kept:
+                self.held -= _size(key, self.kept.pop(key))
             self.kept[key] = drawn
-            self.kept.move_to_end(key)
-            while len(self.kept) > self.most:
-                self.kept.popitem(last=False)
+            self.held += size
+            while self.held > self.most:
+                old_key, old = self.kept.popitem(last=False)
+                self.held -= _size(old_key, old)
 
 
-# A drawing is some kilobytes (a heading) to a megabyte (a 10,000-task map's JSON).
-_DRAWN = _Drawings(256)
+def _size(key: tuple[str, str], drawn: bytes) -> int:
+    # The source (the key) is kept as well as the drawing.
+    return len(key[0]) + len(drawn)
+
+
+_DRAWN = _Drawings(64 * 1024 * 1024)
 
 
 def format_of(path: str, suffixes: Mapping[str, str], default: str, *, what: str = "map") -> str:
