@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import postgres
+import psycopg
 import pytest
 from backends import NewDatabase
 from cli_run import run_cli, run_process
@@ -26,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from processes import CONTEXT, first_start
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 from tracked import END, START, started, world
 
 from lifecycle.diagnostics import LifecycleError
@@ -135,6 +137,31 @@ def test_a_locked_postgresql_row_gives_up_after_the_wait_set(
     assert result.returncode == 1
     assert "is locked by another process" in result.stderr
     _no_sql(result.stderr)
+
+
+def test_a_statement_the_server_cancels_is_not_called_a_lock(tmp_path: Path) -> None:
+    server = postgres.server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    url = postgres.database(server, migrated=True)
+    started(url, world(tmp_path)).close()
+    name = make_url(url).database
+    with psycopg.connect(
+        f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres", autocommit=True
+    ) as admin:
+        # The server's own timeout ends the wait for the lock first (lifecycle's is 30 s).
+        admin.execute(f'ALTER DATABASE "{name}" SET statement_timeout = 200')
+    holder = Tracker(open_store(url))
+    with holder.store.transaction(write=True) as session:
+        session.execute(text("LOCK TABLE partnerships IN EXCLUSIVE MODE"))
+        result = run_cli("task", "start", "acme", "write-scope", "--as", "jlee", "--db", url)
+    holder.close()
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"database {make_url(url).render_as_string(hide_password=True)}: the server canceled the statement "
+        "(a statement_timeout set on the server or the login ran out, or an administrator canceled it); "
+        "nothing was written"
+    ]
 
 
 def test_a_wait_that_is_not_a_number_of_seconds_is_refused(tmp_path: Path) -> None:

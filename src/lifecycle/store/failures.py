@@ -34,7 +34,9 @@ DEFAULT_WAIT = 30.0
 """Seconds a command waits for another process's lock before it gives up."""
 
 # PostgreSQL SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-_PG_LOCKED = {"55P03", "40P01", "40001", "57014"}
+_PG_LOCKED = {"55P03", "40P01", "40001"}
+_PG_CANCELED = "57014"
+"""A statement timeout ran out, or an administrator canceled the statement."""
 _PG_READ_ONLY = {"25006"}
 _PG_FULL = {"53100", "53200"}
 _PG_CORRUPT = {"XX001", "XX002"}
@@ -91,6 +93,11 @@ def explain(exc: BaseException, url: str, *, wait: float) -> str:
     original = getattr(exc, "orig", None) or exc
     code = getattr(original, "sqlstate", None) or ""
     text = str(original).lower()
+    if code == _PG_CANCELED:
+        return (
+            f"database {url}: the server canceled the statement (a statement_timeout set on the "
+            "server or the login ran out, or an administrator canceled it); nothing was written"
+        )
     if locked(exc):
         return (
             f"database {url} is locked by another process: gave up after waiting {wait:g} s "
