@@ -34,7 +34,11 @@ def _workflow_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     the tests start would spend half a CPU-second building it again.
     """
     user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    os.environ.setdefault("MPLCONFIGDIR", os.path.join(user_cache, "matplotlib"))
+    fonts = os.path.join(user_cache, "matplotlib")
+    # Where that cannot be written (a read-only home), matplotlib would fall back to a new
+    # temporary folder in each process, with a warning: the run's own cache does better.
+    if os.access(fonts if os.path.isdir(fonts) else user_cache, os.W_OK):
+        os.environ.setdefault("MPLCONFIGDIR", fonts)
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
