@@ -10,6 +10,7 @@ import graphviz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import DecodedStreamObject, NameObject
 
 from lifecycle.drawing.labels import dot_label, html_text
 from lifecycle.drawing.page_fit import smallest_text
@@ -64,3 +65,16 @@ def test_a_drawing_without_text_has_no_smallest_text() -> None:
     g = graphviz.Digraph()
     g.node("a", "", shape="box")
     assert _smallest(g) == math.inf
+
+
+def test_the_text_size_a_restored_state_had_is_the_one_measured() -> None:
+    page = PdfWriter().add_blank_page(200, 200)
+    content = DecodedStreamObject()
+    # A size set inside q ... Q is forgotten at Q, as the PDF's graphics state is.
+    content.set_data(
+        b"BT /F1 12 Tf 1 0 0 1 10 10 Tm (a) Tj ET "
+        b"q BT /F1 4 Tf ET Q "
+        b"BT 1 0 0 1 10 30 Tm (b) Tj ET"
+    )
+    page[NameObject("/Contents")] = content
+    assert smallest_text(page) == 12

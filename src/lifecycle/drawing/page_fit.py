@@ -135,7 +135,8 @@ def _shows_something(operands: Sequence[bytes]) -> bool:
     """Whether the strings a text-showing operator draws hold more than white space.
 
     A hex string's bytes are glyph numbers whose characters only the font knows,
-    so it counts as text.
+    so it counts as text: a label of nothing but non-ASCII spaces (which cairo
+    writes as glyph numbers) is measured as text, erring towards a larger print.
     """
     for token in operands:
         if token.startswith(b"<"):
@@ -158,7 +159,8 @@ def smallest_text(page: PageObject) -> float:
     if contents is None:
         return math.inf
     ctm, tm, size = _IDENTITY, _IDENTITY, 0.0
-    saved: list[Matrix] = []
+    # The text size is part of the graphics state, which q saves and Q restores.
+    saved: list[tuple[Matrix, float]] = []
     operands: list[bytes] = []
     smallest = math.inf
     for token in _TOKEN.findall(contents.get_data()):
@@ -167,9 +169,9 @@ def smallest_text(page: PageObject) -> float:
             operands.append(token)
             continue
         if token == b"q":
-            saved.append(ctm)
+            saved.append((ctm, size))
         elif token == b"Q":
-            ctm = saved.pop() if saved else _IDENTITY
+            ctm, size = saved.pop() if saved else (_IDENTITY, 0.0)
         elif token == b"cm" and len(operands) >= 6:
             ctm = _times(_matrix(operands[-6:]), ctm)
         elif token == b"BT":
@@ -178,7 +180,7 @@ def smallest_text(page: PageObject) -> float:
             tm = _matrix(operands[-6:])
         elif token == b"Tf" and operands:
             size = abs(float(operands[-1]))
-        elif token in _SHOW and _shows_something(operands):
+        elif token in _SHOW and size > 0 and _shows_something(operands):
             # Row 2 of tm x ctm: how far one unit of text height reaches on the page.
             seen = _times(tm, ctm)
             smallest = min(smallest, size * math.hypot(seen[2], seen[3]))
