@@ -72,21 +72,28 @@ def test_an_in_memory_database_is_refused_because_it_keeps_nothing(tmp_path: Pat
 # -- locked -----------------------------------------------------------------------
 
 
-def test_a_locked_sqlite_database_gives_up_after_the_wait_set(tmp_path: Path) -> None:
-    workflow = world(tmp_path)
+@contextlib.contextmanager
+def _held(tmp_path: Path, *statements: str) -> Iterator[str]:
+    """The database of a started partnership, held by another connection that ran ``statements``."""
     db = f"sqlite:///{tmp_path / 'x.db'}"
-    started(db, workflow).close()
+    started(db, world(tmp_path)).close()
     holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
     try:
-        # The lock is held throughout: any wait ends in the refusal, a short one sooner.
-        wait = {"LIFECYCLE_DB_WAIT": "0.05"}
-        result = run_process("task", "start", "acme", "write-scope", "--as", "jlee", "--db", db, env=wait)
-        # Reads are not held up by a writer.
-        status = run_process("status", "acme", "--db", db, env=wait)
+        for statement in statements:
+            holder.execute(statement)
+        yield db
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_a_locked_sqlite_database_gives_up_after_the_wait_set(tmp_path: Path) -> None:
+    # The lock is held throughout: any wait ends in the refusal, a short one sooner.
+    wait = {"LIFECYCLE_DB_WAIT": "0.05"}
+    with _held(tmp_path, "BEGIN IMMEDIATE") as db:
+        result = run_process("task", "start", "acme", "write-scope", "--as", "jlee", "--db", db, env=wait)
+        # Reads are not held up by a writer.
+        status = run_process("status", "acme", "--db", db, env=wait)
     assert result.returncode == 1
     assert "is locked by another process" in result.stderr
     assert "LIFECYCLE_DB_WAIT" in result.stderr
@@ -95,20 +102,11 @@ def test_a_locked_sqlite_database_gives_up_after_the_wait_set(tmp_path: Path) ->
 
 
 def test_a_database_locked_before_it_is_opened_says_so_once_for_reads_and_writes(tmp_path: Path) -> None:
-    workflow = world(tmp_path)
-    db = f"sqlite:///{tmp_path / 'x.db'}"
-    started(db, workflow).close()
-    holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    wait = {"LIFECYCLE_DB_WAIT": "0.05"}
     # Out of write-ahead mode, a writer's exclusive lock keeps out even the opening's first read.
-    holder.execute("PRAGMA journal_mode = DELETE")
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
-        wait = {"LIFECYCLE_DB_WAIT": "0.05"}
+    with _held(tmp_path, "PRAGMA journal_mode = DELETE", "BEGIN EXCLUSIVE") as db:
         write = run_cli("task", "start", "acme", "write-scope", "--as", "jlee", "--db", db, env=wait)
         read = run_cli("status", "acme", "--db", db, env=wait)
-    finally:
-        holder.rollback()
-        holder.close()
     line = (
         f"database {db} is locked by another process: gave up after waiting 0.05 s "
         "(set LIFECYCLE_DB_WAIT=SECONDS to wait longer); nothing was written"
@@ -116,6 +114,18 @@ def test_a_database_locked_before_it_is_opened_says_so_once_for_reads_and_writes
     for result in (write, read):
         assert result.returncode == 1
         assert result.stderr.strip().splitlines() == [line]
+
+
+@contextlib.contextmanager
+def _partnerships_locked(url: str) -> Iterator[None]:
+    """The ``partnerships`` table of the database at ``url`` locked by another connection meanwhile."""
+    holder = Tracker(open_store(url))
+    try:
+        with holder.store.transaction(write=True) as session:
+            session.execute(text("LOCK TABLE partnerships IN EXCLUSIVE MODE"))
+            yield
+    finally:
+        holder.close()
 
 
 def test_a_locked_postgresql_row_gives_up_after_the_wait_set(
@@ -129,11 +139,8 @@ def test_a_locked_postgresql_row_gives_up_after_the_wait_set(
     started(url, workflow).close()
     # The lock is held throughout: any wait ends in the refusal, a short one sooner.
     monkeypatch.setenv("LIFECYCLE_DB_WAIT", "0.05")
-    holder = Tracker(open_store(url))
-    with holder.store.transaction(write=True) as session:
-        session.execute(text("LOCK TABLE partnerships IN EXCLUSIVE MODE"))
+    with _partnerships_locked(url):
         result = run_process("task", "start", "acme", "write-scope", "--as", "jlee", "--db", url)
-    holder.close()
     assert result.returncode == 1
     assert "is locked by another process" in result.stderr
     _no_sql(result.stderr)
@@ -151,11 +158,8 @@ def test_a_statement_the_server_cancels_is_not_called_a_lock(tmp_path: Path) -> 
     ) as admin:
         # The server's own timeout ends the wait for the lock first (lifecycle's is 30 s).
         admin.execute(f'ALTER DATABASE "{name}" SET statement_timeout = 200')
-    holder = Tracker(open_store(url))
-    with holder.store.transaction(write=True) as session:
-        session.execute(text("LOCK TABLE partnerships IN EXCLUSIVE MODE"))
+    with _partnerships_locked(url):
         result = run_cli("task", "start", "acme", "write-scope", "--as", "jlee", "--db", url)
-    holder.close()
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"database {make_url(url).render_as_string(hide_password=True)}: the server canceled the statement "
