@@ -72,9 +72,7 @@ def test_the_text_size_a_restored_state_had_is_the_one_measured() -> None:
     content = DecodedStreamObject()
     # A size set inside q ... Q is forgotten at Q, as the PDF's graphics state is.
     content.set_data(
-        b"BT /F1 12 Tf 1 0 0 1 10 10 Tm (a) Tj ET "
-        b"q BT /F1 4 Tf ET Q "
-        b"BT 1 0 0 1 10 30 Tm (b) Tj ET"
+        b"BT /F1 12 Tf 1 0 0 1 10 10 Tm (a) Tj ET q BT /F1 4 Tf ET Q BT 1 0 0 1 10 30 Tm (b) Tj ET"
     )
     page[NameObject("/Contents")] = content
     assert smallest_text(page) == 12
