@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import os
 import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,18 @@ def _accepted(client: socket.socket) -> socket.socket:
     """The studio's end of ``client``'s connection, found among this process's
     open files (the studio runs in a thread of it)."""
     for name in os.listdir("/proc/self/fd"):
+        # Only sockets are duplicated: a copy of any other file would be left open, and
+        # a copy of a locked file holds its lock (postgres.py's shared lock among them).
         try:
-            found = socket.socket(fileno=os.dup(int(name)))
+            if not stat.S_ISSOCK(os.fstat(int(name)).st_mode):
+                continue
+            copy = os.dup(int(name))
         except OSError:
+            continue
+        try:
+            found = socket.socket(fileno=copy)
+        except OSError:
+            os.close(copy)
             continue
         try:
             if found.type == socket.SOCK_STREAM and found.getpeername() == client.getsockname():
