@@ -86,7 +86,7 @@ class Store:
         except StaleDataError:
             raise
         except SQLAlchemyError as exc:
-            raise DatabaseError(explain(exc, self.url, wait=self.wait)) from None
+            raise DatabaseError(explain(exc, self.url, wait=self.wait, reading=not write)) from None
 
     def _check_intact(self, connection: Connection) -> None:
         # Once per open store, under the write lock: writing to a damaged file
@@ -134,7 +134,7 @@ def open_store(url: str, *, create: bool = False, readonly: bool = False) -> Sto
             _check_schema(connection, shown, upgrade_old=False, readonly=readonly)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise _unusable(exc, shown) from None
+        raise _unusable(exc, shown, reading=readonly) from None
     except DatabaseError:
         engine.dispose()
         raise
@@ -143,11 +143,12 @@ def open_store(url: str, *, create: bool = False, readonly: bool = False) -> Sto
     return Store(engine, shown, sessions, read_only=readonly, wait=_wait())
 
 
-def _unusable(exc: SQLAlchemyError, shown: str) -> DatabaseError:
+def _unusable(exc: SQLAlchemyError, shown: str, *, reading: bool) -> DatabaseError:
     """Why the database shown as ``shown`` could not be opened, in one line: a lock
-    held past the wait says so as a write refused for it would."""
+    held past the wait says so as a refusal of the command's work would
+    (``reading``: a read, which does not say that nothing was written)."""
     if locked(exc):
-        return DatabaseError(explain(exc, shown, wait=wait_seconds()))
+        return DatabaseError(explain(exc, shown, wait=wait_seconds(), reading=reading))
     return DatabaseError(f"cannot use database {shown}: {first_line(exc)}")
 
 
@@ -159,7 +160,7 @@ def upgrade(url: str) -> str:
         with engine.connect() as connection:
             return _check_schema(connection, shown, upgrade_old=True)
     except SQLAlchemyError as exc:
-        raise _unusable(exc, shown) from None
+        raise _unusable(exc, shown, reading=False) from None
     finally:
         engine.dispose()
 

@@ -78,7 +78,7 @@ def locked(exc: BaseException) -> bool:
     return code in _PG_LOCKED or "database is locked" in text or "database is busy" in text
 
 
-def explain(exc: BaseException, url: str, *, wait: float) -> str:
+def explain(exc: BaseException, url: str, *, wait: float, reading: bool = False) -> str:
     """One line for ``exc`` on the database shown as ``url``: what happened, what to do.
 
     Parameters
@@ -89,26 +89,31 @@ def explain(exc: BaseException, url: str, *, wait: float) -> str:
         The database as shown to users (no password).
     wait
         The lock wait in force, in seconds, to report how long was waited.
+    reading
+        Whether the failed work only read: the line then does not say that
+        nothing was written, which a reader never meant to do.
     """
     original = getattr(exc, "orig", None) or exc
     code = getattr(original, "sqlstate", None) or ""
     text = str(original).lower()
+    unwritten = "" if reading else "; nothing was written"
     if code == _PG_CANCELED:
         return (
             f"database {url}: the server canceled the statement (a statement_timeout set on the "
-            "server or the login ran out, or an administrator canceled it); nothing was written"
+            f"server or the login ran out, or an administrator canceled it){unwritten}"
         )
     if locked(exc):
         return (
             f"database {url} is locked by another process: gave up after waiting {wait:g} s "
-            f"(set {WAIT_VAR}=SECONDS to wait longer); nothing was written"
+            f"(set {WAIT_VAR}=SECONDS to wait longer){unwritten}"
         )
     if code in _PG_READ_ONLY or "readonly" in text or "read-only" in text:
         return read_only(url)
     if code in _PG_FULL or "disk is full" in text or "disk full" in text:
-        return f"the disk holding database {url} is full: nothing was written; free space, then run it again"
+        full = "is full" if reading else "is full: nothing was written"
+        return f"the disk holding database {url} {full}; free space, then run it again"
     if code in _PG_CORRUPT or "malformed" in text or "not a database" in text or "corrupt" in text:
-        return damaged(url, "it cannot be read")
+        return damaged(url, "it cannot be read", reading=reading)
     if code in _PG_TOO_LONG:
         return f"database {url} refused a value that is too long for it; nothing was written"
     if _is_integrity_error(original):
@@ -122,7 +127,7 @@ def explain(exc: BaseException, url: str, *, wait: float) -> str:
     )
     if code.startswith(("08", "57P")) or lost:
         return f"lost the connection to database {url}: check that the server is running, then run it again"
-    return f"database {url} failed: {first_line(exc)}; nothing was written"
+    return f"database {url} failed: {first_line(exc)}{unwritten}"
 
 
 def first_line(exc: BaseException) -> str:
@@ -138,9 +143,11 @@ def _is_integrity_error(error: BaseException) -> bool:
     return any(cls.__name__ == "IntegrityError" for cls in type(error).__mro__)
 
 
-def damaged(url: str, why: str) -> str:
-    """The refusal to use a database whose file is damaged."""
+def damaged(url: str, why: str, *, reading: bool = False) -> str:
+    """The refusal to use a database whose file is damaged (``reading``: by a
+    command that only read, which need not say that nothing was written)."""
+    unwritten = "" if reading else ": nothing was written"
     return (
-        f"database {url} is damaged ({why}): nothing was written; "
+        f"database {url} is damaged ({why}){unwritten}; "
         "restore it from a backup (`sqlite3 FILE .recover` can salvage a copy)"
     )

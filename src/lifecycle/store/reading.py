@@ -168,7 +168,7 @@ class Reading:
             with self._driver_transaction() as database:
                 yield database
         except self._errors as exc:
-            raise DatabaseError(explain(exc, self.url, wait=self.wait)) from None
+            raise DatabaseError(explain(exc, self.url, wait=self.wait, reading=True)) from None
 
     @contextmanager
     def _driver_transaction(self) -> Iterator[Database]:
@@ -249,7 +249,7 @@ def _checked(
         if locked(exc):
             # The wait is spent: the full opening would wait again, twice, to say the same.
             reading.close()
-            raise DatabaseError(explain(exc, shown, wait=wait)) from None
+            raise DatabaseError(explain(exc, shown, wait=wait, reading=True)) from None
         found = []
     if found != [(HEAD_REVISION,)]:
         reading.close()
