@@ -53,7 +53,7 @@ def test_every_load_error_code_is_documented():
     import re
 
     used = set()
-    for source in (ROOT / "src" / "lifecycle").glob("*.py"):
+    for source in (ROOT / "src" / "lifecycle").rglob("*.py"):
         used |= set(re.findall(r'"(E[0-9]{3})"', source.read_text(encoding="utf-8")))
     documented = set(
         re.findall(r"^\| (E[0-9]{3}) \|", (ROOT / "docs" / "workflow-format.md").read_text(), re.M)

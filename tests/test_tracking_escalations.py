@@ -14,26 +14,37 @@ from lifecycle.tracking.escalation_lines import due_at
 
 def test_each_level_is_due_within_its_response_time(new_db: NewDb, tmp_path: Path) -> None:
     tracker = started(new_db(migrated=True), world(tmp_path))
+    response = dt.timedelta(days=2)  # the barrier path's response_time
+    before = _now()
     number, _ = tracker.open_escalation("acme", "barrier", "TICKET-7", actor="intake")
+    after = _now()
     [opened] = tracker.escalation_lines("acme")
     assert (opened.level, opened.with_, opened.people) == (1, "cbo-intake", ["intake"])
     assert (opened.next, opened.next_people, opened.overdue) == ("cbo-pm", ["mgo"], None)
     assert opened.due is not None
+    assert before + response <= opened.due <= after + response
     later = opened.due + dt.timedelta(days=1, hours=3)
     [late] = tracker.escalation_lines("acme", later)
     assert late.describe_due() == "overdue by 1 day 3 h"
     assert late.describe_next() == "cbo-pm (mgo)"
     # Moving it up starts the next level's clock.
+    before = _now()
     tracker.move_escalation("acme", number, "escalate", actor="intake")
+    after = _now()
     [up] = tracker.escalation_lines("acme")
     assert (up.level, up.with_, up.next, up.overdue) == (2, "cbo-pm", "plan-poc", None)
-    assert up.due is not None and up.due > opened.due
+    assert up.due is not None
+    assert before + response <= up.due <= after + response
     tracker.move_escalation("acme", number, "escalate", actor="mgo")
     [top] = tracker.escalation_lines("acme")
     assert top.describe_next() == "top level"
     tracker.move_escalation("acme", number, "resolve", actor="jlee")
     [done] = tracker.escalation_lines("acme", later + dt.timedelta(days=30))
     assert (done.level, done.overdue, done.describe_due()) == (None, None, "-")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def test_business_days_skip_the_weekend() -> None:
