@@ -6,11 +6,11 @@ lane to its receiver's."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from svg_shapes import SVG, Box, box, groups_by_id, points
 
 from lifecycle.drawing.lanes import UNASSIGNED, lane_of_actor
 from lifecycle.drawing.maps import build_map
@@ -20,25 +20,7 @@ from lifecycle.model import Workflow
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / "workflows").glob("*.yaml"))
-SVG = "{http://www.w3.org/2000/svg}"
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-
-Band = tuple[float, float, float, float]
-
-
-def _points(element: ET.Element) -> list[tuple[float, float]]:
-    values = [float(v) for v in NUMBER.findall(element.get("points") or element.get("d") or "")]
-    return list(zip(values[::2], values[1::2], strict=False))
-
-
-def _bbox(group: ET.Element) -> Band:
-    pts = [p for shape in group.iter() if shape.tag.endswith(("polygon", "path")) for p in _points(shape)]
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _groups(svg: ET.Element) -> dict[str, ET.Element]:
-    return {g.get("id", ""): g for g in svg.iter(f"{SVG}g") if g.get("id")}
+Band = Box
 
 
 def _cases() -> list[tuple[Path, str | None]]:
@@ -58,7 +40,7 @@ def drawn(request: pytest.FixtureRequest) -> tuple[Workflow, list[str], dict[str
     workflow = load(path).workflow
     phases = [phase] if phase else list(workflow.phases)
     svg = ET.fromstring(build_map(load(path), phases=[phase] if phase else None).graph.pipe(format="svg"))
-    return workflow, phases, _groups(svg)
+    return workflow, phases, groups_by_id(svg)
 
 
 def _inside(y: float, band: Band) -> bool:
@@ -99,8 +81,8 @@ def test_every_other_role_with_a_lane_is_a_chip_tied_to_the_task(drawn) -> None:
             chip = groups.get(f"chip-{tid}@{lane}")
             assert chip is not None, f"{lane} is on task {tid} but has no chip"
             assert f"tie-{tid}@{lane}" in groups, f"chip of {lane} on {tid} is not tied to its card"
-            _, y0, _, y1 = _bbox(chip)
-            band = _bbox(groups[f"lane-{lane}"])
+            _, y0, _, y1 = box(chip)
+            band = box(groups[f"lane-{lane}"])
             assert _inside(y0, band) and _inside(y1, band), f"chip of {lane} on {tid} is outside its lane"
 
 
@@ -114,10 +96,10 @@ def test_each_handoff_arrow_runs_from_its_senders_lane_to_its_receivers(drawn) -
         assert arrow is not None, f"handoff {hid} is not drawn"
         path, head = arrow.find(f".//{SVG}path"), arrow.find(f".//{SVG}polygon")
         assert path is not None and head is not None
-        sender = _bbox(groups[f"lane-{lane_of_actor(workflow, handoff.from_)}"])
-        receiver = _bbox(groups[f"lane-{lane_of_actor(workflow, handoff.to)}"])
-        assert _inside(_points(path)[0][1], sender), f"{hid} does not start in its sender's lane"
-        assert all(_inside(y, receiver) for _, y in _points(head)), (
+        sender = box(groups[f"lane-{lane_of_actor(workflow, handoff.from_)}"])
+        receiver = box(groups[f"lane-{lane_of_actor(workflow, handoff.to)}"])
+        assert _inside(points(path)[0][1], sender), f"{hid} does not start in its sender's lane"
+        assert all(_inside(y, receiver) for _, y in points(head)), (
             f"{hid} does not end in its receiver's lane"
         )
 
@@ -150,14 +132,14 @@ handoffs:
 def test_a_food_bank_that_does_the_work_has_its_lanes_and_its_joint_work_is_marked() -> None:
     document = loads(FOOD_BANK)
     svg = build_map(document).graph.pipe(format="svg")
-    groups = _groups(ET.fromstring(svg))
+    groups = groups_by_id(ET.fromstring(svg))
     assert {"lane-food-ops", "lane-food-intake", "lane-hosp-lead", "lane-hosp-cm"} <= set(groups)
     # The executive director is only informed: named under the map, not a lane.
     assert "lane-food-ed" not in groups
     assert b"so no lane" in svg and b"Executive director" in svg
     menus = groups["task-menus"]
     lane_of_menus = next(
-        k for k in groups if k.startswith("lane-") and _inside(_bbox(menus)[1], _bbox(groups[k]))
+        k for k in groups if k.startswith("lane-") and _inside(box(menus)[1], box(groups[k]))
     )
     assert lane_of_menus == "lane-food-ops"
     assert "joint with Mercy Hospital" in " ".join("".join(menus.itertext()).split())
@@ -178,5 +160,5 @@ def test_a_handoff_whose_roles_do_nothing_is_named_under_the_map_with_the_reason
 
 def test_organization_labels_break_between_words() -> None:
     svg = ET.fromstring(build_map(loads(FOOD_BANK)).graph.pipe(format="svg"))
-    lines = [t.text or "" for t in _groups(svg)["org-hosp"].iter(f"{SVG}text")]
+    lines = [t.text or "" for t in groups_by_id(svg)["org-hosp"].iter(f"{SVG}text")]
     assert " ".join(lines) == "Mercy Hospital (health system)", lines

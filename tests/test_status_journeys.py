@@ -13,6 +13,7 @@ import pytest
 from backends import NewDatabase
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from svg_shapes import box, groups_by_id, inside
 from tracked import started
 
 from lifecycle.checks import check
@@ -359,26 +360,17 @@ def test_the_status_map_cards_sit_in_their_lanes_without_overlapping() -> None:
 
     from lifecycle.drawing.maps import build_map
 
-    svg = ET.fromstring(build_map(load(FHIR), journey="referral-task").graph.pipe(format="svg"))
-    ns = "{http://www.w3.org/2000/svg}"
-    boxes = {}
-    for group in svg.iter(f"{ns}g"):
-        gid = group.get("id", "")
-        if gid.startswith(("step-", "exit-")):
-            shape = next(group.iter(f"{ns}path"), None)
-            if shape is None:
-                shape = next(group.iter(f"{ns}polygon"))
-            numbers = [
-                float(v)
-                for v in shape.get("d", shape.get("points", ""))
-                .replace("M", " ")
-                .replace("C", " ")
-                .replace(",", " ")
-                .split()
-            ]
-            xs, ys = numbers[::2], numbers[1::2]
-            boxes[gid] = (min(xs), min(ys), max(xs), max(ys))
+    document = load(FHIR)
+    journey = document.workflow.journeys["referral-task"]
+    drawn = groups_by_id(ET.fromstring(build_map(document, journey="referral-task").graph.pipe(format="svg")))
+    # A step sits in its owner's lane; an exit in the lane the map gives it (who moves into it).
+    lanes = {f"step-{sid}": step.owner for sid, step in journey.steps.items()}
+    exits = {card.key: card.lane for card in journey_map(document.workflow, "referral-task").cards}
+    lanes |= {f"exit-{key}": exits[key] for key in journey.exits}
+    boxes = {gid: box(drawn[gid]) for gid in lanes}
     assert len(boxes) == 10
+    for gid, lane in lanes.items():
+        assert inside(boxes[gid], box(drawn[f"lane-{lane}"])), f"{gid} is outside lane {lane}"
     for (a, one), (b, other) in itertools.combinations(boxes.items(), 2):
         apart = one[2] <= other[0] or other[2] <= one[0] or one[3] <= other[1] or other[3] <= one[1]
         assert apart, f"{a} overlaps {b}"
