@@ -70,3 +70,21 @@ def test_the_journey_commands_show_the_refusal_and_the_episode(new_db: NewDb, tm
         "members cannot be referred into journey 'member' yet: the partnership is in 'scoping'; "
         "referrals open once the launch gate of 'pre-launch' is passed"
     ]
+    # After launch: referred, taken to an exit, referred again as the second episode.
+    launched(url, world(tmp_path), name="lake").close()
+    member = ["--as", "jlee", "--db", url]
+    assert lifecycle("journey", "start", "lake", "member", "REF-9", *member).stdout == (
+        "member/REF-9: referred, at step identify\n"
+    )
+    for step in ("intake", "declined"):
+        moved = lifecycle("journey", "move", "lake", "member", "REF-9", step, "--as", "intake", "--db", url)
+        assert moved.returncode == 0, moved.stderr
+    again = lifecycle("journey", "start", "lake", "member", "REF-9", *member)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == "member/REF-9#2: referred, at step identify\n"
+    listed = lifecycle("journey", "list", "lake", "--db", url)
+    rows = [line.split("\t")[:4] for line in listed.stdout.splitlines()]
+    assert rows == [["member", "REF-9", "1", "declined"], ["member", "REF-9", "2", "identify"]]
+    [logged] = lifecycle("log", "lake", "--subject", "member/REF-9#2", "--db", url).stdout.splitlines()
+    assert "journey.start  member/REF-9#2  - -> identify" in logged
+    assert "referred again (episode 2)" in logged
