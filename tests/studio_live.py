@@ -25,9 +25,16 @@ from lifecycle.loader import load
 from lifecycle.studio.listen import listening_socket
 from lifecycle.tracking import Tracker
 
-__all__ = ["LiveServer", "chromium_path", "track_two", "tracked_two"]
+__all__ = ["CONTRACT", "NEXT_DEADLINE", "LiveServer", "chromium_path", "track_two", "tracked_two"]
 
 PAYER = Path(__file__).resolve().parent.parent / "workflows" / "payer-cbo-partnership.yaml"
+CONTRACT = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+"""The contract start and end of both partnerships :func:`track_two` tracks."""
+NEXT_DEADLINE = ("begin-renewal", "120 days before contract end", CONTRACT[1] - dt.timedelta(days=120))
+"""The task, due text and date of the next deadline of both partnerships of
+:func:`track_two`, worked out by hand from the shipped workflow: neither has reached
+a task with a deadline and the tracker records no date for "partner identified",
+so the soonest dated deadline is the renewal's, 120 days before the contract ends."""
 
 
 def chromium_path() -> str | None:
@@ -68,7 +75,7 @@ def track_two(db: str, workflow: Path) -> None:
     """Riverside has met its first gate, with evidence and sign-offs; Lakeside has just started."""
     tracker = Tracker.open(db, create=True)
     try:
-        start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+        start, end = CONTRACT
         for name in ("riverside", "lakeside"):
             tracker.start_partnership(name, str(workflow), start, end, actor="jlee")
         doc = load(workflow)

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studio_live import LiveServer, chromium_path, tracked_two
+from studio_layout import layout_problems
+from studio_live import NEXT_DEADLINE, LiveServer, chromium_path, tracked_two
 
 from lifecycle.studio import create_app
 
@@ -247,40 +248,68 @@ def test_the_gates_dashboard_shows_both_partnerships_and_a_gate_in_detail(
     lakeside = page.locator('#gates tr[data-partnership="lakeside"] .gate').first
     assert "met" in (riverside.get_attribute("class") or "").split()
     assert "open" in lakeside.inner_text()
+    task, _due, date = NEXT_DEADLINE
+    for name in ("riverside", "lakeside"):
+        deadline = page.locator(f'#gates tr[data-partnership="{name}"] td').nth(3).inner_text()
+        assert deadline.startswith(f"{task}: {date.isoformat()} (")
+    verdict = page.locator("#gate-detail h2 span")
     riverside.click()
     page.wait_for_selector("#gate-detail h2")
-    detail = page.locator("#gate-detail").inner_text()
-    assert "met" in detail and "reviewed in the JOC" in detail
+    assert verdict.inner_text() == "met" and verdict.get_attribute("class") == "ok"
+    assert "reviewed in the JOC" in page.locator("#gate-detail").inner_text()
+    lakeside.click()
+    page.wait_for_selector("#gate-detail h2:has-text('lakeside')")
+    assert verdict.inner_text() == "not met" and verdict.get_attribute("class") == "bad"
+    assert page.locator("#gate-detail").inner_text().count("No sign-offs recorded.") == 1
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         shoot(page, shots, "gates")
 
 
 def test_every_view_at_projector_and_laptop_size(page: playwright.Page, studio: str, shots: Path) -> None:
+    """Each view fits both windows as :mod:`studio_layout` says: nothing off-screen or
+    cut off, the page never scrolls, the fitted map wholly in view."""
     open_studio(page, studio, "payer.yaml")
+    problems: dict[str, list[str]] = {}
+
+    def look(view: str) -> None:
+        size = page.viewport_size
+        assert size is not None
+        shoot(page, shots, view)
+        problems[f"{view} at {size['width']}x{size['height']}"] = layout_problems(page)
+
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.select_option("#scope", "")
         page.wait_for_function("!document.body.dataset.mapKey.includes('phase=')")
-        shoot(page, shots, "map-whole")
+        look("map-whole")
         page.select_option("#scope", "phase:pre-launch")
         page.wait_for_function("document.body.dataset.mapKey.includes('phase=pre-launch')")
-        shoot(page, shots, "map-pre-launch")
+        look("map-pre-launch")
         page.select_option("#scope", "journey:member")
         page.wait_for_function("document.body.dataset.mapKey.includes('journey=member')")
-        shoot(page, shots, "map-journey")
+        look("map-journey")
         page.locator("#panel").click()
-        shoot(page, shots, "map-journey-wide")
         assert page.locator("aside.side").is_hidden()
+        look("map-journey-wide")
         page.locator("#panel").click()
         page.select_option("#scope", "overview")
         page.wait_for_function("document.body.dataset.mapKey.includes('overview=1')")
-        shoot(page, shots, "map-overview")
+        look("map-overview")
+        page.locator("#people .chip", has_text="Dana Morgan").click()
+        page.wait_for_function("document.body.dataset.mapKey.includes('without=person')")
+        look("map-what-if")
+        page.locator("#restore").click()
+        page.locator("#whatif-bar").wait_for(state="hidden")
         page.locator('#views [data-view="raci"]').click()
         page.wait_for_selector("#raci tbody tr")
-        shoot(page, shots, "raci")
+        look("raci")
+        page.locator('#views [data-view="gates"]').click()
+        page.locator('#gates tr[data-partnership="lakeside"] .gate').first.click()
+        page.wait_for_selector("#gate-detail h2")
+        look("gates-detail")
         page.locator('#views [data-view="map"]').click()
-    assert len(list(shots.glob("map-*.png"))) == 10
+    assert {view: found for view, found in problems.items() if found} == {}
 
 
 def test_a_workflow_saved_into_the_folder_joins_the_file_list(

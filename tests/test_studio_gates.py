@@ -11,8 +11,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from built_once import copy_sqlite
 from starlette.testclient import TestClient
-from studio_live import track_two, tracked_two
+from studio_live import NEXT_DEADLINE, track_two, tracked_two
 
 from lifecycle.store import DatabaseError
 from lifecycle.studio import create_app
@@ -47,26 +48,51 @@ def test_every_partnership_s_gates_at_a_glance_and_one_in_detail(tracked: tuple[
     assert lake["gates"][0]["current"]
     assert lake["open_escalations"] == 0 and lake["overdue_escalations"] == []
     assert river["gates"][0]["stale_signoffs"] == 0 and river["gates"][0]["untracked"] is None
-    assert lake["next_deadline"] is None or lake["next_deadline"]["date"]
+    task, due, date = NEXT_DEADLINE
+    for row in (lake, river):
+        deadline = row["next_deadline"]
+        assert (deadline["task"], deadline["due"], deadline["date"]) == (task, due, date.isoformat())
+        assert deadline["overdue"] is (date < dt.date.today())
     detail = client.get("/api/gate", params={"partnership": "riverside"}).json()
-    assert detail["met"] and detail["signoffs"]
+    assert detail["met"] is True and detail["signoffs"]
     assert all(s["evidence"] == "reviewed in the JOC" for s in detail["signoffs"])
     assert any("shared drive" in e for c in detail["criteria"] for e in c["evidence"])
     open_gate = client.get("/api/gate", params={"partnership": "lakeside"}).json()
-    assert not open_gate["met"] and any(c["unmet"] for c in open_gate["criteria"])
+    assert open_gate["met"] is False and any(c["unmet"] for c in open_gate["criteria"])
 
 
-def test_browsing_leaves_the_database_file_byte_identical(tracked: tuple[Path, Path]) -> None:
-    folder, db = tracked
-    before = _digest(db)
-    client = TestClient(create_app(str(folder), db=str(db), watch_files=False), base_url="http://127.0.0.1")
-    for _ in range(2):
-        client.get("/api/gates")
-        for name in ("riverside", "lakeside"):
-            client.get("/api/gate", params={"partnership": name})
-            client.get("/api/gate", params={"partnership": name, "phase": "pre-launch"})
-        client.get("/api/gate", params={"partnership": "nobody"})
-    assert _digest(db) == before
+def _folder(path: Path) -> dict[str, bytes]:
+    return {file.name: file.read_bytes() for file in path.iterdir()}
+
+
+def test_browsing_leaves_the_database_file_byte_identical(tracked: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, shared = tracked
+    # A copy alone in a folder of its own, so that every file beside it can be compared.
+    db = copy_sqlite(shared, tmp_path / "tracked.db")
+    # The store's write-ahead mode (header bytes 18-19 are 2): a write would first land in
+    # tracked.db-wal, and reach tracked.db only at a checkpoint, when the last connection closes.
+    assert db.read_bytes()[18:20] == b"\x02\x02"
+    before = _folder(tmp_path)
+    assert list(before) == ["tracked.db"]
+    # The with block runs the app's shutdown, which closes the studio's tracker.
+    with TestClient(
+        create_app(str(folder), db=str(db), watch_files=False), base_url="http://127.0.0.1"
+    ) as client:
+        for _ in range(2):
+            assert client.get("/api/gates").status_code == 200
+            for name in ("riverside", "lakeside"):
+                assert client.get("/api/gate", params={"partnership": name}).status_code == 200
+                phase = {"partnership": name, "phase": "pre-launch"}
+                assert client.get("/api/gate", params=phase).status_code == 200
+            assert client.get("/api/gate", params={"partnership": "nobody"}).status_code == 404
+    after = _folder(tmp_path)
+    assert after["tracked.db"] == before["tracked.db"]
+    # SQLite's reader of a write-ahead database makes the -wal and -shm files when they are
+    # missing and cannot remove them (it may not write): the log must hold no frame (not even
+    # its 32-byte header) and no rollback journal may appear. The -shm file is SQLite's
+    # index of the log in shared memory, not data.
+    assert after.get("tracked.db-wal", b"") == b""
+    assert set(after) <= {"tracked.db", "tracked.db-wal", "tracked.db-shm"}
 
 
 def test_the_read_only_connection_refuses_writes(tracked: tuple[Path, Path]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
@@ -231,12 +231,60 @@ def test_a_foreign_host_name_is_refused_against_dns_rebinding(client: TestClient
     assert response.status_code == 400
 
 
+SERVED = ("alias.yaml", "examples/go-to.yaml", "payer.yaml")
+# What a name that tries to leave the folder is made of: the served folder's own
+# names (and its symlinks out), separators, dot segments, their percent-encodings
+# (which the server must not decode a second time), NUL, and home.
+_PIECES = st.sampled_from(
+    [
+        *SERVED,
+        "examples",
+        "go-to.yaml",
+        "notes.txt",
+        "escape.yaml",
+        "linked-folder",
+        "outside",
+        "secret.yaml",
+        "../outside/secret.yaml",
+        "linked-folder/secret.yaml",
+        "..",
+        ".",
+        "/",
+        "\\",
+        "%2e",
+        "%2f",
+        "%2e%2e%2f",
+        "\x00",
+        "~",
+    ]
+)
+FILE_NAMES = st.one_of(
+    st.sampled_from(SERVED),
+    st.lists(st.one_of(_PIECES, st.text(max_size=3)), min_size=1, max_size=8).map("".join),
+    st.text(min_size=1, max_size=40),
+)
+
+
 @settings(max_examples=60, deadline=None)
-@given(name=st.text(min_size=1, max_size=40))
+@given(name=FILE_NAMES)
+# An empty name once fell back to the default workflow, as a missing one does.
+@example(name="")
+@example(name="../outside/secret.yaml")
+@example(name="linked-folder/secret.yaml")
+@example(name="escape.yaml")
+@example(name="notes.txt")
 def test_no_file_name_reads_anything_but_a_served_workflow(client: TestClient, name: str) -> None:
     response = client.get("/api/workflow", params={"file": name})
-    if name in {"alias.yaml", "examples/go-to.yaml", "payer.yaml"}:
+    # Shown by --hypothesis-show-statistics: how often each answer came.
+    event(f"answered {response.status_code}")
+    event(
+        "tried to leave the folder"
+        if ".." in name or "linked-folder" in name or "escape" in name
+        else "other"
+    )
+    if name in SERVED:
         assert response.status_code == 200
+        assert response.json()["file"] == name and response.json()["loaded"]
     else:
         assert response.status_code in (400, 404)
         assert SECRET not in response.text

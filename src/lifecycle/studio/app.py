@@ -117,7 +117,10 @@ def create_app(
             raise HTTPException(400, str(error)) from None
 
     async def snapshot_of(params: dict[str, list[str]]) -> Snapshot:
-        name = first(params, "file") or studio.workspace.default()
+        name = first(params, "file")
+        # Only a missing name means the default: an empty one is refused as malformed.
+        if name is None:
+            name = studio.workspace.default()
         if name is None:
             raise HTTPException(404, "no workflow files are served here")
         return await in_thread(studio.snapshot, name)
