@@ -18,6 +18,7 @@ from test_tracking import (
 )
 
 from lifecycle.store import DatabaseError, open_store
+from lifecycle.tracking import Tracker
 
 
 def _server() -> postgres.Server:
@@ -88,3 +89,38 @@ def test_an_unknown_database_on_a_running_server_is_one_clear_error() -> None:
         pytest.skip(server)
     with pytest.raises(DatabaseError, match='database "nope" does not exist'):
         open_store(server.url("nope"))
+
+
+def _sessions(url: str) -> int:
+    """How many connections are open on ``url``'s database (this query's is on another)."""
+    engine = sa.create_engine(_server().url())
+    try:
+        with engine.connect() as admin:
+            return int(
+                admin.execute(
+                    sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = :db"),
+                    {"db": url.rsplit("/", 1)[1]},
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_commands_and_a_tracker_in_a_with_block_leave_no_connection_open(
+    pg_url: str, workflow: Path, run_cli
+) -> None:
+    # A command run by a longer-lived process (a script calling main(), the tests) closes what
+    # it opened when it ends; at exit a connection left open is dropped without a goodbye.
+    db = ["--db", pg_url]
+    started = run_cli(
+        "partnership", "start", "acme", "--workflow", str(workflow),
+        "--start", "2026-01-01", "--end", "2026-12-31", "--as", "jlee", *db,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr
+    assert run_cli("task", "start", "acme", "write-scope", "--as", "jlee", *db).returncode == 0
+    assert run_cli("status", "acme", *db).returncode == 0
+    assert _sessions(pg_url) == 0
+    with Tracker.open(pg_url) as tracker:
+        assert [row.name for row in tracker.partnerships()] == ["acme"]
+        assert _sessions(pg_url) == 1
+    assert _sessions(pg_url) == 0

@@ -98,15 +98,28 @@ def at_option(function: F) -> F:
 
 
 def open_tracker(db: str | None, workflow: str | None = None, *, create: bool = False) -> Tracker:
-    """Open the tracker the options name (see :meth:`Tracker.open`)."""
+    """Open the tracker the options name (see :meth:`Tracker.open`), closed
+    when the command ends."""
     from lifecycle.tracking import Tracker
 
-    return Tracker.open(db, workflow=workflow, create=create)
+    return _closed_at_end(Tracker.open(db, workflow=workflow, create=create))
 
 
 def open_reads(db: str | None, workflow: str | None = None) -> Reads:
     """Open the database the options name for reading only, without SQLAlchemy
-    where it can be (see :func:`lifecycle.tracking.reads.open_reader`)."""
+    where it can be (see :func:`lifecycle.tracking.reads.open_reader`), closed
+    when the command ends."""
     from lifecycle.tracking.reads import open_reader
 
-    return open_reader(db, workflow=workflow)
+    return _closed_at_end(open_reader(db, workflow=workflow))
+
+
+R = TypeVar("R", bound="Reads")
+
+
+def _closed_at_end(reads: R) -> R:
+    # Left open, a PostgreSQL connection is dropped at exit without a goodbye (the
+    # server logs an unexpected EOF), and one run in a longer-lived process (the
+    # tests, a script calling main()) stays open until collected.
+    click.get_current_context().call_on_close(reads.close)
+    return reads

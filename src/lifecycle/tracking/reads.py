@@ -16,7 +16,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from lifecycle.store import database_url
 from lifecycle.store.reading import Database, NotPlain, Reading, open_reading
@@ -32,7 +32,11 @@ T = TypeVar("T")
 
 
 class Reads(ABC):
-    """The tracker's read-only questions, each in one read transaction."""
+    """The tracker's read-only questions, each in one read transaction.
+
+    :meth:`close` releases the database connections; used in a ``with`` block,
+    it is called when the block ends.
+    """
 
     @property
     @abstractmethod
@@ -46,6 +50,12 @@ class Reads(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the database connection(s)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def read(self, name: str, view: Callable[[Database, PartnershipRecord], T]) -> T:
         """Run ``view`` on partnership ``name`` in one read transaction.
