@@ -9,11 +9,13 @@ see ``cli_run.py``. Use it for every CLI test that does not need a new process.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import demo_tracking
 import postgres
 import pytest
+import tracked
 from built_once import built_once, shared_folder
 from cli_run import run_cli as _run_cli
 from click.testing import CliRunner
@@ -47,6 +49,13 @@ def _one_postgres_server(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every xdist worker of the run uses one PostgreSQL server, started by the
     first that needs it (see postgres.py): one start, not one per worker."""
     postgres.share_in(shared_folder(tmp_path_factory))
+
+
+@pytest.fixture(autouse=True)
+def _trackers_closed() -> Iterator[None]:
+    """The trackers a test opened with ``tracked.started`` are closed when it ends."""
+    yield
+    tracked.close_opened()
 
 
 @pytest.fixture

@@ -44,5 +44,9 @@ def as_login(url: str, name: str) -> str:
 
 def raw(url: str, name: str, sql: str) -> int:
     """Run ``sql`` as login ``name`` in one transaction; the number of rows it changed."""
-    with psycopg.connect(_dsn(url, name)) as conn:
-        return conn.execute(sql).rowcount
+    conn = psycopg.connect(_dsn(url, name))
+    try:
+        with conn:  # commits on leaving; a refusal at commit raises here
+            return conn.execute(sql).rowcount
+    finally:
+        conn.close()  # psycopg leaves it open when the commit itself fails

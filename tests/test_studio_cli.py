@@ -17,17 +17,19 @@ GO_TO = ROOT / "workflows" / "examples" / "go-to-escalation.yaml"
 
 
 def test_serve_prints_its_loopback_address_and_answers_there() -> None:
-    process = subprocess.Popen([CLI, "serve", str(GO_TO), "--port", "0"], stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stderr is not None
-        line = process.stderr.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert found, line
-        with urllib.request.urlopen(f"{found.group(0)}api/files", timeout=10) as response:
-            assert json.load(response)["files"] == ["go-to-escalation.yaml"]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with subprocess.Popen(
+        [CLI, "serve", str(GO_TO), "--port", "0"], stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            assert process.stderr is not None
+            line = process.stderr.readline()
+            found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            assert found, line
+            with urllib.request.urlopen(f"{found.group(0)}api/files", timeout=10) as response:
+                assert json.load(response)["files"] == ["go-to-escalation.yaml"]
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def test_a_busy_port_is_one_clear_line() -> None:

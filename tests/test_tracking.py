@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from cli_run import run_cli as lifecycle
 from processes import CONTEXT, finish_tasks
+from tracked import opened
 
 from lifecycle.cli import cli
 from lifecycle.machine import TransitionRefused
@@ -103,7 +104,7 @@ def db_url(tmp_path: Path) -> str:
 
 
 def new_tracker(url: str, workflow: Path, name: str = "acme") -> Tracker:
-    tracker = Tracker(open_store(url, create=True))
+    tracker = opened(url, create=True)
     tracker.start_partnership(name, str(workflow), START, END, actor="jlee")
     return tracker
 
@@ -156,7 +157,7 @@ def scenario_gates_and_signoff(url: str, workflow: Path) -> None:
 
 def scenario_journeys_and_escalations(url: str, workflow: Path) -> None:
     # Members are referred once the launch gate is passed: track from renewal on.
-    tracker = Tracker(open_store(url, create=True))
+    tracker = opened(url, create=True)
     tracker.start_partnership("acme", str(workflow), START, END, actor="jlee", phase="renewal")
     tracker.start_journey("acme", "member", "REF-1001", actor="jlee")
     moved = tracker.move_journey("acme", "member", "REF-1001", "outreach", actor="nav")

@@ -100,9 +100,27 @@ def world(folder: Path, text: str = WORLD) -> Path:
     return path
 
 
+_OPENED: list[Tracker] = []
+"""The trackers :func:`opened` opened in the running test (see :func:`close_opened`)."""
+
+
+def close_opened() -> None:
+    """Close every tracker :func:`opened` opened: the conftest does it after each test,
+    so a test's connections end with it, not whenever the collector finds them."""
+    while _OPENED:
+        _OPENED.pop().close()
+
+
+def opened(url: str, *, create: bool = False) -> Tracker:
+    """A tracker on ``url``, closed when the running test ends (see :func:`close_opened`)."""
+    tracker = Tracker(open_store(url, create=create))
+    _OPENED.append(tracker)
+    return tracker
+
+
 def started(url: str, workflow: Path, name: str = "acme", phase: str | None = None) -> Tracker:
     """A tracker on ``url`` with partnership ``name`` started by jlee."""
-    tracker = Tracker(open_store(url, create=True))
+    tracker = opened(url, create=True)
     tracker.start_partnership(name, str(workflow), START, END, actor="jlee", phase=phase)
     return tracker
 
