@@ -19,14 +19,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
+from lifecycle.safe_output import OutputError
 from lifecycle.store.records import AuditRecord
 
 __all__ = ["EVENT_COLUMNS", "LogEvent", "events_csv", "history_events", "write_xes"]
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character outside XML 1.0's ``Char`` production: one no XML 1.0 file can hold, even as ``&#...;``."""
 
 EVENT_COLUMNS = ("case", "activity", "timestamp", "resource", "transition")
 """The columns of an exported event log (the conformance replay's defaults)."""
@@ -122,9 +127,29 @@ _XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+def _xes_string(key: str, text: str, where: str) -> str:
+    """The XES ``<string>`` attribute ``key`` holding ``text``, or an :class:`OutputError`
+    naming ``where`` (the text's place in the log) when XML 1.0 cannot carry one of its characters."""
+    found = _NOT_XML.search(text)
+    if found is not None:
+        raise OutputError(
+            f"cannot write XES: {where} {text!r} holds U+{ord(found.group()):04X},"
+            " a character XML 1.0 (so XES) cannot carry even escaped (a CSV event log can)"
+        )
+    return f'<string key="{key}" value={quoteattr(text)}/>'
+
+
 def write_xes(events: Iterable[LogEvent], out: IO[str], *, name: str) -> None:
     """Write the events as an XES (IEEE 1849-2016) log: one trace per case, in
     order of each case's first event, its events in time order.
+
+    XES is XML 1.0, which cannot hold most C0 control characters (U+0000 to
+    U+001F but tab, line feed and carriage return), surrogates, U+FFFE or
+    U+FFFF, not even as character references, and XES has no escape of its own
+    for them. Rather than write a file no XES reader (lifecycle's, ProM's,
+    pm4py's) accepts, or change the text, a log holding one is refused before
+    anything is written. Tab, line feed and carriage return are written as
+    character references and read back exactly.
 
     Parameters
     ----------
@@ -134,23 +159,31 @@ def write_xes(events: Iterable[LogEvent], out: IO[str], *, name: str) -> None:
         A text stream to write to.
     name
         The log's ``concept:name`` (the partnership's name).
+
+    Raises
+    ------
+    OutputError
+        When a text holds a character XML 1.0 cannot carry; the message names the
+        case, the event (its number in the case, in time order) and the attribute.
     """
     traces: dict[str, list[LogEvent]] = {}
     for event in events:
         traces.setdefault(event.case, []).append(event)
-    out.write(_XES_HEAD)
-    out.write(f'  <string key="concept:name" value={quoteattr(name)}/>\n')
+    # Everything is quoted (and so checked) before the first write: a refused log leaves nothing behind.
+    parts = [_XES_HEAD, f"  {_xes_string('concept:name', name, 'the log name')}\n"]
     for case, trace in traces.items():
-        out.write(f'  <trace>\n    <string key="concept:name" value={quoteattr(case)}/>\n')
-        for event in sorted(trace, key=lambda e: e.timestamp):
+        parts.append(f"  <trace>\n    {_xes_string('concept:name', case, 'the case')}\n")
+        for number, event in enumerate(sorted(trace, key=lambda e: e.timestamp), start=1):
             stamp = event.timestamp.astimezone(dt.UTC).isoformat(timespec="milliseconds")
-            out.write(
+            where = f"case {case!r}, event {number}:"
+            parts.append(
                 "    <event>\n"
-                f'      <string key="concept:name" value={quoteattr(event.activity)}/>\n'
+                f"      {_xes_string('concept:name', event.activity, where + ' activity')}\n"
                 f'      <date key="time:timestamp" value={quoteattr(stamp)}/>\n'
-                f'      <string key="org:resource" value={quoteattr(event.resource)}/>\n'
-                f'      <string key="lifecycle:transition" value={quoteattr(event.transition)}/>\n'
+                f"      {_xes_string('org:resource', event.resource, where + ' resource')}\n"
+                f"      {_xes_string('lifecycle:transition', event.transition, where + ' transition')}\n"
                 "    </event>\n"
             )
-        out.write("  </trace>\n")
-    out.write("</log>\n")
+        parts.append("  </trace>\n")
+    parts.append("</log>\n")
+    out.write("".join(parts))
