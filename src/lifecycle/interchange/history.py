@@ -100,11 +100,21 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def events_csv(events: Iterable[LogEvent]) -> str:
-    """The events as CSV text with a header row of :data:`EVENT_COLUMNS`."""
+    """The events as CSV text with a header row of :data:`EVENT_COLUMNS`.
+
+    Any text is carried exactly, control characters and line breaks included:
+    a field holding a line feed, a carriage return, a comma or a quote is quoted.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # Python's minimal quoting quotes only the line terminator's characters, so
+    # a lone CR went out bare and every CSV reader took it for a line end: a row
+    # holding one is written with every field quoted.
+    quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(EVENT_COLUMNS)
-    writer.writerows((e.case, e.activity, _stamp(e.timestamp), e.resource, e.transition) for e in events)
+    for e in events:
+        row = (e.case, e.activity, _stamp(e.timestamp), e.resource, e.transition)
+        (quoting_all if any("\r" in field for field in row) else writer).writerow(row)
     return buffer.getvalue()
 
 

@@ -1,8 +1,9 @@
-"""Text XES cannot carry: a control character that XML 1.0 cannot hold, even as
-``&#1;``, is refused at export in one line naming where it is, and no file is
-written; the CSV event log carries the same text exactly. Regression: a FHIR
-identifier holding U+0001 used to be written raw into an XES file that
-lifecycle's own reader then refused as not well-formed."""
+"""Any text through the exported event logs. XES: a character XML 1.0 cannot hold,
+even as ``&#1;``, is refused at export in one line naming where it is, and no file
+is written (regression: a FHIR identifier holding U+0001 was written raw into an
+XES file lifecycle's own reader then refused as not well-formed). CSV: any text
+reads back exactly (regression: a lone carriage return went out unquoted, and the
+row was read as two malformed ones)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import pytest
 from cli_run import CliResult
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lifecycle.interchange.event_log import EventLogReader
-from lifecycle.interchange.history import LogEvent, write_xes
+from lifecycle.interchange.history import LogEvent, events_csv, write_xes
 from lifecycle.safe_output import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +27,11 @@ JOURNEY_FILE = ROOT / "workflows" / "fhir-referral-task.yaml"
 CASE = "urn:cbo|R\x0117"
 
 RunCli = Callable[..., CliResult]
+# Any text a str can hold in UTF-8, control characters too.
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+MOMENTS = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC)
+)
 
 
 def _bundle(path: Path) -> Path:
@@ -98,3 +106,35 @@ def test_the_log_name_is_checked_too() -> None:
     with pytest.raises(OutputError, match=r"^cannot write XES: the log name 'a\\x1bb' holds U\+001B,"):
         write_xes([], out, name="a\x1bb")
     assert out.getvalue() == ""
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    logged=st.lists(
+        st.builds(LogEvent, TEXT, TEXT, MOMENTS, TEXT, st.just("complete")), min_size=1, max_size=20
+    )
+)
+def test_any_text_survives_the_csv_event_log_exactly(tmp_path: Path, logged: list[LogEvent]) -> None:
+    """The CSV event log carries what XES cannot: any text, control characters and
+    line breaks included, reads back the same in lifecycle's reader."""
+    path = tmp_path / "any.csv"
+    path.write_text(events_csv(logged), encoding="utf-8", newline="")
+    got = []
+    for batch in EventLogReader(str(path)):
+        assert batch.resources is not None
+        got += zip(
+            batch.cases.to_pylist(), batch.activities.to_pylist(), batch.resources.to_pylist(), strict=True
+        )
+    assert sorted(got) == sorted((e.case, e.activity, e.resource) for e in logged)
+
+
+def test_names_a_csv_reader_might_take_for_missing_are_read_as_written(tmp_path: Path) -> None:
+    at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    logged = [LogEvent("NA", "null", at, "N/A", "complete"), LogEvent("nan", "NULL", at, "", "complete")]
+    path = tmp_path / "names.csv"
+    path.write_text(events_csv(logged), encoding="utf-8")
+    reader = EventLogReader(str(path))
+    (batch,) = reader
+    assert (batch.cases.to_pylist(), batch.activities.to_pylist()) == (["NA", "nan"], ["null", "NULL"])
+    assert batch.resources is not None and batch.resources.to_pylist() == ["N/A", None]  # empty: not recorded
+    assert reader.bad_rows == []
