@@ -19,19 +19,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
-from lifecycle.safe_output import OutputError
+from lifecycle.safe_output import NOT_XML, OutputError
 from lifecycle.store.records import AuditRecord
 
 __all__ = ["EVENT_COLUMNS", "LogEvent", "events_csv", "history_events", "write_xes"]
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""A character outside XML 1.0's ``Char`` production: one no XML 1.0 file can hold, even as ``&#...;``."""
 
 EVENT_COLUMNS = ("case", "activity", "timestamp", "resource", "transition")
 """The columns of an exported event log (the conformance replay's defaults)."""
@@ -140,7 +136,7 @@ _XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 def _xes_string(key: str, text: str, where: str) -> str:
     """The XES ``<string>`` attribute ``key`` holding ``text``, or an :class:`OutputError`
     naming ``where`` (the text's place in the log) when XML 1.0 cannot carry one of its characters."""
-    found = _NOT_XML.search(text)
+    found = NOT_XML.search(text)
     if found is not None:
         raise OutputError(
             f"cannot write XES: {where} {text!r} holds U+{ord(found.group()):04X},"
