@@ -18,6 +18,7 @@ from lifecycle.interchange.conformance import replay
 from lifecycle.interchange.event_log import EventLogReader
 from lifecycle.interchange.history import LogEvent, history_events, write_xes
 from lifecycle.loader import load
+from lifecycle.safe_output import OutputError
 from lifecycle.tracking import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,43 +146,42 @@ def test_the_csv_event_log_has_the_replay_columns(
     assert [row[1] for row in task_rows[-3:]] == [TASK[0], TASK[0], f"evidence:{TASK[1].produces[0]}"]
 
 
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    events=st.lists(
-        st.tuples(
-            TEXT,
-            TEXT,
-            st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)),
-            TEXT,
-        ),
-        min_size=1,
-        max_size=20,
-    )
+# Any text a str can hold in UTF-8: control characters too (tab, line feed, NUL, DEL, C1).
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_NOT_XML = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]
+# Any text XML 1.0 can carry: tab, line feed, carriage return, DEL and C1 controls among the rest.
+XML_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=_NOT_XML),
+    min_size=1,
+    max_size=12,
 )
-def test_any_text_survives_xes_both_ways(
-    tmp_path: Path, events: list[tuple[str, str, dt.datetime, str]]
-) -> None:
-    """Any case, activity and resource text, written by write_xes, reads back the
-    same in rustxes and in lifecycle's own reader (XES keeps milliseconds)."""
-    logged = [
-        LogEvent(
+
+
+def _events(text: st.SearchStrategy[str]) -> st.SearchStrategy[list[LogEvent]]:
+    """Lists of complete events with ``text`` for case, activity and resource,
+    stamped to the millisecond (all XES keeps)."""
+    moments = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1))
+    event = st.builds(
+        lambda case, activity, at, who: LogEvent(
             case,
             activity,
             at.replace(microsecond=at.microsecond // 1000 * 1000, tzinfo=dt.UTC),
             who,
             "complete",
-        )
-        for case, activity, at, who in events
-    ]
-    path = tmp_path / "any.xes"
-    with path.open("w", encoding="utf-8") as out:
-        write_xes(logged, out, name="any")
-    want = sorted((e.case, e.activity, e.resource, e.timestamp) for e in logged)
+        ),
+        text,
+        text,
+        moments,
+        text,
+    )
+    return st.lists(event, min_size=1, max_size=20)
+
+
+def _read_back_both_ways(path: Path) -> tuple[list[tuple[str, str, str, dt.datetime]], ...]:
+    """The (case, activity, resource, timestamp) of each event of an XES file, as
+    rustxes reads them and as lifecycle's own reader does, each sorted."""
     frame, _ = rustxes.import_xes(str(path))
-    got = sorted(
+    theirs = sorted(
         (
             row["case:concept:name"],
             row["concept:name"],
@@ -190,12 +190,53 @@ def test_any_text_survives_xes_both_ways(
         )
         for row in frame.to_dicts()
     )
-    assert got == want
-    ours = []
+    ours: list[tuple[str, str, str, dt.datetime]] = []
     for batch in EventLogReader(str(path)):
         epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         stamps = [epoch + dt.timedelta(microseconds=int(m)) for m in batch.timestamps]
         assert batch.resources is not None
         columns = (batch.cases.to_pylist(), batch.activities.to_pylist(), batch.resources.to_pylist())
         ours += zip(*columns, stamps, strict=True)
-    assert sorted(ours) == want
+    return theirs, sorted(ours)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(logged=_events(TEXT))
+def test_any_text_survives_xes_both_ways_or_is_refused_unwritten(
+    tmp_path: Path, logged: list[LogEvent]
+) -> None:
+    """Any case, activity and resource text, written by write_xes, reads back the
+    same in rustxes and in lifecycle's own reader; text XML 1.0 cannot carry (most
+    C0 controls, U+FFFE, U+FFFF) is refused in one line naming the character, and
+    nothing is written."""
+    path = tmp_path / "any.xes"
+    texts = [text for e in logged for text in (e.case, e.activity, e.resource)]
+    bad = [c for c in "".join(texts) if c in _NOT_XML]
+    with path.open("w", encoding="utf-8") as out:
+        if not bad:
+            write_xes(logged, out, name="any")
+        else:
+            with pytest.raises(OutputError) as refused:
+                write_xes(logged, out, name="any")
+    want = sorted((e.case, e.activity, e.resource, e.timestamp) for e in logged)
+    if not bad:
+        assert _read_back_both_ways(path) == (want, want)
+        return
+    assert path.read_text(encoding="utf-8") == ""
+    message = str(refused.value)
+    assert "\n" not in message and "XML 1.0" in message
+    assert chr(int(message.partition(" holds U+")[2][:4], 16)) in bad
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(logged=_events(XML_TEXT))
+def test_any_text_xml_can_carry_survives_xes_both_ways_exactly(
+    tmp_path: Path, logged: list[LogEvent]
+) -> None:
+    """Tab, line feed, carriage return, DEL and C1 controls too: written as XML 1.0
+    can carry them, and read back the same by rustxes and by lifecycle."""
+    path = tmp_path / "any.xes"
+    with path.open("w", encoding="utf-8") as out:
+        write_xes(logged, out, name="any")
+    want = sorted((e.case, e.activity, e.resource, e.timestamp) for e in logged)
+    assert _read_back_both_ways(path) == (want, want)

@@ -26,10 +26,13 @@ from pathlib import Path
 
 from lifecycle.diagnostics import LifecycleError
 
-__all__ = ["OutputError", "printable", "spreadsheet_cell", "spreadsheet_csv", "write_file"]
+__all__ = ["NOT_XML", "OutputError", "printable", "spreadsheet_cell", "spreadsheet_csv", "write_file"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character outside XML 1.0's ``Char`` production: one no XML 1.0 file can
+hold, not even as a character reference (most C0 controls, surrogates, U+FFFE, U+FFFF)."""
 
 
 class OutputError(LifecycleError):

@@ -123,7 +123,10 @@ def import_fhir_command(
         click.echo(f"{file}: {row} (skipped)", err=True)
     if suffix == ".xes":
         buffer = io.StringIO()
-        write_xes(events, buffer, name=os.path.basename(file))
+        try:
+            write_xes(events, buffer, name=os.path.basename(file))
+        except LifecycleError as exc:
+            raise LifecycleError(f"{output}: {exc}") from None
         text = buffer.getvalue()
     else:
         text = events_csv(events)

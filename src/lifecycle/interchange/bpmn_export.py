@@ -23,7 +23,6 @@ bounds to every pool, lane and node and waypoints to every flow.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
@@ -50,6 +49,7 @@ from lifecycle.interchange.bpmn_names import (
     movers_text,
 )
 from lifecycle.model import Handoff, Item, JourneyKind, Person, Workflow
+from lifecycle.safe_output import NOT_XML
 
 __all__ = ["EVENT_SIZE", "POOL_LABEL_W", "export_bpmn", "xml_safe"]
 
@@ -119,9 +119,6 @@ class _Flow:
     """Waypoints fixed in advance (a handoff between pools); else routed between the nodes."""
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def xml_safe(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot hold replaced by U+FFFD.
 
@@ -132,7 +129,7 @@ def xml_safe(text: str) -> str:
     >>> xml_safe("Refer <member> & \x07 follow up")
     'Refer <member> & \ufffd follow up'
     """
-    return _NOT_XML.sub("\ufffd", text)
+    return NOT_XML.sub("\ufffd", text)
 
 
 def _q(namespace: str, tag: str) -> str:

@@ -53,7 +53,8 @@ PASSED_THROUGH = GATEWAYS | {"intermediateCatchEvent", "intermediateThrowEvent"}
 
 _PLAIN = frozenset({"documentation", "extensionElements", "incoming", "outgoing"})
 _ID_OK = re.compile(ID_PATTERN)
-_SOURCE = re.compile(r"(?:\A|\n\n)Source: (?P<source>[^\n]+)\Z")
+# The last "Source: " paragraph, to the end: a source may run over several lines.
+_SOURCE = re.compile(r"(?:\A|\n\n)Source: (?P<source>(?:(?!\n\nSource: ).)+)\Z", re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ _NAIVE = pa.timestamp("us")
 # streaming reader holds some 25 blocks at once (about 25 MB here).
 _BATCH_BYTES = 1 << 20
 _XES_BATCH_EVENTS = 50_000
+_MISSING = [""]
+"""The CSV fields read as missing: only empty ones. Arrow's default list would
+also take ``NA``, ``null``, ``N/A`` and the like, a case, activity or person
+that may be named so, for missing."""
 
 
 class _Careful(Exception):
@@ -355,7 +359,10 @@ class EventLogReader:
                     ),
                     parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
                     convert_options=pa_csv.ConvertOptions(
-                        include_columns=wanted, column_types=types, strings_can_be_null=True
+                        include_columns=wanted,
+                        column_types=types,
+                        strings_can_be_null=True,
+                        null_values=_MISSING,
                     ),
                 )
             except pa.ArrowInvalid:
@@ -412,6 +419,7 @@ class EventLogReader:
                     include_columns=wanted,
                     column_types=dict.fromkeys(wanted, pa.string()),
                     strings_can_be_null=True,
+                    null_values=_MISSING,
                 ),
             )
             while True:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
+from lifecycle.safe_output import NOT_XML, OutputError
 from lifecycle.store.records import AuditRecord
 
 __all__ = ["EVENT_COLUMNS", "LogEvent", "events_csv", "history_events", "write_xes"]
@@ -95,11 +96,21 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def events_csv(events: Iterable[LogEvent]) -> str:
-    """The events as CSV text with a header row of :data:`EVENT_COLUMNS`."""
+    """The events as CSV text with a header row of :data:`EVENT_COLUMNS`.
+
+    Any text is carried exactly, control characters and line breaks included:
+    a field holding a line feed, a carriage return, a comma or a quote is quoted.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # Python's minimal quoting quotes only the line terminator's characters, so
+    # a lone CR went out bare and every CSV reader took it for a line end: a row
+    # holding one is written with every field quoted.
+    quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(EVENT_COLUMNS)
-    writer.writerows((e.case, e.activity, _stamp(e.timestamp), e.resource, e.transition) for e in events)
+    for e in events:
+        row = (e.case, e.activity, _stamp(e.timestamp), e.resource, e.transition)
+        (quoting_all if any("\r" in field for field in row) else writer).writerow(row)
     return buffer.getvalue()
 
 
@@ -122,9 +133,29 @@ _XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+def _xes_string(key: str, text: str, where: str) -> str:
+    """The XES ``<string>`` attribute ``key`` holding ``text``, or an :class:`OutputError`
+    naming ``where`` (the text's place in the log) when XML 1.0 cannot carry one of its characters."""
+    found = NOT_XML.search(text)
+    if found is not None:
+        raise OutputError(
+            f"cannot write XES: {where} {text!r} holds U+{ord(found.group()):04X},"
+            " a character XML 1.0 (so XES) cannot carry even escaped (a CSV event log can)"
+        )
+    return f'<string key="{key}" value={quoteattr(text)}/>'
+
+
 def write_xes(events: Iterable[LogEvent], out: IO[str], *, name: str) -> None:
     """Write the events as an XES (IEEE 1849-2016) log: one trace per case, in
     order of each case's first event, its events in time order.
+
+    XES is XML 1.0, which cannot hold most C0 control characters (U+0000 to
+    U+001F but tab, line feed and carriage return), surrogates, U+FFFE or
+    U+FFFF, not even as character references, and XES has no escape of its own
+    for them. Rather than write a file no XES reader (lifecycle's, ProM's,
+    pm4py's) accepts, or change the text, a log holding one is refused before
+    anything is written. Tab, line feed and carriage return are written as
+    character references and read back exactly.
 
     Parameters
     ----------
@@ -134,23 +165,31 @@ def write_xes(events: Iterable[LogEvent], out: IO[str], *, name: str) -> None:
         A text stream to write to.
     name
         The log's ``concept:name`` (the partnership's name).
+
+    Raises
+    ------
+    OutputError
+        When a text holds a character XML 1.0 cannot carry; the message names the
+        case, the event (its number in the case, in time order) and the attribute.
     """
     traces: dict[str, list[LogEvent]] = {}
     for event in events:
         traces.setdefault(event.case, []).append(event)
-    out.write(_XES_HEAD)
-    out.write(f'  <string key="concept:name" value={quoteattr(name)}/>\n')
+    # Everything is quoted (and so checked) before the first write: a refused log leaves nothing behind.
+    parts = [_XES_HEAD, f"  {_xes_string('concept:name', name, 'the log name')}\n"]
     for case, trace in traces.items():
-        out.write(f'  <trace>\n    <string key="concept:name" value={quoteattr(case)}/>\n')
-        for event in sorted(trace, key=lambda e: e.timestamp):
+        parts.append(f"  <trace>\n    {_xes_string('concept:name', case, 'the case')}\n")
+        for number, event in enumerate(sorted(trace, key=lambda e: e.timestamp), start=1):
             stamp = event.timestamp.astimezone(dt.UTC).isoformat(timespec="milliseconds")
-            out.write(
+            where = f"case {case!r}, event {number}:"
+            parts.append(
                 "    <event>\n"
-                f'      <string key="concept:name" value={quoteattr(event.activity)}/>\n'
+                f"      {_xes_string('concept:name', event.activity, where + ' activity')}\n"
                 f'      <date key="time:timestamp" value={quoteattr(stamp)}/>\n'
-                f'      <string key="org:resource" value={quoteattr(event.resource)}/>\n'
-                f'      <string key="lifecycle:transition" value={quoteattr(event.transition)}/>\n'
+                f"      {_xes_string('org:resource', event.resource, where + ' resource')}\n"
+                f"      {_xes_string('lifecycle:transition', event.transition, where + ' transition')}\n"
                 "    </event>\n"
             )
-        out.write("  </trace>\n")
-    out.write("</log>\n")
+        parts.append("  </trace>\n")
+    parts.append("</log>\n")
+    out.write("".join(parts))
