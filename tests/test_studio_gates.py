@@ -149,8 +149,9 @@ def test_the_dashboard_reads_postgresql_read_only(tmp_path: Path) -> None:
     workflow = tmp_path / "payer.yaml"
     shutil.copy(PAYER, workflow)
     track_two(url, workflow)
-    client = TestClient(create_app(str(tmp_path), db=url, watch_files=False), base_url="http://127.0.0.1")
-    names = [row["name"] for row in client.get("/api/gates").json()["partnerships"]]
+    app = create_app(str(tmp_path), db=url, watch_files=False)
+    with TestClient(app, base_url="http://127.0.0.1") as client:  # shut down after: its tracker closes
+        names = [row["name"] for row in client.get("/api/gates").json()["partnerships"]]
     assert names == ["lakeside", "riverside"]
     tracker = open_read_only(url)
     try:
