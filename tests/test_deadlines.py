@@ -64,3 +64,28 @@ def test_due_is_a_value_object() -> None:
     assert parse_due("120 days before contract end") == Due(
         amount=120, unit="day", relation="before", anchor=Milestone.CONTRACT_END
     )
+
+
+def test_status_says_which_deadlines_wait_for_launch_and_which_cannot_be_dated(tmp_path) -> None:
+    from pathlib import Path
+
+    from lifecycle.tracking import Tracker
+    from lifecycle.tracking.status import Deadline, partnership_status
+
+    shipped = Path(__file__).resolve().parent.parent / "workflows" / "payer-cbo-partnership.yaml"
+    with Tracker.open(str(tmp_path / "t.db"), create=True) as tracker:
+        tracker.start_partnership(
+            "riverside", str(shipped), dt.date(2026, 1, 1), dt.date(2026, 12, 31), actor="jlee"
+        )
+        status = partnership_status(tracker, "riverside", dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    today = dt.date(2026, 3, 1)
+    told = {d.task: (d.due, d.describe(today)) for d in status.deadlines}
+    # The tracker records no date for these milestones: the line says so, not "once launched".
+    assert told["initiate-security-conversation"] == (
+        "30 days after partner identified",
+        "no date ('partner identified' is not recorded)",
+    )
+    assert told["renew-contract"] == ("30 days before contract end", "in 275 days")
+    # Launch is dated once the launch gate is passed: until then the deadline waits for it.
+    waiting = Deadline("train", "30 days after launch", None, "todo", Milestone.LAUNCH)
+    assert waiting.describe(today) == "once launched"

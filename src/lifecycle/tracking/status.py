@@ -41,15 +41,21 @@ class Deadline:
     due: str
     """As the workflow says it: "120 days before contract end"."""
     date: dt.date | None
-    """None while the anchor (launch) has not happened."""
+    """None while its milestone has no date: launch before the launch gate is
+    passed; partner identified and contract signed always, as they are not recorded."""
     state: str
+    milestone: Milestone | None = None
+    """The milestone the deadline counts from (None for a fixed date)."""
 
     def describe(self, today: dt.date) -> str:
-        """ "done", "overdue by N days", "in N days" or "after launch"."""
+        """ "done", "overdue by N days", "in N days", "once launched", or that
+        its milestone is not recorded."""
         if self.state in FINISHED_TASK_STATES:
             return self.state
         if self.date is None:
-            return "once launched"
+            if self.milestone is Milestone.LAUNCH:
+                return "once launched"
+            return f"no date ('{self.milestone}' is not recorded)"
         days = (self.date - today).days
         return f"overdue by {-days} days" if days < 0 else f"in {days} days"
 
@@ -119,7 +125,7 @@ def _status(
                 Milestone.LAUNCH: launched,
             }
         )
-        deadlines.append(Deadline(tid, str(task.due), date, states.get(tid, TODO)))
+        deadlines.append(Deadline(tid, str(task.due), date, states.get(tid, TODO), due.anchor))
     # Soonest first; deadlines anchored on a launch that has not happened go last.
     deadlines.sort(key=lambda d: (d.date is None, d.date or dt.date.max))
     current = workflow.phases.get(partnership.phase)
