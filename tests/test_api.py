@@ -53,3 +53,19 @@ def test_the_api_page_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert result.attempted >= 25
     assert result.failed == 0
+
+
+EXAMPLE_PAGES = sorted(p for p in (ROOT / "docs").glob("*.md") if "\n>>> " in p.read_text(encoding="utf-8"))
+
+
+def test_the_pages_with_examples_are_found() -> None:
+    assert {"api.md", "conformance.md"} <= {p.name for p in EXAMPLE_PAGES}
+
+
+@pytest.mark.parametrize("page", [p for p in EXAMPLE_PAGES if p.name != "api.md"], ids=lambda p: p.name)
+def test_every_other_page_with_examples_runs_as_written(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = doctest.testfile(
+        str(page), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE, report=True
+    )
+    assert result.attempted > 0 and result.failed == 0

@@ -57,10 +57,16 @@ def test_xlsx_keeps_formula_like_titles_as_text(tmp_path: Path) -> None:
 
 def test_raci_command_writes_each_format(runner, write, tmp_path: Path) -> None:
     source = write(TEXT)
+    matrix = raci_matrix(loads(TEXT).workflow)
     for fmt in ("md", "csv", "xlsx", "html"):
         out = tmp_path / f"r.{fmt}"
         result = runner.invoke(cli, ["raci", str(source), "-o", str(out)])
         assert result.exit_code == 0, result.output
-        assert out.stat().st_size > 0
+    # Each file in the format its suffix names, with the matrix the library makes.
+    assert (tmp_path / "r.md").read_text(encoding="utf-8") == raci_markdown(matrix)
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8") == raci_csv(matrix)
+    assert (tmp_path / "r.html").read_text(encoding="utf-8") == raci_html(matrix)
+    sheet = load_workbook(tmp_path / "r.xlsx").active
+    assert sheet is not None and sheet["D2"].value == "A/R"
     printed = runner.invoke(cli, ["raci", str(source), "--format", "csv"])
     assert printed.output.startswith('"Phase","Task id","Task",')

@@ -45,12 +45,10 @@ def test_unknown_phase_is_one_line_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_mixing_map_kinds_is_a_usage_error(tmp_path: Path) -> None:
-    assert (
-        _run(
-            "render", str(SHIPPED), "--overview", "--journey", "member", "-o", str(tmp_path / "x")
-        ).returncode
-        == 2
-    )
+    result = _run("render", str(SHIPPED), "--overview", "--journey", "member", "-o", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert "Error: choose one of --phase, --journey, --overview, --all and --book" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_overlay_marks_findings_with_a_legend() -> None:

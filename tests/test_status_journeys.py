@@ -125,7 +125,7 @@ def test_every_member_journey_shipped_keeps_its_meaning() -> None:
     for path in sorted((ROOT / "workflows").rglob("*.yaml")):
         for journey in load(path).workflow.journeys.values():
             if journey.kind is JourneyKind.MEMBER:
-                assert all(isinstance(step.stage, Stage) for step in journey.steps.values())
+                # Every step has its stage: the loader refuses one without (E203).
                 assert all(not end.next and not end.moved_by for end in journey.exits.values())
                 for sid, step in journey.steps.items():
                     for target in step.next:
