@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -26,9 +28,23 @@ def test_committed_diagrams_are_current(path: Path) -> None:
         assert committed.read_text(encoding="utf-8") == text, (
             f"diagrams/{name} is stale: run scripts/render-diagrams"
         )
-    for stem in gallery_figures(document):
-        for fmt in GALLERY_IMAGES:
-            assert (ROOT / "diagrams" / f"{stem}.{fmt}").stat().st_size > 0
+    assert GALLERY_IMAGES == ("svg", "png")
+    for stem, figure in gallery_figures(document).items():
+        # The SVG is the drawing of the map as it is now, byte for byte.
+        svg = (ROOT / "diagrams" / f"{stem}.svg").read_bytes()
+        assert svg == figure.graph.pipe(format="svg"), (
+            f"diagrams/{stem}.svg is stale: run scripts/render-diagrams"
+        )
+        # The PNG (drawing it again takes seconds) has the SVG's size at Graphviz's 96 dpi.
+        png = (ROOT / "diagrams" / f"{stem}.png").read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        found = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+        assert found is not None
+        points = [float(v) for v in found.groups()]
+        pixels = struct.unpack(">II", png[16:24])
+        assert all(abs(px - pt * 96 / 72) <= 1 for px, pt in zip(pixels, points, strict=True)), (
+            f"diagrams/{stem}.png is stale: run scripts/render-diagrams"
+        )
 
 
 # Prints every shipped workflow's gallery texts as JSON.
