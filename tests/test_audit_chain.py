@@ -158,9 +158,9 @@ def _rebase(tracker: Tracker, workflow: Path) -> list[str]:
     return tracker.rebase("acme", actor="jlee")
 
 
-# Every kind of write the tracker makes, each one that succeeds while the guards stand:
-# on "acme" (launched, member M-1 at its first step, escalation 1 open) and "second"
-# (at scoping).
+# Every kind of write the tracker makes, each one that succeeds while the guards stand
+# (but the last, refused and logged): on "acme" (launched, member M-1 at its first step,
+# escalation 1 open), "second" (at scoping) and "ready" (its scoping gate met).
 WRITES: dict[str, Callable[[Tracker, Path], object]] = {
     "start a partnership": lambda t, w: t.start_partnership("third", str(w), START, END, actor="jlee"),
     "change a task": lambda t, w: t.change_tasks("acme", ["review-quarter"], "start", actor="jlee"),
@@ -171,6 +171,8 @@ WRITES: dict[str, Callable[[Tracker, Path], object]] = {
     "open an escalation": lambda t, w: t.open_escalation("acme", "barrier", "ticket 2", actor="intake"),
     "move an escalation": lambda t, w: t.move_escalation("acme", 1, "escalate", actor="intake"),
     "rebase": _rebase,
+    "advance": lambda t, w: t.advance("ready", actor="jlee"),
+    "a refused change": lambda t, w: t.change_tasks("acme", ["review-quarter"], "start", actor="intake"),
 }
 
 
@@ -192,6 +194,11 @@ def test_missing_guards_are_reported_and_block_every_write(new_db, tmp_path: Pat
     tracker.start_partnership("second", str(workflow), START, END, actor="jlee")
     tracker.start_journey("acme", "member", "M-1", actor="jlee")
     tracker.open_escalation("acme", "barrier", "ticket 1", actor="intake")
+    tracker.start_partnership("ready", str(workflow), START, END, actor="jlee")
+    for task, evidence in (("write-scope", None), ("sign-contract", "contract.pdf")):
+        tracker.change_tasks("ready", [task], "start", actor="jlee")
+        tracker.change_tasks("ready", [task], "done", actor="jlee", evidence=evidence)
+    tracker.sign_off("ready", "scoping", actor="jlee", evidence="signed")
     _lift_guards(tracker)
     report = verify_trail(tracker)
     assert not report.intact and report.missing_guards
