@@ -16,6 +16,8 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.context import ForkServerContext
 from multiprocessing.queues import Queue
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Barrier
 
 from tracked import END, START
 
@@ -52,8 +54,24 @@ def first_start(url: str, workflow: str, name: str, results: Queue[str]) -> None
         results.put(f"crashed: {type(exc).__name__}: {exc}")
 
 
-def finish_tasks(url: str, partnership: str, tasks: list[str], actor: str) -> None:
-    """Waive each of ``tasks`` of ``partnership`` as ``actor``, one command each."""
+def finish_tasks(
+    url: str,
+    partnership: str,
+    tasks: list[str],
+    actor: str,
+    together: Barrier,
+    started: Synchronized[int],
+    results: Queue[tuple[str, int]],
+) -> None:
+    """Waive each of ``tasks`` of ``partnership`` as ``actor``, one command each,
+    once every worker sharing ``together`` has opened the database; then put
+    ``actor`` and how many workers had ``started`` by then on ``results``."""
     tracker = Tracker(open_store(url))
+    with started.get_lock():
+        started.value += 1
+    # Without it one worker could be done before the other had started: no race.
+    together.wait(timeout=120)
     for task in tasks:
         tracker.change_tasks(partnership, [task], "waive", actor=actor, note=f"by {actor}")
+    tracker.close()
+    results.put((actor, started.value))

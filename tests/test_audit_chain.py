@@ -4,10 +4,12 @@ on SQLite and on a real PostgreSQL server."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from tracked import END, START, WORLD, launched, world
 
 from lifecycle.cli import cli
 from lifecycle.diagnostics import LifecycleError
@@ -149,12 +151,62 @@ def test_a_cut_off_tail_shows_against_the_recorded_head(tracker):
     )
 
 
-def test_missing_guards_are_reported_and_block_every_write(tracker):
+def _rebase(tracker: Tracker, workflow: Path) -> list[str]:
+    """Rebase "acme" on its workflow with a task added, so that it has something to do."""
+    added = "      new-task: {title: New task, owner: plan-poc}\n      review-quarter:"
+    world(workflow.parent, WORLD.replace("      review-quarter:", added))
+    return tracker.rebase("acme", actor="jlee")
+
+
+# Every kind of write the tracker makes, each one that succeeds while the guards stand
+# (but the last, refused and logged): on "acme" (launched, member M-1 at its first step,
+# escalation 1 open), "second" (at scoping) and "ready" (its scoping gate met).
+WRITES: dict[str, Callable[[Tracker, Path], object]] = {
+    "start a partnership": lambda t, w: t.start_partnership("third", str(w), START, END, actor="jlee"),
+    "change a task": lambda t, w: t.change_tasks("acme", ["review-quarter"], "start", actor="jlee"),
+    "record evidence": lambda t, w: t.record_evidence("acme", "contract", "signed.pdf", actor="jlee"),
+    "sign off": lambda t, w: t.sign_off("second", "scoping", actor="jlee", evidence="reviewed"),
+    "start a journey": lambda t, w: t.start_journey("acme", "member", "M-2", actor="jlee"),
+    "move a journey": lambda t, w: t.move_journey("acme", "member", "M-1", "intake", actor="jlee"),
+    "open an escalation": lambda t, w: t.open_escalation("acme", "barrier", "ticket 2", actor="intake"),
+    "move an escalation": lambda t, w: t.move_escalation("acme", 1, "escalate", actor="intake"),
+    "rebase": _rebase,
+    "advance": lambda t, w: t.advance("ready", actor="jlee"),
+    "a refused change": lambda t, w: t.change_tasks("acme", ["review-quarter"], "start", actor="intake"),
+}
+
+
+def _everything(tracker: Tracker) -> dict[str, list[str]]:
+    """Every row of every table: partnerships, task states, evidence, sign-offs,
+    journeys, escalations and the audit trail."""
+    with tracker.store.engine.connect() as connection:
+        names = sa.inspect(connection).get_table_names()
+        return {
+            name: sorted(repr(tuple(row)) for row in connection.exec_driver_sql(f"SELECT * FROM {name}"))
+            for name in names
+        }
+
+
+@pytest.mark.parametrize("kind", WRITES)
+def test_missing_guards_are_reported_and_block_every_write(new_db, tmp_path: Path, kind: str) -> None:
+    workflow = world(tmp_path)
+    tracker = launched(new_db(migrated=True), workflow)
+    tracker.start_partnership("second", str(workflow), START, END, actor="jlee")
+    tracker.start_journey("acme", "member", "M-1", actor="jlee")
+    tracker.open_escalation("acme", "barrier", "ticket 1", actor="intake")
+    tracker.start_partnership("ready", str(workflow), START, END, actor="jlee")
+    for task, evidence in (("write-scope", None), ("sign-contract", "contract.pdf")):
+        tracker.change_tasks("ready", [task], "start", actor="jlee")
+        tracker.change_tasks("ready", [task], "done", actor="jlee", evidence=evidence)
+    tracker.sign_off("ready", "scoping", actor="jlee", evidence="signed")
     _lift_guards(tracker)
     report = verify_trail(tracker)
     assert not report.intact and report.missing_guards
+    before = _everything(tracker)
+    assert before["audit_log"] and before["signoffs"] and before["journey_instances"]
     with pytest.raises(BrokenChain, match="guards are gone"):
-        tracker.change_tasks("riverside", ["identify-partner"], "start", actor="rchen")
+        WRITES[kind](tracker, workflow)
+    assert _everything(tracker) == before
 
 
 def test_the_audit_commands_exit_0_when_intact_and_1_naming_the_break(tracker, url, runner):

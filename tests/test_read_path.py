@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError as WrappedOperationalError
 from tracked import launched, world
 
 from lifecycle.machine import TransitionRefused
-from lifecycle.store import HEAD_REVISION, DatabaseError, open_store
+from lifecycle.store import HEAD_REVISION, DatabaseError
 from lifecycle.store.failures import explain
 from lifecycle.store.identity import link
 from lifecycle.tracking import Tracker
@@ -263,17 +263,35 @@ def test_a_locked_database_is_refused_in_one_line(tmp_path: Path, migrated_sqlit
 
 
 def test_a_store_that_is_not_plain_still_reads(tmp_path: Path, migrated_sqlite: Path) -> None:
-    # A reader over the SQLAlchemy store (the fallback) answers like the plain one.
-    url = f"sqlite:///{_copy(migrated_sqlite, tmp_path)}"
-    _busy(url, tmp_path).close()
-    plain = open_reader(url)
-    full = Tracker(open_store(url, readonly=True))
+    # The driver alone reads "sqlite:///" only: a URL naming another dialect or
+    # driver falls back to a read-only tracker, which answers as the plain reader does.
+    path = _copy(migrated_sqlite, tmp_path)
+    plain_url, other_url = f"sqlite:///{path}", f"sqlite+pysqlite:///{path}"
+    _busy(plain_url, tmp_path).close()
+    plain, fallback = open_reader(plain_url), open_reader(other_url)
     try:
-        assert plain.audit("acme") == full.audit("acme")
-        assert plain.partnership("acme") == full.partnership("acme")
+        assert isinstance(plain, Reader)
+        assert isinstance(fallback, Tracker) and not isinstance(fallback, Reader)
+        assert fallback.partnerships() == plain.partnerships()
+        assert fallback.progress("acme") == plain.progress("acme")
+        assert fallback.check_gate("acme") == plain.check_gate("acme")
+        assert fallback.check_gate("acme", "pre-launch") == plain.check_gate("acme", "pre-launch")
+        assert fallback.escalations("acme") == plain.escalations("acme")
+        assert fallback.journeys("acme") == plain.journeys("acme")
+        assert fallback.audit("acme") == plain.audit("acme")
+        assert len(plain.audit("acme")) > 10
+        assert fallback.evidence_texts("acme") == plain.evidence_texts("acme")
     finally:
         plain.close()
-        full.close()
+        fallback.close()
+    # What a user sees: every read command prints the same through either URL.
+    commands = [[*args, "--db", url] for url in (plain_url, other_url) for args in READ_COMMANDS]
+    results = run_in_turn(commands)
+    through_plain, through_other = results[: len(READ_COMMANDS)], results[len(READ_COMMANDS) :]
+    for args, one, other in zip(READ_COMMANDS, through_plain, through_other, strict=True):
+        assert one.returncode in (0, 1), (args, one.stderr)
+        seen = (other.returncode, other.stdout, other.stderr)
+        assert seen == (one.returncode, one.stdout, one.stderr), args
 
 
 def test_the_read_path_writes_nothing_even_when_asked(new_db: NewDatabase, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ proper errors without any file outside the served folder being read."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import shutil
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
+from studio_live import LiveServer
 
 from lifecycle.studio import create_app
 from lifecycle.studio.events import Hub, TooManyListeners
@@ -194,26 +196,54 @@ def test_malformed_requests_and_path_tricks_get_http_errors(
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "/assets/..%2Fapp.py",
-        "/assets/%2e%2e%2fapp.py",
-        "/assets/../app.py",
-        "/assets/studio.js%2F..%2F..%2Fapp.py",
-        "/assets/index.html",
-        "/assets/",
-        "/api/../../etc/passwd",
-        "/export/map.svg/../../../etc/passwd",
-        "/no/such/page",
-        "/api/workflow%2F..%2F..%2Fetc%2Fpasswd",
-        "/%2e%2e/%2e%2e/etc/passwd",
-    ],
-)
-def test_encoded_slashes_and_dot_segments_in_the_path_reach_nothing(client: TestClient, raw: str) -> None:
-    response = client.get(raw)
-    assert response.status_code in (400, 404)
-    assert "root:" not in response.text and "import" not in response.text
+# Sent byte for byte (http.client does not normalize a path, as TestClient's
+# httpx does: it would send "/assets/../app.py" as "/app.py"), each aims at a file:
+# the studio's own source beside its assets, /etc/passwd, or the secret outside
+# the served folder.
+RAW_PATHS = [
+    "/assets/..%2Fapp.py",
+    "/assets/%2e%2e%2fapp.py",
+    "/assets/../app.py",
+    "/assets/studio.js/../../app.py",
+    "/assets/studio.js%2F..%2F..%2Fapp.py",
+    "/assets/index.html",
+    "/assets/",
+    "/api/../../etc/passwd",
+    "/export/map.svg/../../../etc/passwd",
+    "/no/such/page",
+    "/api/workflow%2F..%2F..%2Fetc%2Fpasswd",
+    "/%2e%2e/%2e%2e/etc/passwd",
+    "/../outside/secret.yaml",
+    "/examples/../../outside/secret.yaml",
+    "/%2e%2e/outside/secret.yaml",
+    "/escape.yaml",
+    "/linked-folder/secret.yaml",
+    "/notes.txt",
+]
+
+
+def _source_lines(path: Path) -> set[str]:
+    """The lines of ``path`` long enough that no error message holds one by chance."""
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 24}
+
+
+def test_encoded_slashes_and_dot_segments_in_the_path_reach_nothing(served: Path) -> None:
+    app_source = _source_lines(Path(create_app.__code__.co_filename))
+    passwd = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
+    with LiveServer(create_app(str(served), watch_files=False)) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        for raw in RAW_PATHS:
+            connection = http.client.HTTPConnection(host, int(port), timeout=10)
+            try:
+                connection.request("GET", raw)
+                response = connection.getresponse()
+                body = response.read().decode("utf-8", "replace")
+            finally:
+                connection.close()
+            assert response.status in (400, 404), (raw, response.status, body)
+            assert SECRET not in body, raw
+            assert passwd not in body and "root:" not in body, raw
+            assert not [line for line in app_source if line in body], raw
 
 
 def test_a_repeated_file_parameter_is_refused(client: TestClient) -> None:

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import sqlite3
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 import pytest
@@ -288,15 +289,20 @@ def scenario_two_processes(url: str, workflow: Path) -> None:
     workflow.write_text(wide, encoding="utf-8")
     tracker = new_tracker(url, workflow)
     halves = [[f"t{i}" for i in range(0, 40, 2)], [f"t{i}" for i in range(1, 40, 2)]]
+    together, started = CONTEXT.Barrier(len(halves)), CONTEXT.Value("i", 0)
+    results: Queue[tuple[str, int]] = CONTEXT.Queue()
     workers = [
-        CONTEXT.Process(target=finish_tasks, args=(url, "acme", half, who))
+        CONTEXT.Process(target=finish_tasks, args=(url, "acme", half, who, together, started, results))
         for half, who in zip(halves, ["jlee", "mgo"], strict=True)
     ]
     for worker in workers:
         worker.start()
+    finished = dict(results.get(timeout=120) for _ in workers)
     for worker in workers:
         worker.join(120)
         assert worker.exitcode == 0
+    # Each was done only after both had started: the two ran at the same time.
+    assert finished == {"jlee": 2, "mgo": 2}
     partnership, progress = tracker.progress("acme")
     assert all(progress.tasks[f"t{i}"] == "waived" for i in range(40))
     assert len(tracker.audit("acme", action="task.waive")) == 40
