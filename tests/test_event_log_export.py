@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import rustxes  # type: ignore[import-untyped]
+from event_rows import Row, read_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -177,7 +178,7 @@ def _events(text: st.SearchStrategy[str]) -> st.SearchStrategy[list[LogEvent]]:
     return st.lists(event, min_size=1, max_size=20)
 
 
-def _read_back_both_ways(path: Path) -> tuple[list[tuple[str, str, str, dt.datetime]], ...]:
+def _read_back_both_ways(path: Path) -> tuple[list[Row], ...]:
     """The (case, activity, resource, timestamp) of each event of an XES file, as
     rustxes reads them and as lifecycle's own reader does, each sorted."""
     frame, _ = rustxes.import_xes(str(path))
@@ -190,14 +191,7 @@ def _read_back_both_ways(path: Path) -> tuple[list[tuple[str, str, str, dt.datet
         )
         for row in frame.to_dicts()
     )
-    ours: list[tuple[str, str, str, dt.datetime]] = []
-    for batch in EventLogReader(str(path)):
-        epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-        stamps = [epoch + dt.timedelta(microseconds=int(m)) for m in batch.timestamps]
-        assert batch.resources is not None
-        columns = (batch.cases.to_pylist(), batch.activities.to_pylist(), batch.resources.to_pylist())
-        ours += zip(*columns, stamps, strict=True)
-    return theirs, sorted(ours)
+    return theirs, read_rows(path)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -69,12 +69,17 @@ def read_only(url: str) -> str:
     return f"database {url} is read-only: reads work, writes are refused; check {check}"
 
 
+def _driver_error(exc: BaseException) -> tuple[BaseException, str, str]:
+    """The driver's error under ``exc`` (SQLAlchemy wraps it as ``orig``), its
+    PostgreSQL SQLSTATE ("" for SQLite) and its message in lower case."""
+    original = getattr(exc, "orig", None) or exc
+    return original, getattr(original, "sqlstate", None) or "", str(original).lower()
+
+
 def locked(exc: BaseException) -> bool:
     """Whether ``exc`` (a driver's error, or SQLAlchemy's around one) is a lock
     wait that ran out: another process holds what was asked for."""
-    original = getattr(exc, "orig", None) or exc
-    text = str(original).lower()
-    code = getattr(original, "sqlstate", None) or ""
+    _, code, text = _driver_error(exc)
     return code in _PG_LOCKED or "database is locked" in text or "database is busy" in text
 
 
@@ -93,9 +98,7 @@ def explain(exc: BaseException, url: str, *, wait: float, reading: bool = False)
         Whether the failed work only read: the line then does not say that
         nothing was written, which a reader never meant to do.
     """
-    original = getattr(exc, "orig", None) or exc
-    code = getattr(original, "sqlstate", None) or ""
-    text = str(original).lower()
+    original, code, text = _driver_error(exc)
     unwritten = "" if reading else "; nothing was written"
     if code == _PG_CANCELED:
         return (
@@ -132,7 +135,7 @@ def explain(exc: BaseException, url: str, *, wait: float, reading: bool = False)
 
 def first_line(exc: BaseException) -> str:
     """The first line of the driver's message for ``exc`` (or of ``exc``'s own)."""
-    original = getattr(exc, "orig", None) or exc
+    original, _, _ = _driver_error(exc)
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     return lines[0] if lines else type(original).__name__
 
